@@ -1,0 +1,185 @@
+"""Assembly: settings → store → channels → handlers → jobs, and the run loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from typing import Any
+
+import httpx
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+    JobQueue,
+    TypeHandler,
+)
+from telegram.request import HTTPXRequest
+
+import handlers
+from bot import texts
+from bot.channels.telegram import TelegramIntake, TelegramTransport, to_event
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.domain import Role
+from bot.messages import Reply
+from bot.sender import Sender
+from handlers.router import Router, Services
+from storage import Store
+
+log = logging.getLogger(__name__)
+
+
+class BotData:
+    """The services, typed: created in `post_init`, closed in `post_shutdown`."""
+
+    settings: Settings
+    clock: Clock
+    services: Services
+    router: Router
+    sender: Sender
+    intake: TelegramIntake
+
+
+Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+SoKhoeApp = Application[
+    ExtBot[None], Context, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Context]
+]
+
+
+def build_application(
+    settings: Settings,
+    clock: Clock | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> SoKhoeApp:
+    """The real python-telegram-bot Application; `transport` lets tests fake the Bot API."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .updater(None)  # our own intake loop: see TelegramIntake
+        .context_types(ContextTypes(bot_data=BotData))
+        .defaults(Defaults(tzinfo=settings.tz))
+    )
+    if settings.telegram_api_base_url:
+        builder = builder.base_url(f"{settings.telegram_api_base_url}/bot")
+    if transport is not None:
+        builder = builder.request(HTTPXRequest(httpx_kwargs={"transport": transport}))
+        builder = builder.get_updates_request(HTTPXRequest(httpx_kwargs={"transport": transport}))
+    app: SoKhoeApp = builder.build()  # type: ignore[assignment]
+    app.bot_data.settings = settings
+    app.bot_data.clock = clock or SystemClock()
+    app.bot_data.router = handlers.register(Router())
+    app.add_handler(TypeHandler(Update, _on_update))
+    app.add_error_handler(_on_error)
+    return app
+
+
+@asynccontextmanager
+async def lifespan(app: SoKhoeApp) -> AsyncIterator[SoKhoeApp]:
+    """Initialize the bot (getMe) and open the services; close them all on the way out.
+
+    python-telegram-bot calls `post_init` only from its own `run_polling`, which this bot does
+    not use (see TelegramIntake), so the two hooks are called here.
+    """
+    await app.initialize()
+    try:
+        await post_init(app)
+        try:
+            yield app
+        finally:
+            await post_shutdown(app)
+    finally:
+        await app.shutdown()
+
+
+async def post_init(app: SoKhoeApp) -> None:
+    data = app.bot_data
+    store = await Store.open(data.settings.database_path)
+    data.services = Services(store, data.settings, data.clock)
+    data.sender = Sender(store, TelegramTransport(app.bot), data.clock)
+
+    async def process_batch(updates: list[Update]) -> None:
+        async with store.transaction():  # one commit for the whole batch
+            for update in updates:
+                await app.process_update(update)
+
+    data.intake = TelegramIntake(app.bot, process_batch, data.sender.wake)
+
+
+async def post_shutdown(app: SoKhoeApp) -> None:
+    await app.bot_data.services.store.close()
+
+
+async def _on_update(update: object, context: Context) -> None:
+    if not isinstance(update, Update):
+        return
+    data = context.bot_data
+    event = to_event(update, data.clock.now())
+    if event is not None:
+        await data.router.handle(event, data.services)
+
+
+async def _on_error(update: object, context: Context) -> None:
+    """Log with context (ids, never message text), apologise, and tell the admin chat."""
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("error handling update %s", update_id, exc_info=error)
+    data = context.bot_data
+    now = data.clock.now()
+    store = data.services.store
+    if isinstance(update, Update) and update.effective_chat is not None:
+        chat = str(update.effective_chat.id)
+        await store.enqueue_reply(
+            data.sender.transport.channel, chat, Reply(texts.INTERNAL_ERROR), now
+        )
+    if data.settings.admin_chat_id is not None:
+        notice = texts.ADMIN_ERROR.format(key=update_id, error=type(error).__name__)
+        await store.enqueue_reply(
+            data.sender.transport.channel, str(data.settings.admin_chat_id), Reply(notice), now
+        )
+
+
+async def register_commands(app: SoKhoeApp) -> None:
+    """The command menu Telegram shows: what every enrolled person may use."""
+    router = app.bot_data.router
+    names = [n for n, _ in router.command_names if router.commands[n].role in (None, Role.STAFF)]
+    await app.bot.set_my_commands(
+        [BotCommand(n, texts.COMMAND_DESCRIPTIONS.get(n, n)) for n in names]
+    )
+
+
+async def run_bot(settings: Settings) -> None:
+    """Poll and send until SIGINT or SIGTERM; then finish the batch in hand and close the store."""
+    app = build_application(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with lifespan(app):
+        await register_commands(app)
+        await app.start()
+        data = app.bot_data
+        if not settings.bot_username:
+            settings = data.settings = _with_username(settings, app.bot.username)
+            data.services.settings = settings
+        print(texts.RUN_STARTED.format(username=app.bot.username), flush=True)
+        tasks = [
+            asyncio.create_task(data.intake.run(stop)),
+            asyncio.create_task(data.sender.run(stop)),
+        ]
+        await stop.wait()
+        await asyncio.gather(*tasks)
+        await app.stop()
+    print(texts.RUN_STOPPED, flush=True)
+
+
+def _with_username(settings: Settings, username: str) -> Settings:
+    return replace(settings, bot_username=username)

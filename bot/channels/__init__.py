@@ -1,0 +1,1 @@
+"""One adapter per messenger: neutral events in, neutral replies out."""

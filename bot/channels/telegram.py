@@ -1,0 +1,182 @@
+"""Telegram through python-telegram-bot: updates to neutral events, outbox items to messages,
+and an intake loop that confirms updates to Telegram only after they are committed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot import texts
+from bot.domain import Channel
+from bot.messages import Contact, Event, Outgoing
+from bot.sender import Delivery
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "callback_query"]
+ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+
+def to_event(update: Update, now: datetime) -> Event | None:
+    """The neutral event for an update, or None for kinds the bot does not read."""
+    key = f"tg:{update.update_id}"
+    if update.callback_query is not None:
+        query = update.callback_query
+        if query.message is None:
+            return None
+        return Event(
+            key=key,
+            channel=Channel.TELEGRAM,
+            account_id=str(query.from_user.id),
+            chat_id=str(query.message.chat.id),
+            at=now,
+            private=query.message.chat.type == ChatType.PRIVATE,
+            choice=query.data or "",
+            callback_id=query.id,
+            display_name=query.from_user.full_name,
+        )
+    message = update.message
+    if message is None or message.from_user is None:
+        return None
+    text = message.text or ""
+    command, args = None, ""
+    if text.startswith("/"):
+        head, _, rest = text.partition(" ")
+        command, args = head[1:].split("@", 1)[0].lower(), rest.strip()
+    contact = None
+    if message.contact is not None:
+        owner = message.contact.user_id
+        contact = Contact(message.contact.phone_number, str(owner) if owner else None)
+    return Event(
+        key=key,
+        channel=Channel.TELEGRAM,
+        account_id=str(message.from_user.id),
+        chat_id=str(message.chat.id),
+        at=now,
+        private=message.chat.type == ChatType.PRIVATE,
+        text=text,
+        command=command,
+        args=args,
+        contact=contact,
+        forwarded=message.forward_origin is not None,
+        unsupported=not text and contact is None,
+        display_name=message.from_user.full_name,
+    )
+
+
+def markup(item: Outgoing) -> ReplyMarkup:
+    if item.choices:
+        return InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(c.label, callback_data=c.id) for c in row]
+                for row in item.choices
+            ]
+        )
+    if item.ask_contact:
+        button = KeyboardButton(texts.SHARE_PHONE_BUTTON, request_contact=True)
+        return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+    if item.clear_keyboard:
+        return ReplyKeyboardRemove()
+    return None
+
+
+def _seconds(value: int | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramTransport:
+    """Delivers outbox items with the Bot API and classifies what Telegram answered."""
+
+    channel = Channel.TELEGRAM
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def deliver(self, item: Outgoing) -> Delivery:
+        try:
+            if item.kind == "ack":
+                await self.bot.answer_callback_query(item.callback_id or "")
+            else:
+                await self.bot.send_message(item.chat_id, item.text, reply_markup=markup(item))
+        except RetryAfter as err:
+            return Delivery("retry", _seconds(err.retry_after), "429 flood control")
+        except Forbidden as err:
+            return Delivery("blocked", error=f"403 {err.message}")
+        except BadRequest as err:
+            if item.kind == "ack":  # an old button press: nothing to answer any more
+                return Delivery("failed", error=f"400 {err.message}")
+            if "chat not found" in err.message.lower():
+                return Delivery("blocked", error=f"400 {err.message}")
+            return Delivery("failed", error=f"400 {err.message}")
+        except NetworkError as err:
+            return Delivery("retry", error=f"network: {type(err).__name__}")
+        except TelegramError as err:
+            return Delivery("failed", error=f"{type(err).__name__}: {err.message}")
+        return Delivery("sent")
+
+
+class TelegramIntake:
+    """Own poll loop: a batch is processed and committed, and only then is its offset confirmed
+    (python-telegram-bot's built-in polling confirms before its handlers have run)."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        process_batch: Callable[[list[Update]], Awaitable[None]],
+        on_committed: Callable[[], None],
+    ) -> None:
+        self.bot = bot
+        self.process_batch = process_batch
+        self.on_committed = on_committed
+        self.offset: int | None = None
+
+    async def poll_once(self, wait: int = 0) -> int:
+        return await self._take(await self._fetch(wait))
+
+    async def _fetch(self, wait: int) -> list[Update]:
+        updates = await self.bot.get_updates(
+            offset=self.offset,
+            timeout=wait,
+            limit=100,
+            allowed_updates=ALLOWED_UPDATES,
+            read_timeout=wait + 10,
+        )
+        return list(updates)
+
+    async def _take(self, updates: list[Update]) -> int:
+        if not updates:
+            return 0
+        await self.process_batch(updates)
+        # Telegram forgets this batch only when the next getUpdates sends the new offset.
+        self.offset = updates[-1].update_id + 1
+        self.on_committed()
+        return len(updates)
+
+    async def run(self, stop: asyncio.Event, wait: int = 25) -> None:
+        while not stop.is_set():
+            fetch = asyncio.ensure_future(self._fetch(wait))
+            stopping = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if not fetch.done():
+                fetch.cancel()  # waiting in getUpdates: nothing taken, nothing lost
+                break
+            try:
+                await self._take(fetch.result())  # a batch in hand is finished before stopping
+            except Exception as err:  # the offset did not move: Telegram delivers it again
+                log.warning("intake failed (%s); retrying", type(err).__name__)
+                await asyncio.sleep(3)

@@ -1,0 +1,161 @@
+"""The command line: run, import-roster, invites."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import re
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
+from bot import texts
+from bot.clock import SystemClock
+from bot.config import Settings, SettingsError, load_settings
+from bot.enrolment import deep_link, new_code
+from bot.files import TableError, read_table, write_table
+from bot.roster import missing_columns, parse_roster, plan_import
+from storage import Store
+
+
+class _Redact(logging.Filter):
+    """Tokens appear in Bot API URLs: scrub anything shaped like one from every record."""
+
+    _TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
+
+    def __init__(self, secrets: Sequence[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        for secret in self.secrets:
+            message = message.replace(secret, "<token>")
+        record.msg, record.args = self._TOKEN.sub("<token>", message), None
+        return True
+
+
+def setup_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_Redact([settings.bot_token or ""]))
+    logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every URL, token included
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    if settings.log_level == "DEBUG":
+        logging.getLogger("telegram").setLevel(logging.INFO)  # its DEBUG prints the API URL
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sokhoe", description="Sổ Khỏe: daily health check-ins")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the bot (polling)")
+    roster = commands.add_parser("import-roster", help="import the staff roster (CSV or XLSX)")
+    roster.add_argument("file", type=Path)
+    invites = commands.add_parser("invites", help="issue invite codes for people not enrolled")
+    invites.add_argument("--unit", help="only this unit code")
+    invites.add_argument("--out", type=Path, help="write a .csv or .xlsx file instead of printing")
+    invites.add_argument("--days", type=int, help="days until the codes expire")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        setup_logging(settings)
+        if args.command == "run":
+            return _run(settings)
+        if args.command == "import-roster":
+            return asyncio.run(import_roster(settings, args.file))
+        return asyncio.run(issue_invites(settings, args.unit, args.out, args.days))
+    except SettingsError as err:
+        print(f"sokhoe: {err}", file=sys.stderr)
+        return 2
+
+
+def _run(settings: Settings) -> int:
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import run_bot
+
+    settings.require_token()
+    try:
+        asyncio.run(run_bot(settings))
+    except InvalidToken:
+        print(
+            "sokhoe: BOT_TOKEN was refused by Telegram: check it with @BotFather", file=sys.stderr
+        )
+        return 2
+    except NetworkError as err:
+        print(f"sokhoe: cannot reach the Bot API ({type(err).__name__})", file=sys.stderr)
+        return 3
+    return 0
+
+
+async def import_roster(settings: Settings, path: Path) -> int:
+    try:
+        header, rows = read_table(path)
+    except TableError as err:
+        print(err, file=sys.stderr)
+        return 1
+    missing = missing_columns(header)
+    if missing:
+        print(texts.ROSTER_MISSING_COLUMNS.format(columns=", ".join(missing)), file=sys.stderr)
+        return 1
+    entries, errors = parse_roster(rows)
+    if errors:
+        for error in errors:
+            print(
+                texts.ROSTER_ERROR_LINE.format(line=error.line, reason=error.reason),
+                file=sys.stderr,
+            )
+        print(texts.ROSTER_REJECTED.format(count=len(errors)), file=sys.stderr)
+        return 1
+    async with await Store.open(settings.database_path) as store:
+        plan = plan_import(await store.all_people(), entries)
+        if not plan.changes_anything:
+            print(texts.ROSTER_NO_CHANGE.format(unchanged=plan.unchanged))
+            return 0
+        await store.apply_import(plan, SystemClock().now())
+    print(
+        texts.ROSTER_SUMMARY.format(
+            added=len(plan.added),
+            updated=len(plan.updated),
+            unchanged=plan.unchanged,
+            deactivated=len(plan.deactivated),
+        )
+    )
+    return 0
+
+
+async def issue_invites(
+    settings: Settings, unit: str | None, out: Path | None, days: int | None
+) -> int:
+    now = SystemClock().now()
+    ttl = timedelta(days=days or settings.invite_ttl_days)
+    async with await Store.open(settings.database_path) as store:
+        if unit and await store.unit(unit) is None:
+            print(texts.INVITES_UNKNOWN_UNIT.format(unit=unit), file=sys.stderr)
+            return 1
+        people = await store.people_not_enrolled(unit)
+        if not people:
+            print(texts.INVITES_NONE.format(unit=f" trong {unit}" if unit else ""))
+            return 0
+        codes = [(p.id, new_code()) for p in people]
+        await store.issue_invites(codes, now, ttl)
+    if not settings.bot_username:
+        print(texts.INVITES_NO_USERNAME, file=sys.stderr)
+    header = ["staff_code", "full_name", "unit_code", "code", "link"]
+    table = [
+        [p.staff_code, p.full_name, p.unit.code, code, deep_link(settings.bot_username, code)]
+        for p, (_, code) in zip(people, codes, strict=True)
+    ]
+    if out is None:
+        print("\t".join(header))
+        for line in table:
+            print("\t".join(line))
+    else:
+        write_table(out, header, table)
+        print(texts.INVITES_WRITTEN.format(path=out))
+    expires = (now + ttl).astimezone(settings.tz).strftime("%d/%m/%Y")
+    print(texts.INVITES_DONE.format(count=len(people), expires=expires))
+    return 0

@@ -1,0 +1,101 @@
+"""Settings: one frozen dataclass built from the environment and an optional `.env` file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line naming the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str | None = None
+    telegram_api_base_url: str | None = None
+    bot_username: str = ""
+    database_path: Path = Path("data/sokhoe.db")
+    timezone: str = "Asia/Ho_Chi_Minh"
+    org_name: str = "Sở"
+    log_level: str = "INFO"
+    admin_chat_id: int | None = None
+    invite_ttl_days: int = 14
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def require_token(self) -> str:
+        if not self.bot_token:
+            raise SettingsError(
+                "BOT_TOKEN is not set: put the token from @BotFather in the environment "
+                "or in .env (see .env.example)"
+            )
+        return self.bot_token
+
+    def __repr__(self) -> str:  # the token must never reach a log or a traceback
+        return f"Settings(org_name={self.org_name!r}, database_path={str(self.database_path)!r})"
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines; blank lines and # comments skipped; surrounding quotes removed."""
+    values: dict[str, str] = {}
+    for raw in path.read_text(encoding="utf-8-sig").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        key = key.strip().removeprefix("export ").strip()
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key] = value
+    return values
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Settings:
+    """The process environment wins over `.env`; unset or empty values take the defaults."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update(read_env_file(env_file))
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str | None:
+        value = values.get(name, "").strip()
+        return value or None
+
+    def integer(name: str, default: int | None) -> int | None:
+        value = get(name)
+        if value is None:
+            return default
+        try:
+            return int(value)
+        except ValueError:
+            raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
+
+    timezone = get("TIMEZONE") or Settings.timezone
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"TIMEZONE {timezone!r} is not a known time zone") from None
+    log_level = (get("LOG_LEVEL") or Settings.log_level).upper()
+    if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {log_level!r}")
+    base_url = get("TELEGRAM_API_BASE_URL")
+    return Settings(
+        bot_token=get("BOT_TOKEN"),
+        telegram_api_base_url=base_url.rstrip("/") if base_url else None,
+        bot_username=(get("BOT_USERNAME") or "").lstrip("@"),
+        database_path=Path(get("DATABASE_PATH") or Settings.database_path),
+        timezone=timezone,
+        org_name=get("ORG_NAME") or Settings.org_name,
+        log_level=log_level,
+        admin_chat_id=integer("ADMIN_CHAT_ID", None),
+        invite_ttl_days=integer("INVITE_TTL_DAYS", Settings.invite_ttl_days) or 14,
+    )

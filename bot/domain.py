@@ -1,0 +1,67 @@
+"""The core's records: plain frozen dataclasses shared by every flow and by storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    STAFF = "staff"
+    HEAD = "head"
+    OFFICE = "office"
+    ADMIN = "admin"
+
+
+class Channel(StrEnum):
+    TELEGRAM = "telegram"
+    ZALO = "zalo"
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    staff_code: str
+    full_name: str
+    unit: Unit
+    roles: frozenset[Role]
+    phone: str
+    active: bool = True
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+
+@dataclass(frozen=True)
+class Account:
+    """One messenger account linked to one person."""
+
+    channel: Channel
+    external_id: str
+    chat_id: str
+    person_id: int
+    linked_at: datetime
+
+
+@dataclass(frozen=True)
+class Invite:
+    code: str
+    person_id: int
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    revoked: bool = False
+
+
+@dataclass(frozen=True)
+class Consent:
+    person_id: int
+    version: str
+    accepted_at: datetime

@@ -1,0 +1,94 @@
+"""Reading and writing the office's tables: CSV (UTF-8, with or without BOM) and XLSX."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import openpyxl
+
+from bot import texts
+
+
+class TableError(Exception):
+    """The file cannot be read as a table; the message says what to do."""
+
+
+def read_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header row and each data row with its line number (the header is line 1)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            dialect = _dialect(handle.read(4096))
+            handle.seek(0)
+            reader = csv.reader(handle, dialect)
+            lines = list(reader)
+    except UnicodeDecodeError:
+        raise TableError(texts.ROSTER_NOT_UTF8) from None
+    except OSError as err:
+        raise TableError(texts.ROSTER_UNREADABLE.format(path=path, error=err.strerror)) from None
+    return _rows(lines)
+
+
+class _Semicolon(csv.excel):
+    delimiter = ";"
+
+
+def _dialect(sample: str) -> type[csv.Dialect]:
+    """Excel in a Vietnamese locale may write `;` between columns."""
+    first = sample.partition("\n")[0]
+    return _Semicolon if first.count(";") > first.count(",") else csv.excel
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many kinds for a damaged file
+        raise TableError(texts.ROSTER_UNREADABLE.format(path=path, error=err)) from None
+    try:
+        sheet = book.worksheets[0]
+        lines = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    return _rows(lines)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a phone typed as a number comes back as 912345678.0
+    return str(value)
+
+
+def _rows(lines: Sequence[Sequence[str]]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    if not lines:
+        return [], []
+    header = [h.strip() for h in lines[0]]
+    rows = []
+    for number, line in enumerate(lines[1:], start=2):
+        rows.append((number, {h: (line[i] if i < len(line) else "") for i, h in enumerate(header)}))
+    return header, rows
+
+
+def write_table(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
+    """CSV with a BOM (Excel then reads Vietnamese correctly) or XLSX, by the file's suffix."""
+    count = 0
+    if path.suffix.lower() == ".xlsx":
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet()
+        sheet.append(list(header))
+        for row in rows:
+            sheet.append(list(row))
+            count += 1
+        book.save(path)
+        return count
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count

@@ -1,0 +1,71 @@
+"""Channel-neutral events in and replies out: what the flows see instead of a messenger's types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain import Channel
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button on Telegram, a numbered line on Zalo; `id` is short ASCII (64 bytes at most)."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str
+    account_id: str | None  # whose number it is, as the messenger vouches; None if not a user
+
+
+@dataclass(frozen=True)
+class Event:
+    key: str  # idempotency key: the same key twice is processed once
+    channel: Channel
+    account_id: str  # the sender, as the messenger vouches: identity never comes from button data
+    chat_id: str
+    at: datetime
+    private: bool = True
+    text: str = ""
+    command: str | None = None  # "start" for "/start abc"
+    args: str = ""  # "abc" for "/start abc"
+    choice: str | None = None  # the id of the pressed button
+    contact: Contact | None = None
+    forwarded: bool = False
+    unsupported: bool = False  # a sticker, a file, a voice note: nothing a flow reads
+    callback_id: str | None = None  # a button press to acknowledge
+    display_name: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    choices: tuple[tuple[Choice, ...], ...] = ()  # rows of buttons
+    ask_contact: bool = False  # offer the "share my phone number" button
+    clear_keyboard: bool = False  # take the contact button away again
+    to_person: int | None = None  # None: back to the chat the event came from
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One row of the outbox, as the sender reads it."""
+
+    id: int
+    channel: Channel
+    chat_id: str
+    kind: str  # "text" or "ack"
+    text: str = ""
+    choices: tuple[tuple[Choice, ...], ...] = ()
+    ask_contact: bool = False
+    clear_keyboard: bool = False
+    callback_id: str | None = None
+    attempts: int = 0
+
+
+def rows(*choices: Choice) -> tuple[tuple[Choice, ...], ...]:
+    """One button per row: what reads best on a narrow phone."""
+    return tuple((c,) for c in choices)

@@ -1,0 +1,135 @@
+"""Every user-facing string, Vietnamese first, so that the copy is reviewed in one place.
+
+Chat messages are Vietnamese (the people using the bot read it); command-line output for the
+admin is Vietnamese with the English key words in brackets, where a technician may help.
+"""
+
+from __future__ import annotations
+
+# --- roster import (command line) -----------------------------------------------------------
+ROSTER_NO_CODE = "thiếu mã cán bộ (staff_code)"
+ROSTER_DUPLICATE_CODE = "mã cán bộ {code} trùng với dòng {line} (duplicate staff_code)"
+ROSTER_NO_NAME = "thiếu họ và tên (full_name)"
+ROSTER_NO_UNIT = "thiếu mã hoặc tên đơn vị (unit_code, unit_name)"
+ROSTER_UNIT_RENAMED = "đơn vị {unit} đã có tên khác ở dòng {line}: {name!r} (unit_name)"
+ROSTER_UNKNOWN_ROLE = "vai trò không hợp lệ: {roles} (roles: staff, head, office, admin)"
+ROSTER_BAD_PHONE = "số điện thoại không phải số Việt Nam: {phone!r} (phone)"
+ROSTER_DUPLICATE_PHONE = "số điện thoại trùng với dòng {line} (duplicate phone)"
+ROSTER_EMPTY = "tệp không có dòng dữ liệu nào (no rows)"
+ROSTER_MISSING_COLUMNS = "dòng 1: thiếu cột {columns} (missing columns)"
+ROSTER_NOT_UTF8 = "Tệp không ở dạng UTF-8 (not UTF-8). Trong Excel, chọn Lưu thành → “CSV UTF-8 (Comma delimited)”."
+ROSTER_UNREADABLE = "Không đọc được tệp {path}: {error}"
+ROSTER_ERROR_LINE = "dòng {line}: {reason}"
+ROSTER_REJECTED = "Không nhập gì cả: {count} dòng lỗi (nothing imported)."
+ROSTER_SUMMARY = (
+    "Đã nhập danh sách: thêm {added}, cập nhật {updated}, không đổi {unchanged}, "
+    "ngừng hoạt động {deactivated} (added / updated / unchanged / deactivated)."
+)
+ROSTER_NO_CHANGE = "Danh sách không có gì thay đổi: {unchanged} người, không ghi gì (no change)."
+
+# --- invites (command line) -----------------------------------------------------------------
+INVITES_NONE = "Không còn ai chưa đăng ký{unit} (nobody left to invite)."
+INVITES_UNKNOWN_UNIT = "Không có đơn vị {unit} (unknown unit)."
+INVITES_DONE = "Đã tạo {count} mã mời, hết hạn ngày {expires} (invite codes issued)."
+INVITES_WRITTEN = "Đã ghi vào {path}."
+INVITES_NO_USERNAME = (
+    "Chưa đặt BOT_USERNAME nên cột link để trống; người nhận gõ mã vào bot (no BOT_USERNAME)."
+)
+
+# --- running --------------------------------------------------------------------------------
+RUN_STARTED = "Sổ Khỏe đang chạy với bot @{username}. Nhấn Ctrl+C để dừng."
+RUN_STOPPED = "Sổ Khỏe đã dừng."
+
+# --- enrolment ------------------------------------------------------------------------------
+START_UNKNOWN = (
+    "Xin chào! Đây là Sổ Khỏe, sổ khai báo y tế hằng ngày của {org}.\n\n"
+    "Để bắt đầu, hãy bấm nút “Chia sẻ số điện thoại” bên dưới (số phải trùng với số trong "
+    "danh sách cán bộ), hoặc gõ mã mời mà văn phòng đã gửi bạn."
+)
+SHARE_PHONE_BUTTON = "📱 Chia sẻ số điện thoại"
+NOT_ENROLLED = (
+    "Bạn chưa đăng ký dùng Sổ Khỏe. Hãy gõ /start và chia sẻ số điện thoại, "
+    "hoặc gõ mã mời do văn phòng cấp."
+)
+INVITE_UNKNOWN = (
+    "Mã mời này không đúng. Bạn kiểm tra lại mã (chữ in hoa và số), "
+    "hoặc liên hệ văn phòng để được cấp mã mới."
+)
+INVITE_EXPIRED = "Mã mời này đã hết hạn. Bạn liên hệ văn phòng để được cấp mã mới."
+INVITE_USED = (
+    "Mã mời này đã được dùng. Mỗi mã chỉ dùng một lần; nếu bạn đổi tài khoản, "
+    "hãy xin văn phòng mã mới."
+)
+PERSON_INACTIVE = "Tên bạn hiện không còn trong danh sách cán bộ. Bạn liên hệ văn phòng giúp."
+CONTACT_NOT_YOURS = (
+    "Bạn chỉ có thể đăng ký bằng số điện thoại của chính mình. "
+    "Hãy bấm nút “Chia sẻ số điện thoại” bên dưới."
+)
+CONTACT_NOT_FOUND = (
+    "Số điện thoại {phone} không có trong danh sách cán bộ. Bạn liên hệ văn phòng để "
+    "cập nhật số hoặc nhận mã mời."
+)
+CONTACT_NO_PHONE = "Không đọc được số điện thoại. Hãy bấm nút “Chia sẻ số điện thoại” bên dưới."
+ALREADY_ENROLLED = "Bạn đã đăng ký rồi, {name}. Gõ /help để xem các lệnh."
+LINKED = "Xin chào {name} ({unit})! Tài khoản này đã được liên kết với hồ sơ của bạn."
+
+CONSENT_VERSION = "2026-01"
+CONSENT_NOTICE = (
+    "🔒 Đồng ý xử lý dữ liệu sức khỏe\n\n"
+    "Sổ Khỏe ghi lại khai báo y tế hằng ngày của bạn (nơi làm việc, triệu chứng, tiếp xúc) "
+    "để {org} theo dõi và phòng, chống dịch theo kế hoạch của cơ quan.\n\n"
+    "Đây là dữ liệu cá nhân nhạy cảm theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15 và "
+    "Nghị định 356/2025/NĐ-CP. Chỉ bạn, lãnh đạo đơn vị của bạn và Văn phòng được xem. "
+    "Bạn có thể xem, tải về dữ liệu của mình, rút lại sự đồng ý hoặc yêu cầu xóa bất cứ lúc nào.\n\n"
+    "Bạn có đồng ý không?"
+)
+CONSENT_YES = "✅ Tôi đồng ý"
+CONSENT_NO = "Không đồng ý"
+CONSENT_NEEDED = "Bạn cần đồng ý với thông báo về dữ liệu sức khỏe trước khi khai báo."
+CONSENT_DECLINED = (
+    "Bạn chưa đồng ý, nên Sổ Khỏe sẽ không ghi nhận khai báo nào của bạn. "
+    "Khi nào bạn muốn bắt đầu, hãy gõ /start."
+)
+WELCOME = (
+    "Cảm ơn bạn! Đã ghi nhận sự đồng ý lúc {time}.\n\n"
+    "Từ ngày làm việc tới, Sổ Khỏe sẽ nhắn bạn hai lần mỗi ngày: buổi sáng khi đến cơ quan và "
+    "cuối giờ chiều. Chỉ cần một chạm nếu bạn khỏe. Gõ /help để xem các lệnh."
+)
+
+# --- help and /me ---------------------------------------------------------------------------
+HELP_HEADER = "Các lệnh bạn dùng được:"
+HELP_FOOTER = "Có vướng mắc, bạn liên hệ Văn phòng."
+COMMAND_DESCRIPTIONS = {
+    "start": "Bắt đầu, đăng ký",
+    "help": "Danh sách lệnh",
+    "me": "Thông tin của tôi",
+}
+ROLE_NAMES = {
+    "staff": "cán bộ",
+    "head": "lãnh đạo đơn vị",
+    "office": "văn phòng",
+    "admin": "quản trị",
+}
+ME = (
+    "👤 {name}\nMã cán bộ: {code}\nĐơn vị: {unit}\nVai trò: {roles}\n"
+    "Tài khoản đã liên kết: {accounts}\nĐồng ý xử lý dữ liệu: {consent}"
+)
+CONSENT_GIVEN = "đã đồng ý"
+CONSENT_MISSING = "chưa đồng ý (gõ /start)"
+CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
+
+# --- refusals and hints ---------------------------------------------------------------------
+GROUP_POINTER = "Sổ Khỏe chỉ làm việc trong tin nhắn riêng. Bạn nhắn riêng cho bot nhé: {link}"
+FORWARDED_REFUSED = (
+    "Tin nhắn chuyển tiếp không được dùng để khai báo hay xác minh. Bạn gửi trực tiếp nhé."
+)
+UNKNOWN_COMMAND = "Sổ Khỏe không có lệnh này. Gõ /help để xem các lệnh."
+NOT_ALLOWED = "Lệnh này chỉ dành cho {role}. Gõ /help để xem các lệnh của bạn."
+FREE_TEXT_HINT = (
+    "Sổ Khỏe chưa hiểu tin nhắn này. Bạn dùng các nút bấm, hoặc gõ /help để xem các lệnh."
+)
+UNSUPPORTED = "Sổ Khỏe chỉ đọc tin nhắn chữ và nút bấm. Gõ /help để xem các lệnh."
+STALE_BUTTON = "Nút này không còn dùng được. Gõ /help để xem các lệnh."
+FORGED_BUTTON = "Nút bấm không hợp lệ."
+INTERNAL_ERROR = "Xin lỗi, Sổ Khỏe gặp lỗi khi xử lý tin nhắn này. Bạn thử lại sau ít phút nhé."
+ADMIN_ERROR = "⚠️ Lỗi khi xử lý sự kiện {key}: {error}"

@@ -1,0 +1,98 @@
+"""Enrolment: link a messenger account to a roster person, then ask for consent.
+
+```mermaid
+stateDiagram-v2
+    [*] --> Unknown
+    Unknown --> Linked: /start CODE, a typed CODE, or own phone number shared
+    Unknown --> Unknown: bad / expired / used code, someone else's contact, number not on roster
+    Linked --> Consented: "Tôi đồng ý"
+    Linked --> Linked: "Không đồng ý" (nothing is collected)
+    Consented --> [*]: welcome, prompts begin
+```
+"""
+
+from __future__ import annotations
+
+from bot import texts
+from bot.domain import Person
+from bot.enrolment import consent_request, invite_problem, looks_like_code, normalize_code
+from bot.messages import Reply
+from bot.phones import normalize_phone
+from handlers.router import Ctx
+
+
+async def start(ctx: Ctx) -> list[Reply]:
+    """`/start`, `/start CODE` (a deep link)."""
+    if ctx.event.args:
+        return await _enrol_by_code(ctx, normalize_code(ctx.event.args))
+    if ctx.person is None:
+        return [Reply(texts.START_UNKNOWN.format(org=ctx.settings.org_name), ask_contact=True)]
+    return await _consent_or_greeting(ctx, ctx.person)
+
+
+async def typed_text(ctx: Ctx) -> list[Reply]:
+    """Free text outside any flow: an invite code typed by hand (Zalo, or a code on paper)."""
+    code = normalize_code(ctx.event.text)
+    if looks_like_code(code) and (ctx.person is None or await ctx.store.invite(code)):
+        return await _enrol_by_code(ctx, code)
+    if ctx.person is None:
+        return [Reply(texts.NOT_ENROLLED, ask_contact=True)]
+    return [Reply(texts.FREE_TEXT_HINT)]
+
+
+async def shared_contact(ctx: Ctx) -> list[Reply]:
+    contact = ctx.event.contact
+    assert contact is not None  # the router sends only contacts here
+    if contact.account_id != ctx.event.account_id:
+        return [Reply(texts.CONTACT_NOT_YOURS, ask_contact=True)]
+    phone = normalize_phone(contact.phone)
+    if phone is None:
+        return [Reply(texts.CONTACT_NOT_FOUND.format(phone=contact.phone), clear_keyboard=True)]
+    if ctx.person is not None and ctx.person.phone == phone:
+        return await _consent_or_greeting(ctx, ctx.person)
+    person = await ctx.store.active_person_by_phone(phone)
+    if person is None:
+        return [Reply(texts.CONTACT_NOT_FOUND.format(phone=phone), clear_keyboard=True)]
+    return await _link(ctx, person)
+
+
+async def consent(ctx: Ctx) -> list[Reply]:
+    """The consent buttons: `consent:yes` / `consent:no`."""
+    person = ctx.me()
+    if ctx.event.choice != "consent:yes":
+        return [Reply(texts.CONSENT_DECLINED)]
+    if not await ctx.store.has_consent(person.id, texts.CONSENT_VERSION):
+        await ctx.store.record_consent(person.id, texts.CONSENT_VERSION, ctx.event.channel, ctx.now)
+    local = ctx.now.astimezone(ctx.settings.tz)
+    return [Reply(texts.WELCOME.format(time=local.strftime("%H:%M %d/%m/%Y")))]
+
+
+async def _enrol_by_code(ctx: Ctx, code: str) -> list[Reply]:
+    invite = await ctx.store.invite(code)
+    if invite and ctx.person and invite.person_id == ctx.person.id:
+        return await _consent_or_greeting(ctx, ctx.person)  # their own code, pressed again
+    problem = invite_problem(invite, ctx.now)
+    if problem or invite is None:
+        return [Reply(problem or texts.INVITE_UNKNOWN)]
+    person = await ctx.store.person(invite.person_id)
+    if person is None or not person.active:
+        return [Reply(texts.PERSON_INACTIVE)]
+    await ctx.store.use_invite(code, f"{ctx.event.channel}:{ctx.event.account_id}", ctx.now)
+    return await _link(ctx, person)
+
+
+async def _link(ctx: Ctx, person: Person) -> list[Reply]:
+    event = ctx.event
+    await ctx.store.link_account(event.channel, event.account_id, event.chat_id, person.id, ctx.now)
+    hello = Reply(
+        texts.LINKED.format(name=person.full_name, unit=person.unit.name), clear_keyboard=True
+    )
+    return [hello, *await _consent_or_greeting(ctx, person, greeted=True)]
+
+
+async def _consent_or_greeting(ctx: Ctx, person: Person, greeted: bool = False) -> list[Reply]:
+    if not await ctx.store.has_consent(person.id, texts.CONSENT_VERSION):
+        return [consent_request(ctx.settings.org_name)]
+    if greeted:
+        return []
+    return [Reply(texts.ALREADY_ENROLLED.format(name=person.full_name), clear_keyboard=True)]

@@ -1,0 +1,1 @@
+"""Jobs derived from settings and the database, on python-telegram-bot's JobQueue."""

@@ -1,0 +1,148 @@
+"""The connection: WAL, foreign keys, numbered migrations, and one transaction at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+# How deep the current task is in a transaction: a nested `transaction()` becomes a savepoint.
+_depth: contextvars.ContextVar[int] = contextvars.ContextVar("store_depth", default=0)
+
+
+def ts(moment: datetime) -> str:
+    """UTC, fixed width, so that text order is time order."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def from_ts(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def migrations() -> list[tuple[int, str]]:
+    """The numbered `NNNN_name.sql` files, in order."""
+    folder = resources.files("storage").joinpath("migrations")
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            found.append((int(entry.name.split("_", 1)[0]), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class Database:
+    """One aiosqlite connection shared by the process; every statement runs under `_lock`."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+        self._savepoints = 0
+
+    @classmethod
+    async def connect(cls, path: Path) -> aiosqlite.Connection:
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        for pragma in (
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA synchronous=FULL",
+            "PRAGMA foreign_keys=ON",
+            "PRAGMA busy_timeout=10000",
+        ):
+            await conn.execute(pragma)
+        await cls._migrate(conn)
+        return conn
+
+    @staticmethod
+    async def _migrate(conn: aiosqlite.Connection) -> None:
+        async with conn.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        version = int(row[0]) if row else 0
+        for number, script in migrations():
+            if number > version:
+                # executescript runs the whole file and the version bump as one transaction
+                await conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
+                )
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """Atomic; nested calls in the same task are savepoints, other tasks wait their turn."""
+        depth = _depth.get()
+        if depth == 0:
+            async with self._lock:
+                token = _depth.set(1)
+                await self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield
+                except BaseException:
+                    await self._conn.execute("ROLLBACK")
+                    raise
+                else:
+                    await self._conn.execute("COMMIT")
+                finally:
+                    _depth.reset(token)
+            return
+        self._savepoints += 1
+        name = f"sp{self._savepoints}"
+        token = _depth.set(depth + 1)
+        await self._conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            await self._conn.execute(f"ROLLBACK TO {name}")
+            await self._conn.execute(f"RELEASE {name}")
+            raise
+        else:
+            await self._conn.execute(f"RELEASE {name}")
+        finally:
+            _depth.reset(token)
+
+    async def _execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one writing statement; returns the rows it changed."""
+        async with self.transaction():
+            cursor = await self._conn.execute(sql, params)
+            count = cursor.rowcount
+            await cursor.close()
+            return count
+
+    async def _executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> None:
+        async with self.transaction():
+            await self._conn.executemany(sql, params)
+
+    async def _insert(self, sql: str, params: Sequence[Any] = ()) -> int:
+        async with self.transaction():
+            cursor = await self._conn.execute(sql, params)
+            rowid = cursor.lastrowid
+            await cursor.close()
+            return int(rowid or 0)
+
+    async def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+        async with self._reading(), self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def _fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
+        async with self._reading(), self._conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    @asynccontextmanager
+    async def _reading(self) -> AsyncIterator[None]:
+        # Outside a transaction a read still waits for the lock: on a shared connection it would
+        # otherwise see another task's uncommitted rows (an outbox message not yet committed).
+        if _depth.get():
+            yield
+            return
+        async with self._lock:
+            yield

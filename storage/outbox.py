@@ -1,0 +1,139 @@
+"""The outbox: every outgoing message is a row first, sent by one sender per channel."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.domain import Channel
+from bot.messages import Choice, Outgoing, Reply
+from storage.db import Database, ts
+
+
+def _payload(reply: Reply) -> dict[str, Any]:
+    payload: dict[str, Any] = {"text": reply.text}
+    if reply.choices:
+        payload["choices"] = [[[c.id, c.label] for c in row] for row in reply.choices]
+    if reply.ask_contact:
+        payload["ask_contact"] = True
+    if reply.clear_keyboard:
+        payload["clear_keyboard"] = True
+    return payload
+
+
+def _outgoing(row: aiosqlite.Row) -> Outgoing:
+    payload = json.loads(row["payload"])
+    return Outgoing(
+        id=row["id"],
+        channel=Channel(row["channel"]),
+        chat_id=row["chat_id"],
+        kind=row["kind"],
+        text=payload.get("text", ""),
+        choices=tuple(
+            tuple(Choice(cid, label) for cid, label in line) for line in payload.get("choices", [])
+        ),
+        ask_contact=payload.get("ask_contact", False),
+        clear_keyboard=payload.get("clear_keyboard", False),
+        callback_id=payload.get("callback_id"),
+        attempts=row["attempts"],
+    )
+
+
+class OutboxQueries(Database):
+    async def enqueue_reply(
+        self,
+        channel: Channel,
+        chat_id: str,
+        reply: Reply,
+        now: datetime,
+        dedupe_key: str | None = None,
+    ) -> bool:
+        """False when a message with the same dedupe key was already queued."""
+        return await self._enqueue(channel, chat_id, "text", _payload(reply), now, dedupe_key)
+
+    async def enqueue_ack(
+        self, channel: Channel, chat_id: str, callback_id: str, now: datetime
+    ) -> None:
+        """Acknowledge a button press (Telegram shows a spinner until it is answered)."""
+        await self._enqueue(channel, chat_id, "ack", {"callback_id": callback_id}, now, None)
+
+    async def _enqueue(
+        self,
+        channel: Channel,
+        chat_id: str,
+        kind: str,
+        payload: dict[str, Any],
+        now: datetime,
+        dedupe_key: str | None,
+    ) -> bool:
+        changed = await self._execute(
+            "INSERT OR IGNORE INTO outbox (channel, chat_id, kind, payload, dedupe_key, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                channel.value,
+                chat_id,
+                kind,
+                json.dumps(payload, ensure_ascii=False),
+                dedupe_key,
+                ts(now),
+            ),
+        )
+        return changed > 0
+
+    async def reachable_chat(self, person_id: int) -> tuple[Channel, str] | None:
+        """Where to reach a person: their reachable account, the most recently linked first."""
+        row = await self._fetchone(
+            "SELECT channel, chat_id FROM accounts WHERE person_id = ? AND unreachable_at IS NULL"
+            " ORDER BY linked_at DESC LIMIT 1",
+            (person_id,),
+        )
+        return (Channel(row["channel"]), row["chat_id"]) if row else None
+
+    async def due_outgoing(self, channel: Channel, now: datetime, limit: int) -> list[Outgoing]:
+        rows = await self._fetchall(
+            "SELECT * FROM outbox WHERE state = 'pending' AND channel = ?"
+            " AND (not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT ?",
+            (channel.value, ts(now), limit),
+        )
+        return [_outgoing(r) for r in rows]
+
+    async def next_due_at(self, channel: Channel) -> str | None:
+        """When the earliest postponed message falls due (UTC text), if any is pending."""
+        row = await self._fetchone(
+            "SELECT min(coalesce(not_before, '')) AS due FROM outbox"
+            " WHERE state = 'pending' AND channel = ?",
+            (channel.value,),
+        )
+        return row["due"] if row and row["due"] is not None else None
+
+    async def mark_sent(self, outgoing_id: int, now: datetime) -> None:
+        await self._execute(
+            "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+            (ts(now), outgoing_id),
+        )
+
+    async def postpone(self, outgoing_id: int, until: datetime, error: str) -> None:
+        await self._execute(
+            "UPDATE outbox SET not_before = ?, attempts = attempts + 1, error = ? WHERE id = ?",
+            (ts(until), error, outgoing_id),
+        )
+
+    async def mark_failed(self, outgoing_id: int, error: str) -> None:
+        await self._execute(
+            "UPDATE outbox SET state = 'failed', attempts = attempts + 1, error = ? WHERE id = ?",
+            (error, outgoing_id),
+        )
+
+    async def fail_pending_for_chat(self, channel: Channel, chat_id: str, error: str) -> int:
+        return await self._execute(
+            "UPDATE outbox SET state = 'failed', error = ?"
+            " WHERE state = 'pending' AND channel = ? AND chat_id = ?",
+            (error, channel.value, chat_id),
+        )
+
+    async def outbox_counts(self) -> dict[str, int]:
+        rows = await self._fetchall("SELECT state, count(*) AS n FROM outbox GROUP BY state")
+        return {r["state"]: r["n"] for r in rows}

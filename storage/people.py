@@ -1,0 +1,190 @@
+"""Queries about people: the roster, messenger accounts, invite codes and consent."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from bot.domain import Account, Channel, Invite, Person, Role, Unit
+from bot.roster import ImportPlan, RosterEntry
+from storage.db import Database, from_ts, ts
+
+_PERSON = """
+    SELECT p.id, p.staff_code, p.full_name, p.unit_code, u.name AS unit_name, p.phone, p.active,
+           (SELECT group_concat(role) FROM person_roles r WHERE r.person_id = p.id) AS roles
+    FROM people p JOIN units u ON u.code = p.unit_code
+"""
+
+
+def _person(row: aiosqlite.Row) -> Person:
+    return Person(
+        id=row["id"],
+        staff_code=row["staff_code"],
+        full_name=row["full_name"],
+        unit=Unit(row["unit_code"], row["unit_name"]),
+        roles=frozenset(Role(r) for r in (row["roles"] or "").split(",") if r),
+        phone=row["phone"],
+        active=bool(row["active"]),
+    )
+
+
+def _invite(row: aiosqlite.Row) -> Invite:
+    return Invite(
+        code=row["code"],
+        person_id=row["person_id"],
+        created_at=from_ts(row["created_at"]),
+        expires_at=from_ts(row["expires_at"]),
+        used_at=from_ts(row["used_at"]) if row["used_at"] else None,
+        revoked=row["revoked_at"] is not None,
+    )
+
+
+class PeopleQueries(Database):
+    async def all_people(self) -> list[Person]:
+        rows = await self._fetchall(_PERSON + " ORDER BY p.unit_code, p.full_name")
+        return [_person(r) for r in rows]
+
+    async def person(self, person_id: int) -> Person | None:
+        row = await self._fetchone(_PERSON + " WHERE p.id = ?", (person_id,))
+        return _person(row) if row else None
+
+    async def active_person_by_phone(self, phone: str) -> Person | None:
+        row = await self._fetchone(_PERSON + " WHERE p.phone = ? AND p.active", (phone,))
+        return _person(row) if row else None
+
+    async def apply_import(self, plan: ImportPlan, now: datetime) -> None:
+        """Write a planned roster import in one transaction."""
+        async with self.transaction():
+            await self._executemany(
+                "INSERT INTO units (code, name) VALUES (?, ?)"
+                " ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+                [(u.code, u.name) for u in plan.units],
+            )
+            for entry in plan.added + plan.updated:
+                await self._upsert_person(entry, now)
+            await self._executemany(
+                "UPDATE people SET active = 0, updated_at = ? WHERE staff_code = ?",
+                [(ts(now), code) for code in plan.deactivated],
+            )
+
+    async def _upsert_person(self, entry: RosterEntry, now: datetime) -> None:
+        row = await self._fetchone(
+            "INSERT INTO people (staff_code, full_name, unit_code, phone, active, updated_at)"
+            " VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (staff_code) DO UPDATE SET"
+            " full_name = excluded.full_name, unit_code = excluded.unit_code,"
+            " phone = excluded.phone, active = 1, updated_at = excluded.updated_at"
+            " RETURNING id",
+            (entry.staff_code, entry.full_name, entry.unit.code, entry.phone, ts(now)),
+        )
+        assert row is not None
+        person_id = row["id"]
+        await self._execute("DELETE FROM person_roles WHERE person_id = ?", (person_id,))
+        await self._executemany(
+            "INSERT INTO person_roles (person_id, role) VALUES (?, ?)",
+            [(person_id, role.value) for role in sorted(entry.roles)],
+        )
+
+    # --- accounts ---------------------------------------------------------------------------
+
+    async def person_for_account(self, channel: Channel, external_id: str) -> Person | None:
+        row = await self._fetchone(
+            _PERSON + " JOIN accounts a ON a.person_id = p.id"
+            " WHERE a.channel = ? AND a.external_id = ? AND p.active",
+            (channel.value, external_id),
+        )
+        return _person(row) if row else None
+
+    async def accounts_of(self, person_id: int) -> list[Account]:
+        rows = await self._fetchall(
+            "SELECT * FROM accounts WHERE person_id = ? ORDER BY channel", (person_id,)
+        )
+        return [
+            Account(
+                channel=Channel(r["channel"]),
+                external_id=r["external_id"],
+                chat_id=r["chat_id"],
+                person_id=r["person_id"],
+                linked_at=from_ts(r["linked_at"]),
+            )
+            for r in rows
+        ]
+
+    async def link_account(
+        self, channel: Channel, external_id: str, chat_id: str, person_id: int, now: datetime
+    ) -> None:
+        """One account per person per messenger: linking a new one unlinks the old."""
+        async with self.transaction():
+            await self._execute(
+                "DELETE FROM accounts WHERE channel = ? AND (person_id = ? OR external_id = ?)",
+                (channel.value, person_id, external_id),
+            )
+            await self._execute(
+                "INSERT INTO accounts (channel, external_id, chat_id, person_id, linked_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (channel.value, external_id, chat_id, person_id, ts(now)),
+            )
+
+    async def mark_unreachable(self, channel: Channel, chat_id: str, now: datetime) -> None:
+        await self._execute(
+            "UPDATE accounts SET unreachable_at = ? WHERE channel = ? AND chat_id = ?",
+            (ts(now), channel.value, chat_id),
+        )
+
+    # --- invites ----------------------------------------------------------------------------
+
+    async def people_not_enrolled(self, unit_code: str | None = None) -> list[Person]:
+        rows = await self._fetchall(
+            _PERSON + " WHERE p.active AND (? IS NULL OR p.unit_code = ?)"
+            " AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id)"
+            " ORDER BY p.unit_code, p.full_name",
+            (unit_code, unit_code),
+        )
+        return [_person(r) for r in rows]
+
+    async def unit(self, code: str) -> Unit | None:
+        row = await self._fetchone("SELECT code, name FROM units WHERE code = ?", (code,))
+        return Unit(row["code"], row["name"]) if row else None
+
+    async def issue_invites(
+        self, codes: Sequence[tuple[int, str]], now: datetime, ttl: timedelta
+    ) -> None:
+        """Store new codes; a person's older unused codes are revoked so only the newest works."""
+        async with self.transaction():
+            await self._executemany(
+                "UPDATE invites SET revoked_at = ?"
+                " WHERE person_id = ? AND used_at IS NULL AND revoked_at IS NULL",
+                [(ts(now), person_id) for person_id, _ in codes],
+            )
+            await self._executemany(
+                "INSERT INTO invites (code, person_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                [(code, person_id, ts(now), ts(now + ttl)) for person_id, code in codes],
+            )
+
+    async def invite(self, code: str) -> Invite | None:
+        row = await self._fetchone("SELECT * FROM invites WHERE code = ?", (code,))
+        return _invite(row) if row else None
+
+    async def use_invite(self, code: str, used_by: str, now: datetime) -> None:
+        await self._execute(
+            "UPDATE invites SET used_at = ?, used_by = ? WHERE code = ? AND used_at IS NULL",
+            (ts(now), used_by, code),
+        )
+
+    # --- consent ----------------------------------------------------------------------------
+
+    async def record_consent(
+        self, person_id: int, version: str, channel: Channel, now: datetime
+    ) -> None:
+        await self._execute(
+            "INSERT INTO consents (person_id, version, accepted_at, channel) VALUES (?, ?, ?, ?)",
+            (person_id, version, ts(now), channel.value),
+        )
+
+    async def has_consent(self, person_id: int, version: str) -> bool:
+        row = await self._fetchone(
+            "SELECT 1 FROM consents WHERE person_id = ? AND version = ? AND withdrawn_at IS NULL",
+            (person_id, version),
+        )
+        return row is not None

@@ -1,0 +1,140 @@
+"""Act as people talking to the real bot (python-telegram-bot Application, real SQLite),
+through the fake Bot API, on a clock the test controls."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.app import SoKhoeApp, build_application, lifespan
+from bot.config import Settings
+from bot.enrolment import new_code
+from bot.roster import parse_roster, plan_import
+from storage import Store
+from tests.fakes.telegram_api import TOKEN, FakeTelegram, Sent
+
+
+class FakeClock:
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+@dataclass
+class TgUser:
+    harness: Harness
+    id: int
+    first_name: str
+    seen: int = 0  # how many of my messages the test has already looked at
+
+    @property
+    def user(self) -> dict[str, Any]:
+        return {"id": self.id, "is_bot": False, "first_name": self.first_name, "language_code": "vi"}
+
+    @property
+    def inbox(self) -> list[Sent]:
+        return self.harness.fake.to(self.id)
+
+    @property
+    def last(self) -> Sent:
+        return self.inbox[-1]
+
+    def new(self) -> list[Sent]:
+        """Messages that arrived since the last time the test looked."""
+        fresh = self.inbox[self.seen :]
+        self.seen = len(self.inbox)
+        return fresh
+
+    async def send(self, text: str, **fields: Any) -> list[Sent]:
+        self.harness.fake.text(self.user, text, **fields)
+        await self.harness.pump()
+        return self.new()
+
+    async def share_contact(self, phone: str, owner_id: int | None = None) -> list[Sent]:
+        self.harness.fake.contact(self.user, phone, self.id if owner_id is None else owner_id)
+        await self.harness.pump()
+        return self.new()
+
+    async def press(self, label: str) -> list[Sent]:
+        """Press the newest button whose label contains `label`."""
+        for message in reversed(self.inbox):
+            for text, data in message.buttons:
+                if label in text:
+                    return await self.press_data(data, message)
+        raise AssertionError(f"no button {label!r} in {self.first_name}'s chat")
+
+    async def press_data(self, data: str, on: Sent | None = None) -> list[Sent]:
+        self.harness.fake.press(self.user, data, on)
+        await self.harness.pump()
+        return self.new()
+
+
+@dataclass
+class Harness:
+    tmp_path: Path
+    clock: FakeClock
+    settings: Settings = field(init=False)
+    fake: FakeTelegram = field(default_factory=FakeTelegram)
+    app: SoKhoeApp | None = None
+    _lifespan: AbstractAsyncContextManager[SoKhoeApp] | None = None
+
+    def __post_init__(self) -> None:
+        self.settings = Settings(
+            bot_token=TOKEN,
+            bot_username="SoKhoeTestBot",
+            database_path=self.tmp_path / "sokhoe.db",
+            org_name="Sở Thử Nghiệm",
+        )
+
+    def configure(self, **changes: Any) -> None:
+        self.settings = replace(self.settings, **changes)
+
+    async def start(self) -> None:
+        self.app = build_application(self.settings, self.clock, self.fake.transport())
+        self._lifespan = lifespan(self.app)
+        await self._lifespan.__aenter__()
+
+    async def stop(self) -> None:
+        if self._lifespan is not None:
+            await self._lifespan.__aexit__(None, None, None)
+            self.app = self._lifespan = None
+
+    @property
+    def running(self) -> SoKhoeApp:
+        assert self.app is not None, "harness not started"
+        return self.app
+
+    @property
+    def store(self) -> Store:
+        return self.running.bot_data.services.store
+
+    async def pump(self) -> None:
+        """Take in every pending update, commit, then send everything the outbox holds."""
+        data = self.running.bot_data
+        while await data.intake.poll_once():
+            pass
+        await data.sender.drain()
+
+    def user(self, user_id: int, first_name: str) -> TgUser:
+        return TgUser(self, user_id, first_name)
+
+    async def import_roster(self, rows: Sequence[Mapping[str, str]]) -> None:
+        entries, errors = parse_roster(enumerate(rows, start=2))
+        assert not errors, errors
+        plan = plan_import(await self.store.all_people(), entries)
+        await self.store.apply_import(plan, self.clock.now())
+
+    async def invite(self, staff_code: str, days: int = 14) -> str:
+        people = {p.staff_code: p for p in await self.store.all_people()}
+        code = new_code()
+        await self.store.issue_invites([(people[staff_code].id, code)], self.clock.now(), timedelta(days=days))
+        return code
