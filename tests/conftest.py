@@ -16,7 +16,11 @@ HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 def roster_row(
     code: str, name: str, unit: str = "KHTC", roles: str = "staff", phone: str = ""
 ) -> dict[str, str]:
-    unit_names = {"KHTC": "Phòng Kế hoạch - Tài chính", "TCCB": "Phòng Tổ chức cán bộ", "VP": "Văn phòng Sở"}
+    unit_names = {
+        "KHTC": "Phòng Kế hoạch - Tài chính",
+        "TCCB": "Phòng Tổ chức cán bộ",
+        "VP": "Văn phòng Sở",
+    }
     return {
         "staff_code": code,
         "full_name": name,

@@ -38,7 +38,12 @@ class TgUser:
 
     @property
     def user(self) -> dict[str, Any]:
-        return {"id": self.id, "is_bot": False, "first_name": self.first_name, "language_code": "vi"}
+        return {
+            "id": self.id,
+            "is_bot": False,
+            "first_name": self.first_name,
+            "language_code": "vi",
+        }
 
     @property
     def inbox(self) -> list[Sent]:
@@ -136,5 +141,7 @@ class Harness:
     async def invite(self, staff_code: str, days: int = 14) -> str:
         people = {p.staff_code: p for p in await self.store.all_people()}
         code = new_code()
-        await self.store.issue_invites([(people[staff_code].id, code)], self.clock.now(), timedelta(days=days))
+        await self.store.issue_invites(
+            [(people[staff_code].id, code)], self.clock.now(), timedelta(days=days)
+        )
         return code

@@ -155,7 +155,12 @@ async def test_group_chat_gets_only_a_pointer(harness: Harness) -> None:
     await harness.import_roster(ROSTER)
     an = harness.user(501, "An")
     group = {"id": -100123, "type": "supergroup", "title": "Phòng KHTC"}
-    harness.fake.message(an.user, chat=group, text="/start", entities=[{"type": "bot_command", "offset": 0, "length": 6}])
+    harness.fake.message(
+        an.user,
+        chat=group,
+        text="/start",
+        entities=[{"type": "bot_command", "offset": 0, "length": 6}],
+    )
     harness.fake.message(an.user, chat=group, text="chào cả nhà")
     await harness.pump()
     to_group = harness.fake.to(-100123)
@@ -170,7 +175,18 @@ async def test_free_text_sticker_and_forged_button(harness: Harness) -> None:
     assert (await an.send("hello bot"))[0].text == texts.FREE_TEXT_HINT
     assert (await an.press_data("zz:1:2"))[0].text == texts.FORGED_BUTTON
     assert (await an.send("/khongcolenh"))[0].text == texts.UNKNOWN_COMMAND
-    harness.fake.message(an.user, sticker={"file_id": "x", "file_unique_id": "y", "type": "regular", "width": 1, "height": 1, "is_animated": False, "is_video": False})
+    harness.fake.message(
+        an.user,
+        sticker={
+            "file_id": "x",
+            "file_unique_id": "y",
+            "type": "regular",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+        },
+    )
     await harness.pump()
     assert an.new()[0].text == texts.UNSUPPORTED
 

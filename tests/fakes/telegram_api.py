@@ -37,7 +37,11 @@ class Sent:
         """(label, callback data) of the inline buttons, in order."""
         if not self.reply_markup or "inline_keyboard" not in self.reply_markup:
             return []
-        return [(b["text"], b["callback_data"]) for row in self.reply_markup["inline_keyboard"] for b in row]
+        return [
+            (b["text"], b["callback_data"])
+            for row in self.reply_markup["inline_keyboard"]
+            for b in row
+        ]
 
     @property
     def asks_contact(self) -> bool:
@@ -76,7 +80,9 @@ class FakeTelegram:
     async def _serve(self, request: httpx.Request) -> httpx.Response:
         prefix = f"/bot{self.token}/"
         if not request.url.path.startswith(prefix):
-            return httpx.Response(401, json={"ok": False, "error_code": 401, "description": "Unauthorized"})
+            return httpx.Response(
+                401, json={"ok": False, "error_code": 401, "description": "Unauthorized"}
+            )
         method = request.url.path[len(prefix) :]
         status, body = self.call(method, _params(request))
         return httpx.Response(status, json=body)
@@ -97,7 +103,11 @@ class FakeTelegram:
                 return failure.status, body
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
-            return 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
+            return 404, {
+                "ok": False,
+                "error_code": 404,
+                "description": "Not Found: method not found",
+            }
         return 200, {"ok": True, "result": handler(params)}
 
     def _api_getMe(self, params: dict[str, Any]) -> Any:
@@ -141,7 +151,9 @@ class FakeTelegram:
         self.updates.append({"update_id": update_id, **update})
         return update_id
 
-    def message(self, user: dict[str, Any], chat: dict[str, Any] | None = None, **fields: Any) -> int:
+    def message(
+        self, user: dict[str, Any], chat: dict[str, Any] | None = None, **fields: Any
+    ) -> int:
         chat = chat or {"id": user["id"], "type": "private", "first_name": user["first_name"]}
         message = {"message_id": next(self._message_ids), "date": EPOCH, "chat": chat, "from": user}
         message.update(fields)
@@ -167,7 +179,13 @@ class FakeTelegram:
             "from": user,
             "chat_instance": "ci",
             "data": data,
-            "message": {"message_id": message_id, "date": EPOCH, "chat": chat, "from": BOT, "text": "…"},
+            "message": {
+                "message_id": message_id,
+                "date": EPOCH,
+                "chat": chat,
+                "from": BOT,
+                "text": "…",
+            },
         }
         return self.push({"callback_query": query})
 

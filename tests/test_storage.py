@@ -1,0 +1,106 @@
+"""Storage against real SQLite in a temporary folder."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.domain import Channel
+from bot.messages import Choice, Reply, rows
+from bot.roster import parse_roster, plan_import
+from storage import Store
+from storage.db import migrations
+from tests.conftest import roster_row
+
+NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+
+
+async def seed(store: Store) -> None:
+    entries, _ = parse_roster(
+        enumerate(
+            [roster_row("A1", "An", phone="0912345678"), roster_row("B1", "Bình", roles="head")], 2
+        )
+    )
+    await store.apply_import(plan_import([], entries), NOW)
+
+
+async def test_pragmas_and_migrations(store: Store, tmp_path: Path) -> None:
+    assert (await store._fetchone("PRAGMA journal_mode"))[0] == "wal"  # type: ignore[index]
+    assert (await store._fetchone("PRAGMA foreign_keys"))[0] == 1  # type: ignore[index]
+    version = (await store._fetchone("PRAGMA user_version"))[0]  # type: ignore[index]
+    assert version == migrations()[-1][0]
+    await store.close()
+    async with await Store.open(tmp_path / "store.db") as again:  # migrating twice is a no-op
+        assert (await again._fetchone("PRAGMA user_version"))[0] == version  # type: ignore[index]
+
+
+async def test_a_failed_transaction_leaves_nothing(store: Store) -> None:
+    await seed(store)
+    with pytest.raises(RuntimeError):
+        async with store.transaction():
+            await store.claim_event("k1", NOW)
+            raise RuntimeError("boom")
+    assert await store.claim_event("k1", NOW)
+
+
+async def test_a_failed_savepoint_keeps_the_rest_of_the_batch(store: Store) -> None:
+    async with store.transaction():
+        await store.claim_event("first", NOW)
+        with pytest.raises(ValueError, match="one event"):
+            async with store.transaction():
+                await store.claim_event("second", NOW)
+                raise ValueError("one event fails")
+    assert not await store.claim_event("first", NOW)
+    assert await store.claim_event("second", NOW)
+
+
+async def test_claim_event_is_once(store: Store) -> None:
+    assert await store.claim_event("tg:1", NOW)
+    assert not await store.claim_event("tg:1", NOW)
+    assert await store.forget_events_before(NOW + timedelta(days=8)) == 1
+
+
+async def test_people_roles_accounts(store: Store) -> None:
+    await seed(store)
+    an = await store.active_person_by_phone("0912345678")
+    assert an is not None and an.full_name == "An" and an.unit.code == "KHTC"
+    await store.link_account(Channel.TELEGRAM, "501", "501", an.id, NOW)
+    assert await store.person_for_account(Channel.TELEGRAM, "501") == an
+    assert await store.reachable_chat(an.id) == (Channel.TELEGRAM, "501")
+    await store.mark_unreachable(Channel.TELEGRAM, "501", NOW)
+    assert await store.reachable_chat(an.id) is None
+    binh = next(p for p in await store.all_people() if p.staff_code == "B1")
+    assert {r.value for r in binh.roles} == {"staff", "head"}
+    assert [p.staff_code for p in await store.people_not_enrolled()] == ["B1"]
+
+
+async def test_newer_invite_revokes_the_older(store: Store) -> None:
+    await seed(store)
+    an = (await store.all_people())[0]
+    await store.issue_invites([(an.id, "AAAAAAAA")], NOW, timedelta(days=14))
+    await store.issue_invites([(an.id, "BBBBBBBB")], NOW, timedelta(days=14))
+    old, new = await store.invite("AAAAAAAA"), await store.invite("BBBBBBBB")
+    assert old is not None and old.revoked
+    assert new is not None and not new.revoked and new.expires_at == NOW + timedelta(days=14)
+
+
+async def test_outbox_order_dedupe_and_payload(store: Store) -> None:
+    reply = Reply("Chào", choices=rows(Choice("a:1", "Một"), Choice("a:2", "Hai")))
+    assert await store.enqueue_reply(Channel.TELEGRAM, "9", reply, NOW, dedupe_key="p1")
+    assert not await store.enqueue_reply(Channel.TELEGRAM, "9", reply, NOW, dedupe_key="p1")
+    await store.enqueue_reply(Channel.TELEGRAM, "9", Reply("Sau"), NOW)
+    due = await store.due_outgoing(Channel.TELEGRAM, NOW, 10)
+    assert [d.text for d in due] == ["Chào", "Sau"]
+    assert due[0].choices == reply.choices
+    await store.postpone(due[0].id, NOW + timedelta(seconds=5), "429")
+    assert [d.text for d in await store.due_outgoing(Channel.TELEGRAM, NOW, 10)] == ["Sau"]
+
+
+async def test_conversation_state(store: Store) -> None:
+    assert await store.conversation(Channel.ZALO, "abc") == ("", {})
+    await store.set_conversation(Channel.ZALO, "abc", "checkin", {"step": 2}, NOW)
+    assert await store.conversation(Channel.ZALO, "abc") == ("checkin", {"step": 2})
+    await store.end_conversation(Channel.ZALO, "abc")
+    assert await store.conversation(Channel.ZALO, "abc") == ("", {})
