@@ -44,8 +44,12 @@ def setup_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every URL, token included
     logging.getLogger("httpcore").setLevel(logging.WARNING)
-    if settings.log_level == "DEBUG":
-        logging.getLogger("telegram").setLevel(logging.INFO)  # its DEBUG prints the API URL
+    # Their DEBUG output carries the API URL and message texts and SQL parameters (health
+    # answers): logs carry ids, never those, whatever LOG_LEVEL says.
+    for name in ("telegram", "aiosqlite", "apscheduler"):
+        logging.getLogger(name).setLevel(
+            max(logging.INFO, logging.getLevelName(settings.log_level))
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

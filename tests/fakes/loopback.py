@@ -1,0 +1,99 @@
+"""The fake Bot API on a real loopback port, for tests that run the bot as a separate process."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+from tests.fakes.telegram_api import FakeTelegram
+
+
+class LoopbackTelegram:
+    """Serves a FakeTelegram; getUpdates long-polls as Telegram does (waits for an update)."""
+
+    def __init__(self, fake: FakeTelegram | None = None) -> None:
+        self.fake = fake or FakeTelegram()
+        self.lock = threading.Condition()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        loopback = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                body = self.rfile.read(length)
+                params: dict[str, Any] = dict(parse_qsl(body.decode()))
+                if self.headers.get("content-type", "").startswith("application/json"):
+                    params = json.loads(body or b"{}")
+                prefix = f"/bot{loopback.fake.token}/"
+                if self.path.startswith(prefix):
+                    status, answer = loopback.call(self.path[len(prefix) :], params)
+                else:
+                    status, answer = (
+                        401,
+                        {"ok": False, "error_code": 401, "description": "Unauthorized"},
+                    )
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        return Handler
+
+    def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self.lock:
+            if method == "getUpdates":
+                deadline = time.monotonic() + float(params.get("timeout") or 0)
+                self.fake.call("getUpdates", params)  # drop what the offset confirms
+                while not self.fake.updates and time.monotonic() < deadline:
+                    self.lock.wait(deadline - time.monotonic())
+            result = self.fake.call(method, params)
+            self.lock.notify_all()
+            return result
+
+    def act(self, action: Callable[[FakeTelegram], object]) -> None:
+        """Do something to the fake (a person sends a message) while the server is running."""
+        with self.lock:
+            action(self.fake)
+            self.lock.notify_all()
+
+    def wait_for(self, predicate: Callable[[FakeTelegram], bool], timeout: float = 20.0) -> bool:
+        """Wait until `predicate(fake)` holds (checked whenever the bot calls the API)."""
+        deadline = time.monotonic() + timeout
+        with self.lock:
+            while not predicate(self.fake):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.lock.wait(min(left, 0.2))
+        return True
+
+    @contextmanager
+    def serving(self) -> Iterator[LoopbackTelegram]:
+        thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            with self.lock:
+                self.lock.notify_all()
+            self.server.shutdown()
+            self.server.server_close()
