@@ -30,9 +30,12 @@ from bot.channels.telegram import TelegramIntake, TelegramTransport, to_event
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.domain import Role
+from bot.files import read_questionnaire
 from bot.messages import Reply
+from bot.pacing import Pacer
 from bot.sender import Sender
 from handlers.router import Router, Services
+from scheduler import JobSpec, catch_up, job_specs
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -102,9 +105,11 @@ async def lifespan(app: SoKhoeApp) -> AsyncIterator[SoKhoeApp]:
 
 async def post_init(app: SoKhoeApp) -> None:
     data = app.bot_data
+    form = read_questionnaire(data.settings.questionnaire_path)
     store = await Store.open(data.settings.database_path)
-    data.services = Services(store, data.settings, data.clock)
-    data.sender = Sender(store, TelegramTransport(app.bot), data.clock)
+    data.services = Services(store, data.settings, data.clock, form)
+    pacer = Pacer(data.settings.send_rate, data.settings.chat_interval)
+    data.sender = Sender(store, TelegramTransport(app.bot), data.clock, pacer)
 
     async def process_batch(updates: list[Update]) -> None:
         async with store.transaction():  # one commit for the whole batch
@@ -112,6 +117,34 @@ async def post_init(app: SoKhoeApp) -> None:
                 await app.process_update(update)
 
     data.intake = TelegramIntake(app.bot, process_batch, data.sender.wake)
+
+
+def install_jobs(app: SoKhoeApp) -> None:
+    """The daily jobs, derived from settings under stable names, replacing any of that name.
+    The callbacks read the date and everything else from the clock and the database."""
+    job_queue = app.job_queue
+    assert job_queue is not None  # the job-queue extra is a dependency
+    tz = app.bot_data.settings.tz
+    for spec in job_specs(app.bot_data.services):
+        for old in job_queue.get_jobs_by_name(spec.name):
+            old.schedule_removal()
+        job_queue.run_daily(
+            _run_job,
+            time=spec.at.replace(tzinfo=tz),
+            name=spec.name,
+            data=spec,
+            # APScheduler's default grace is 1 s: a busy loop would silently skip a prompt
+            job_kwargs={"misfire_grace_time": 15 * 60, "coalesce": True},
+        )
+
+
+async def _run_job(context: Context) -> None:
+    spec = context.job.data if context.job else None
+    if not isinstance(spec, JobSpec):
+        return
+    data = context.bot_data
+    await spec.run(data.services, data.clock.now())
+    data.sender.wake()
 
 
 async def post_shutdown(app: SoKhoeApp) -> None:
@@ -170,6 +203,8 @@ async def run_bot(settings: Settings) -> None:
         if not settings.bot_username:
             settings = data.settings = _with_username(settings, app.bot.username)
             data.services.settings = settings
+        install_jobs(app)
+        await catch_up(data.services)
         print(texts.RUN_STARTED.format(username=app.bot.username), flush=True)
         tasks = [
             asyncio.create_task(data.intake.run(stop)),

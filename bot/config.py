@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,6 +25,14 @@ class Settings:
     log_level: str = "INFO"
     admin_chat_id: int | None = None
     invite_ttl_days: int = 14
+    # The two daily slots, local time: prompt, reminder, close.
+    morning: tuple[time, time, time] = (time(7, 30), time(8, 15), time(9, 0))
+    afternoon: tuple[time, time, time] = (time(16, 30), time(17, 0), time(17, 30))
+    days_off: frozenset[date] = field(default_factory=frozenset)  # the organization's own
+    makeup_days: frozenset[date] = field(default_factory=frozenset)  # make-up working days
+    questionnaire_path: Path | None = None  # None: the bundled Ministry of Health form
+    send_rate: float = 28.0  # messages per second across all chats (Telegram allows ~30)
+    chat_interval: float = 1.0  # seconds between two messages to one chat
 
     @property
     def tz(self) -> ZoneInfo:
@@ -87,7 +96,47 @@ def load_settings(
     log_level = (get("LOG_LEVEL") or Settings.log_level).upper()
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
         raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {log_level!r}")
+
+    def number(name: str, default: float) -> float:
+        value = get(name)
+        try:
+            return default if value is None else float(value)
+        except ValueError:
+            raise SettingsError(f"{name} must be a number, not {value!r}") from None
+
+    def clock_time(name: str, default: time) -> time:
+        value = get(name)
+        if value is None:
+            return default
+        try:
+            return time.fromisoformat(value)
+        except ValueError:
+            raise SettingsError(f"{name} must be a time like 07:30, not {value!r}") from None
+
+    def dates(name: str) -> frozenset[date]:
+        try:
+            return frozenset(
+                date.fromisoformat(d.strip()) for d in (get(name) or "").split(",") if d.strip()
+            )
+        except ValueError:
+            raise SettingsError(f"{name} must list dates like 2026-12-31,2027-01-02") from None
+
+    def slot(prefix: str, default: tuple[time, time, time]) -> tuple[time, time, time]:
+        names = (f"{prefix}_PROMPT", f"{prefix}_REMINDER", f"{prefix}_CLOSE")
+        times = (
+            clock_time(names[0], default[0]),
+            clock_time(names[1], default[1]),
+            clock_time(names[2], default[2]),
+        )
+        if not times[0] < times[1] < times[2]:
+            raise SettingsError(f"{', '.join(names)} must be in that order within the day")
+        return times
+
     base_url = get("TELEGRAM_API_BASE_URL")
+    morning, afternoon = slot("MORNING", Settings.morning), slot("AFTERNOON", Settings.afternoon)
+    if not morning[2] <= afternoon[0]:
+        raise SettingsError("AFTERNOON_PROMPT must come after MORNING_CLOSE")
+    questionnaire = get("QUESTIONNAIRE_PATH")
     return Settings(
         bot_token=get("BOT_TOKEN"),
         telegram_api_base_url=base_url.rstrip("/") if base_url else None,
@@ -98,4 +147,11 @@ def load_settings(
         log_level=log_level,
         admin_chat_id=integer("ADMIN_CHAT_ID", None),
         invite_ttl_days=integer("INVITE_TTL_DAYS", Settings.invite_ttl_days) or 14,
+        morning=morning,
+        afternoon=afternoon,
+        days_off=dates("DAYS_OFF"),
+        makeup_days=dates("MAKEUP_WORKDAYS"),
+        questionnaire_path=Path(questionnaire) if questionnaire else None,
+        send_rate=number("SEND_RATE", Settings.send_rate),
+        chat_interval=number("CHAT_INTERVAL", Settings.chat_interval),
     )

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
+from importlib import resources
 from pathlib import Path
 
 import openpyxl
 
 from bot import texts
+from bot.questionnaire import Questionnaire, parse_questionnaire
+
+
+def read_questionnaire(path: Path | None) -> Questionnaire:
+    """The organization's questionnaire, or the bundled Ministry of Health form."""
+    if path is None:
+        text = resources.files("bot").joinpath("data/questionnaire.json").read_text("utf-8")
+    else:
+        text = path.read_text(encoding="utf-8")
+    return parse_questionnaire(text)
 
 
 class TableError(Exception):

@@ -38,6 +38,7 @@ class Event:
     forwarded: bool = False
     unsupported: bool = False  # a sticker, a file, a voice note: nothing a flow reads
     callback_id: str | None = None  # a button press to acknowledge
+    message_id: str | None = None  # the message whose button was pressed
     display_name: str = ""
 
 
@@ -48,6 +49,7 @@ class Reply:
     ask_contact: bool = False  # offer the "share my phone number" button
     clear_keyboard: bool = False  # take the contact button away again
     to_person: int | None = None  # None: back to the chat the event came from
+    edit: str | None = None  # replace this message (its id) where the channel can edit
 
 
 @dataclass(frozen=True)
@@ -57,12 +59,13 @@ class Outgoing:
     id: int
     channel: Channel
     chat_id: str
-    kind: str  # "text" or "ack"
+    kind: str  # "text", "edit" or "ack"
     text: str = ""
     choices: tuple[tuple[Choice, ...], ...] = ()
     ask_contact: bool = False
     clear_keyboard: bool = False
     callback_id: str | None = None
+    message_id: str | None = None  # for "edit"
     attempts: int = 0
 
 

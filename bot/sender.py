@@ -1,15 +1,15 @@
-"""The outbox sender: one per channel, sends what is due in order, records each outcome.
-
-A message is marked sent right after the platform accepts it, so a crash repeats at most the
-message in flight. A flood-control answer (429) or a network error pauses the whole sender,
-which keeps each chat's messages in order.
-"""
+"""The outbox sender: one per channel. It sends what is due in outbox order, paced under the
+platform's limits (overall rate, per-chat interval), several requests in flight at once, and
+records each outcome. A message is marked sent right after the platform accepts it, so a crash
+repeats at most the messages in flight. A flood-control answer (429) or a network error holds
+the whole sender for the time asked (or a backoff)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal, Protocol
@@ -17,6 +17,7 @@ from typing import Literal, Protocol
 from bot.clock import Clock
 from bot.domain import Channel
 from bot.messages import Outgoing
+from bot.pacing import Pacer
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -40,31 +41,59 @@ class Transport(Protocol):
 
 
 class Sender:
-    def __init__(self, store: Store, transport: Transport, clock: Clock, batch: int = 100) -> None:
+    def __init__(
+        self,
+        store: Store,
+        transport: Transport,
+        clock: Clock,
+        pacer: Pacer,
+        concurrency: int = 16,
+        batch: int = 200,
+    ) -> None:
         self.store = store
         self.transport = transport
         self.clock = clock
+        self.pacer = pacer
         self.batch = batch
+        self._slots = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self.paused_until = clock.now()
+        self.sent = 0
 
     def wake(self) -> None:
         self._wake.set()
 
     async def drain(self) -> int:
         """Send everything due now, until the outbox is empty or the platform asks to wait."""
-        sent = 0
+        before = self.sent
         while self.clock.now() >= self.paused_until:
             due = await self.store.due_outgoing(
                 self.transport.channel, self.clock.now(), self.batch
             )
             if not due:
                 break
+            chats: dict[str, list[Outgoing]] = {}
             for item in due:
-                if not await self._send(item):
-                    return sent
-                sent += 1
-        return sent
+                chats.setdefault(item.chat_id, []).append(item)
+            # one chain per chat keeps each chat's messages in order; chains run side by side
+            tasks = [asyncio.create_task(self._send_chain(items)) for items in chats.values()]
+            results = await asyncio.gather(*tasks)
+            self.pacer.forget_before(time.monotonic())
+            if not all(results):
+                break
+        return self.sent - before
+
+    async def _send_chain(self, items: list[Outgoing]) -> bool:
+        for item in items:
+            now = time.monotonic()
+            # acknowledging a button press is not a message: it is not paced
+            start = now if item.kind == "ack" else self.pacer.reserve(item.chat_id, now)
+            if start > now:
+                await asyncio.sleep(start - now)
+            async with self._slots:
+                if self.clock.now() < self.paused_until or not await self._send(item):
+                    return False  # told to wait: the rest stays pending, in order
+        return True
 
     async def _send(self, item: Outgoing) -> bool:
         """False when the sender must pause."""
@@ -72,12 +101,14 @@ class Sender:
         now = self.clock.now()
         if result.outcome == "sent":
             await self.store.mark_sent(item.id, now)
+            self.sent += 1
             return True
         if result.outcome == "retry":
             delay = result.retry_after or min(MAX_BACKOFF, 2.0 ** min(item.attempts, 6))
-            self.paused_until = now + timedelta(seconds=delay)
-            await self.store.postpone(item.id, self.paused_until, result.error)
-            log.warning("%s: pausing %.1fs (%s)", self.transport.channel, delay, result.error)
+            self.paused_until = max(self.paused_until, now + timedelta(seconds=delay))
+            self.pacer.hold(time.monotonic() + delay)
+            await self.store.postpone(item.id, now + timedelta(seconds=delay), result.error)
+            log.warning("%s: holding %.1fs (%s)", self.transport.channel, delay, result.error)
             return False
         if result.outcome == "blocked":
             async with self.store.transaction():
@@ -91,7 +122,7 @@ class Sender:
         return True
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Until `stop`: drain, then sleep until woken, paused time is over, or a second passes."""
+        """Until `stop`: drain, then sleep until woken, the hold is over, or a second passes."""
         while not stop.is_set():
             try:
                 await self.drain()

@@ -133,3 +133,62 @@ STALE_BUTTON = "Nút này không còn dùng được. Gõ /help để xem các l
 FORGED_BUTTON = "Nút bấm không hợp lệ."
 INTERNAL_ERROR = "Xin lỗi, Sổ Khỏe gặp lỗi khi xử lý tin nhắn này. Bạn thử lại sau ít phút nhé."
 ADMIN_ERROR = "⚠️ Lỗi khi xử lý sự kiện {key}: {error}"
+
+# --- daily check-in -------------------------------------------------------------------------
+SLOT_NAMES = {"morning": "buổi sáng", "afternoon": "buổi chiều"}
+SLOT_SHORT = {"morning": "Sáng", "afternoon": "Chiều"}
+WEEKDAYS = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
+PROMPT_HEADER = {
+    "morning": "☀️ Chào buổi sáng! Khai báo y tế đầu ngày {day}.",
+    "afternoon": "🌇 Khai báo y tế cuối ngày {day}.",
+}
+PROMPT_HINT = "Nếu bạn khỏe, chỉ cần bấm nút ✅ đầu tiên."
+REMINDER_HEADER = "⏰ Bạn chưa khai báo {slot} hôm nay. Lượt khai báo đóng lúc {close}."
+MULTI_DONE = "Xong ➡️"
+MULTI_NONE = "Không có triệu chứng nào ➡️"
+NONE_CHOSEN = "không có"
+DECLARED = "✅ Đã ghi nhận khai báo {slot} lúc {time} ngày {day}."
+DECLARED_LATE = "⏰ Khai báo sau giờ đóng nên được ghi là khai muộn."
+DECLARED_SCREEN = "✅ Đã khai báo."
+REDO = "✏️ Khai báo lại"
+GUIDANCE = (
+    "🩺 Bạn đã báo có triệu chứng hoặc yếu tố dịch tễ. Lãnh đạo đơn vị và Văn phòng đã được báo.\n"
+    "Bạn nên ở nhà, hạn chế tiếp xúc, đeo khẩu trang, theo dõi sức khỏe và liên hệ ngay cán bộ y tế "
+    "cơ quan hoặc trạm y tế nơi ở để được hướng dẫn."
+)
+ALERT = (
+    "🚨 Cảnh báo y tế\n{name} — {unit}\nKhai báo {slot} lúc {time}: {reported}.\n"
+    "Đề nghị liên hệ, hướng dẫn và cập nhật mức nguy cơ."
+)
+STALE_PROMPT = "Lượt khai báo đó đã đóng. Đây là lượt khai báo hiện tại:"
+DECLARE_NOT_TODAY = (
+    "Hôm nay ({day}) không phải ngày làm việc{holiday}, nhưng bạn vẫn có thể khai báo."
+)
+COMMAND_DESCRIPTIONS.update(
+    {
+        "khaibao": "Khai báo y tế ngay",
+        "lichsu": "Khai báo 7 ngày qua của tôi",
+        "nghi": "Báo nghỉ phép (ví dụ: /nghi 24/11 26/11)",
+    }
+)
+
+# --- history --------------------------------------------------------------------------------
+HISTORY_HEADER = "📒 Khai báo 7 ngày qua:"
+HISTORY_LEAVE = "🌴 nghỉ phép"
+HISTORY_DAY_OFF = "nghỉ"
+HISTORY_LEGEND = "✅ đã khai · ⚠️ có triệu chứng/tiếp xúc · ⏰ khai muộn · — chưa khai"
+
+# --- leave ----------------------------------------------------------------------------------
+LEAVE_USAGE = (
+    "Cách báo nghỉ: /nghi 24/11 (một ngày) hoặc /nghi 24/11 26/11 (từ ngày đến ngày).\n"
+    "Lãnh đạo đơn vị báo nghỉ cho cán bộ: /nghi MÃ_CÁN_BỘ 24/11 26/11."
+)
+LEAVE_BAD_DATE = "Không đọc được ngày “{text}”. Bạn viết theo dạng ngày/tháng, ví dụ 24/11."
+LEAVE_BACKWARDS = "Ngày kết thúc phải sau ngày bắt đầu."
+LEAVE_TOO_LONG = "Mỗi lần báo nghỉ tối đa {days} ngày."
+LEAVE_PAST = "Không thể báo nghỉ cho ngày đã qua."
+LEAVE_SAVED = "🌴 Đã ghi nhận nghỉ phép của {name} từ {first} đến {last}. Trong những ngày này Sổ Khỏe sẽ không nhắc khai báo."
+LEAVE_SAVED_BY_HEAD = "🌴 {head} đã ghi nhận bạn nghỉ phép từ {first} đến {last}. Sổ Khỏe sẽ không nhắc khai báo trong những ngày này."
+LEAVE_NOT_HEAD = "Chỉ lãnh đạo đơn vị mới báo nghỉ cho người khác."
+LEAVE_UNKNOWN_PERSON = "Không có cán bộ mã {code} trong đơn vị của bạn."
+LEAVE_CURRENT = "Nghỉ phép sắp tới của bạn: {ranges}."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import enrol, me
+from handlers import checkin, enrol, history, leave, me
 from handlers.router import Router
 
 
@@ -11,6 +11,12 @@ def register(router: Router) -> Router:
     router.command(("start", "batdau"), enrol.start, role=None, consent=False)
     router.contact(enrol.shared_contact)
     router.choice("consent", enrol.consent, consent=False)
+
+    # The daily check-in: prompts and reminders arrive from the scheduler; buttons land here.
+    router.command(("khaibao", "declare"), checkin.declare)
+    router.choice("ck", checkin.button)
+    router.command(("lichsu", "history"), history.history)
+    router.command(("nghi", "leave"), leave.leave)
 
     # About me.
     router.command(("help", "trogiup"), me.help_, role=None, consent=False)

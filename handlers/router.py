@@ -18,6 +18,9 @@ from bot.config import Settings
 from bot.domain import Person, Role
 from bot.enrolment import consent_request
 from bot.messages import Event, Reply
+from bot.questionnaire import Questionnaire
+from bot.slots import Slot, make_slots
+from bot.workdays import WorkCalendar
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -28,6 +31,16 @@ class Services:
     store: Store
     settings: Settings
     clock: Clock
+    form: Questionnaire
+    calendar: WorkCalendar = field(init=False)
+    slots: list[Slot] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.calendar = WorkCalendar(self.settings.days_off, self.settings.makeup_days)
+        self.slots = make_slots(self.settings.morning, self.settings.afternoon)
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.settings.tz)
 
 
 @dataclass
@@ -50,6 +63,10 @@ class Ctx:
     @property
     def now(self) -> datetime:
         return self.event.at
+
+    @property
+    def local_now(self) -> datetime:
+        return self.services.local(self.event.at)
 
     def me(self) -> Person:
         """The person, for flows whose route requires enrolment."""

@@ -21,6 +21,8 @@ def _payload(reply: Reply) -> dict[str, Any]:
         payload["ask_contact"] = True
     if reply.clear_keyboard:
         payload["clear_keyboard"] = True
+    if reply.edit:
+        payload["message_id"] = reply.edit
     return payload
 
 
@@ -38,6 +40,7 @@ def _outgoing(row: aiosqlite.Row) -> Outgoing:
         ask_contact=payload.get("ask_contact", False),
         clear_keyboard=payload.get("clear_keyboard", False),
         callback_id=payload.get("callback_id"),
+        message_id=payload.get("message_id"),
         attempts=row["attempts"],
     )
 
@@ -52,7 +55,8 @@ class OutboxQueries(Database):
         dedupe_key: str | None = None,
     ) -> bool:
         """False when a message with the same dedupe key was already queued."""
-        return await self._enqueue(channel, chat_id, "text", _payload(reply), now, dedupe_key)
+        kind = "edit" if reply.edit else "text"
+        return await self._enqueue(channel, chat_id, kind, _payload(reply), now, dedupe_key)
 
     async def enqueue_ack(
         self, channel: Channel, chat_id: str, callback_id: str, now: datetime

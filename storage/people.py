@@ -11,14 +11,14 @@ from bot.domain import Account, Channel, Invite, Person, Role, Unit
 from bot.roster import ImportPlan, RosterEntry
 from storage.db import Database, from_ts, ts
 
-_PERSON = """
+PERSON_SQL = """
     SELECT p.id, p.staff_code, p.full_name, p.unit_code, u.name AS unit_name, p.phone, p.active,
            (SELECT group_concat(role) FROM person_roles r WHERE r.person_id = p.id) AS roles
     FROM people p JOIN units u ON u.code = p.unit_code
 """
 
 
-def _person(row: aiosqlite.Row) -> Person:
+def person_from_row(row: aiosqlite.Row) -> Person:
     return Person(
         id=row["id"],
         staff_code=row["staff_code"],
@@ -43,16 +43,16 @@ def _invite(row: aiosqlite.Row) -> Invite:
 
 class PeopleQueries(Database):
     async def all_people(self) -> list[Person]:
-        rows = await self._fetchall(_PERSON + " ORDER BY p.unit_code, p.full_name")
-        return [_person(r) for r in rows]
+        rows = await self._fetchall(PERSON_SQL + " ORDER BY p.unit_code, p.full_name")
+        return [person_from_row(r) for r in rows]
 
     async def person(self, person_id: int) -> Person | None:
-        row = await self._fetchone(_PERSON + " WHERE p.id = ?", (person_id,))
-        return _person(row) if row else None
+        row = await self._fetchone(PERSON_SQL + " WHERE p.id = ?", (person_id,))
+        return person_from_row(row) if row else None
 
     async def active_person_by_phone(self, phone: str) -> Person | None:
-        row = await self._fetchone(_PERSON + " WHERE p.phone = ? AND p.active", (phone,))
-        return _person(row) if row else None
+        row = await self._fetchone(PERSON_SQL + " WHERE p.phone = ? AND p.active", (phone,))
+        return person_from_row(row) if row else None
 
     async def apply_import(self, plan: ImportPlan, now: datetime) -> None:
         """Write a planned roster import in one transaction."""
@@ -90,11 +90,11 @@ class PeopleQueries(Database):
 
     async def person_for_account(self, channel: Channel, external_id: str) -> Person | None:
         row = await self._fetchone(
-            _PERSON + " JOIN accounts a ON a.person_id = p.id"
+            PERSON_SQL + " JOIN accounts a ON a.person_id = p.id"
             " WHERE a.channel = ? AND a.external_id = ? AND p.active",
             (channel.value, external_id),
         )
-        return _person(row) if row else None
+        return person_from_row(row) if row else None
 
     async def accounts_of(self, person_id: int) -> list[Account]:
         rows = await self._fetchall(
@@ -136,12 +136,12 @@ class PeopleQueries(Database):
 
     async def people_not_enrolled(self, unit_code: str | None = None) -> list[Person]:
         rows = await self._fetchall(
-            _PERSON + " WHERE p.active AND (? IS NULL OR p.unit_code = ?)"
+            PERSON_SQL + " WHERE p.active AND (? IS NULL OR p.unit_code = ?)"
             " AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id)"
             " ORDER BY p.unit_code, p.full_name",
             (unit_code, unit_code),
         )
-        return [_person(r) for r in rows]
+        return [person_from_row(r) for r in rows]
 
     async def unit(self, code: str) -> Unit | None:
         row = await self._fetchone("SELECT code, name FROM units WHERE code = ?", (code,))

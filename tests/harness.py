@@ -3,17 +3,20 @@ through the fake Bot API, on a clock the test controls."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot import texts
 from bot.app import SoKhoeApp, build_application, lifespan
 from bot.config import Settings
+from bot.domain import Channel
 from bot.enrolment import new_code
 from bot.roster import parse_roster, plan_import
+from scheduler import job_specs
 from storage import Store
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, Sent
 
@@ -59,15 +62,19 @@ class TgUser:
         self.seen = len(self.inbox)
         return fresh
 
-    async def send(self, text: str, **fields: Any) -> list[Sent]:
-        self.harness.fake.text(self.user, text, **fields)
+    async def _act(self, action: Callable[[], object]) -> list[Sent]:
+        """Do something in the chat; returns what the bot sent back because of it."""
+        self.seen = len(self.inbox)
+        action()
         await self.harness.pump()
         return self.new()
 
+    async def send(self, text: str, **fields: Any) -> list[Sent]:
+        return await self._act(lambda: self.harness.fake.text(self.user, text, **fields))
+
     async def share_contact(self, phone: str, owner_id: int | None = None) -> list[Sent]:
-        self.harness.fake.contact(self.user, phone, self.id if owner_id is None else owner_id)
-        await self.harness.pump()
-        return self.new()
+        owner = self.id if owner_id is None else owner_id
+        return await self._act(lambda: self.harness.fake.contact(self.user, phone, owner))
 
     async def press(self, label: str) -> list[Sent]:
         """Press the newest button whose label contains `label`."""
@@ -78,9 +85,7 @@ class TgUser:
         raise AssertionError(f"no button {label!r} in {self.first_name}'s chat")
 
     async def press_data(self, data: str, on: Sent | None = None) -> list[Sent]:
-        self.harness.fake.press(self.user, data, on)
-        await self.harness.pump()
-        return self.new()
+        return await self._act(lambda: self.harness.fake.press(self.user, data, on))
 
 
 @dataclass
@@ -98,6 +103,8 @@ class Harness:
             bot_username="SoKhoeTestBot",
             database_path=self.tmp_path / "sokhoe.db",
             org_name="Sở Thử Nghiệm",
+            send_rate=0,  # no pacing: the fake answers at once and the clock is simulated
+            chat_interval=0,
         )
 
     def configure(self, **changes: Any) -> None:
@@ -128,6 +135,44 @@ class Harness:
         while await data.intake.poll_once():
             pass
         await data.sender.drain()
+
+    async def run_until(self, hhmm: str, day: date | None = None) -> None:
+        """Move the clock to `hhmm` (local) of `day` (default: the current day), running every
+        daily job whose time comes on the way, as the JobQueue would, and sending its output."""
+        services = self.running.bot_data.services
+        tz = self.settings.tz
+        now = self.clock.now().astimezone(tz)
+        target = datetime.combine(day or now.date(), time.fromisoformat(hhmm), tz)
+        specs = job_specs(services)
+        due = []
+        for offset in range((target.date() - now.date()).days + 1):
+            for spec in specs:
+                at = datetime.combine(now.date() + timedelta(days=offset), spec.at, tz)
+                if now < at <= target:
+                    due.append((at, spec))
+        for at, spec in sorted(due, key=lambda pair: pair[0]):
+            self.clock.current = at
+            await spec.run(services, at)
+            await self.pump()
+        self.clock.current = target
+        await self.pump()
+
+    async def enrol(
+        self, rows: Sequence[Mapping[str, str]], first_id: int = 1001
+    ) -> dict[str, TgUser]:
+        """Import a roster and link every person to a Telegram account with consent given
+        (enrolment itself is tested through the chat in test_enrol)."""
+        await self.import_roster(rows)
+        users = {}
+        for number, person in enumerate(await self.store.all_people(), start=first_id):
+            await self.store.link_account(
+                Channel.TELEGRAM, str(number), str(number), person.id, self.clock.now()
+            )
+            await self.store.record_consent(
+                person.id, texts.CONSENT_VERSION, Channel.TELEGRAM, self.clock.now()
+            )
+            users[person.staff_code] = self.user(number, person.full_name.split()[-1])
+        return users
 
     def user(self, user_id: int, first_name: str) -> TgUser:
         return TgUser(self, user_id, first_name)

@@ -47,6 +47,7 @@ def to_event(update: Update, now: datetime) -> Event | None:
             private=query.message.chat.type == ChatType.PRIVATE,
             choice=query.data or "",
             callback_id=query.id,
+            message_id=str(query.message.message_id),
             display_name=query.from_user.full_name,
         )
     message = update.message
@@ -110,6 +111,16 @@ class TelegramTransport:
         try:
             if item.kind == "ack":
                 await self.bot.answer_callback_query(item.callback_id or "")
+            elif item.kind == "edit":
+                reply_markup = markup(item)
+                await self.bot.edit_message_text(
+                    item.text,
+                    chat_id=item.chat_id,
+                    message_id=int(item.message_id or 0),
+                    reply_markup=reply_markup
+                    if isinstance(reply_markup, InlineKeyboardMarkup)
+                    else None,
+                )
             else:
                 await self.bot.send_message(item.chat_id, item.text, reply_markup=markup(item))
         except RetryAfter as err:
@@ -117,6 +128,8 @@ class TelegramTransport:
         except Forbidden as err:
             return Delivery("blocked", error=f"403 {err.message}")
         except BadRequest as err:
+            if "not modified" in err.message.lower():
+                return Delivery("sent")  # the same text and buttons again: nothing to change
             if item.kind == "ack":  # an old button press: nothing to answer any more
                 return Delivery("failed", error=f"400 {err.message}")
             if "chat not found" in err.message.lower():

@@ -65,6 +65,7 @@ class FakeTelegram:
     token: str = TOKEN
     updates: list[dict[str, Any]] = field(default_factory=list)
     sent: list[Sent] = field(default_factory=list)
+    edits: list[Sent] = field(default_factory=list)
     answered: list[str] = field(default_factory=list)
     commands: list[dict[str, str]] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
@@ -125,6 +126,23 @@ class FakeTelegram:
         markup = json.loads(params["reply_markup"]) if params.get("reply_markup") else None
         message_id = next(self._message_ids)
         self.sent.append(Sent(chat_id, params["text"], message_id, markup))
+        return {
+            "message_id": message_id,
+            "date": EPOCH,
+            "chat": {"id": chat_id, "type": "private"},
+            "from": BOT,
+            "text": params["text"],
+        }
+
+    def _api_editMessageText(self, params: dict[str, Any]) -> Any:
+        chat_id = _int(params["chat_id"]) or 0
+        message_id = _int(params["message_id"]) or 0
+        markup = json.loads(params["reply_markup"]) if params.get("reply_markup") else None
+        edit = Sent(chat_id, params["text"], message_id, markup, "editMessageText")
+        self.edits.append(edit)
+        for message in self.sent:  # the chat now shows the new text and buttons
+            if message.chat_id == chat_id and message.message_id == message_id:
+                message.text, message.reply_markup = edit.text, markup
         return {
             "message_id": message_id,
             "date": EPOCH,

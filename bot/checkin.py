@@ -1,0 +1,141 @@
+"""Check-in decisions, pure: who is due a prompt or a reminder, who hears of an alert, and the
+words of a confirmation, an alert and a history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from bot import texts
+from bot.domain import Person, Role
+from bot.questionnaire import Answer
+from bot.slots import Slot, SlotName, SlotRef
+from bot.workdays import WorkCalendar
+
+
+@dataclass(frozen=True)
+class Declaration:
+    person_id: int
+    ref: SlotRef
+    answers: dict[str, Answer]
+    declared_at: datetime
+    late: bool
+    alert: bool
+
+
+@dataclass(frozen=True)
+class Leave:
+    person_id: int
+    first_day: date
+    last_day: date
+
+    def covers(self, day: date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+
+def due_prompts(
+    calendar: WorkCalendar,
+    day: date,
+    candidates: Iterable[int],
+    on_leave: set[int],
+    declared: set[int],
+    already: set[int],
+) -> list[int]:
+    """People owed a prompt: a working day, not on leave, not declared, not prompted yet."""
+    if not calendar.is_working_day(day):
+        return []
+    return [p for p in candidates if p not in on_leave | declared | already]
+
+
+def due_reminders(
+    prompted: set[int], declared: set[int], on_leave: set[int], already: set[int]
+) -> list[int]:
+    """Prompted and still silent (and not reminded yet)."""
+    return sorted(prompted - declared - on_leave - already)
+
+
+def catch_up_steps(
+    slots: list[Slot], now: time, done: set[tuple[SlotName, str]]
+) -> list[tuple[SlotName, str]]:
+    """What a slot still owes at start-up. Prompts are idempotent per person, so they are
+    always (re)run while the slot is open; a reminder only if its time has passed, it did not
+    run, and the prompts had gone out before (never a reminder right on top of a late prompt);
+    a close only once."""
+    steps: list[tuple[SlotName, str]] = []
+    for slot in slots:
+        if now >= slot.close:
+            if (slot.name, "close") not in done:
+                steps.append((slot.name, "close"))
+        elif now >= slot.prompt:
+            steps.append((slot.name, "prompt"))
+            reminded = (slot.name, "reminder") in done
+            if now >= slot.reminder and not reminded and (slot.name, "prompt") in done:
+                steps.append((slot.name, "reminder"))
+    return steps
+
+
+def alert_recipients(person: Person, colleagues: Iterable[Person]) -> list[int]:
+    """The heads of the person's unit and the office, never the person themselves."""
+    return sorted(
+        {
+            c.id
+            for c in colleagues
+            if c.id != person.id
+            and c.active
+            and (c.has(Role.OFFICE) or (c.has(Role.HEAD) and c.unit == person.unit))
+        }
+    )
+
+
+def slot_label(ref: SlotRef) -> str:
+    return f"{texts.SLOT_NAMES[ref.slot]} {ref.day:%d/%m}"
+
+
+def confirmation(ref: SlotRef, local: datetime, late: bool, described: str) -> str:
+    text = texts.DECLARED.format(
+        slot=texts.SLOT_NAMES[ref.slot], time=f"{local:%H:%M}", day=f"{ref.day:%d/%m}"
+    )
+    if late:
+        text += "\n" + texts.DECLARED_LATE
+    return f"{text}\n\n{described}"
+
+
+def alert_text(person: Person, ref: SlotRef, local: datetime, reported: list[str]) -> str:
+    return texts.ALERT.format(
+        name=person.full_name,
+        unit=person.unit.name,
+        slot=slot_label(ref),
+        time=f"{local:%H:%M}",
+        reported=", ".join(reported),
+    )
+
+
+def history_text(
+    days: list[date],
+    latest: dict[tuple[date, SlotName], Declaration],
+    leave: set[date],
+    calendar: WorkCalendar,
+) -> str:
+    """One line a day, newest first: ✅ declared, ⚠️ reported something, ⏰ late, — nothing."""
+    lines = [texts.HISTORY_HEADER]
+    for day in days:
+        if day in leave:
+            marks = texts.HISTORY_LEAVE
+        elif not calendar.is_working_day(day) and not any((day, s) in latest for s in SlotName):
+            marks = texts.HISTORY_DAY_OFF
+        else:
+            marks = "  ".join(
+                f"{texts.SLOT_SHORT[s]} {_mark(latest.get((day, s)))}" for s in SlotName
+            )
+        lines.append(f"{texts.WEEKDAYS[day.weekday()]} {day:%d/%m}: {marks}")
+    lines.append("")
+    lines.append(texts.HISTORY_LEGEND)
+    return "\n".join(lines)
+
+
+def _mark(declaration: Declaration | None) -> str:
+    if declaration is None:
+        return "—"
+    mark = "⚠️" if declaration.alert else "✅"
+    return mark + ("⏰" if declaration.late else "")

@@ -1,0 +1,59 @@
+-- Declarations (full history), the latest one per person per slot, leave, dispatches, slot runs.
+
+CREATE TABLE declarations (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    day TEXT NOT NULL,
+    slot TEXT NOT NULL CHECK (slot IN ('morning', 'afternoon')),
+    answers TEXT NOT NULL,
+    form_version TEXT NOT NULL,
+    alert INTEGER NOT NULL,
+    late INTEGER NOT NULL,
+    declared_at TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    event_key TEXT NOT NULL UNIQUE
+);
+CREATE INDEX declarations_person_day ON declarations(person_id, day);
+CREATE INDEX declarations_day ON declarations(day, slot);
+
+-- The declaration that counts: the latest per (day, slot, person). Keyed for "who has declared".
+CREATE TABLE checkins (
+    day TEXT NOT NULL,
+    slot TEXT NOT NULL,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    declaration_id INTEGER NOT NULL REFERENCES declarations(id),
+    alert INTEGER NOT NULL,
+    late INTEGER NOT NULL,
+    PRIMARY KEY (day, slot, person_id)
+) WITHOUT ROWID;
+
+CREATE TABLE leaves (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    first_day TEXT NOT NULL,
+    last_day TEXT NOT NULL,
+    set_by INTEGER NOT NULL REFERENCES people(id),
+    created_at TEXT NOT NULL,
+    cancelled_at TEXT,
+    CHECK (first_day <= last_day)
+);
+CREATE INDEX leaves_days ON leaves(last_day, first_day);
+
+-- Who was prompted or reminded for a slot: nobody gets the same one twice, across restarts.
+CREATE TABLE dispatches (
+    day TEXT NOT NULL,
+    slot TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('prompt', 'reminder')),
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (day, slot, kind, person_id)
+) WITHOUT ROWID;
+
+-- Which scheduled steps of a slot have run (prompt, reminder, close), for the catch-up pass.
+CREATE TABLE slot_runs (
+    day TEXT NOT NULL,
+    slot TEXT NOT NULL,
+    step TEXT NOT NULL,
+    ran_at TEXT NOT NULL,
+    PRIMARY KEY (day, slot, step)
+) WITHOUT ROWID;
