@@ -7,6 +7,7 @@ import asyncio
 import logging
 import re
 import sys
+import warnings
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -38,6 +39,8 @@ class _Redact(logging.Filter):
 
 
 def setup_logging(settings: Settings) -> None:
+    # python-telegram-bot warns about its own RetryAfter while building it; we read both forms
+    warnings.filterwarnings("ignore", message=".*retry_after.*", category=DeprecationWarning)
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(_Redact([settings.bot_token or ""]))

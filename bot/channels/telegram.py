@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
@@ -18,7 +19,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.warnings import PTBDeprecationWarning
 
 from bot import texts
 from bot.domain import Channel
@@ -95,7 +103,10 @@ def markup(item: Outgoing) -> ReplyMarkup:
     return None
 
 
-def _seconds(value: int | timedelta) -> float:
+def _retry_after(err: RetryAfter) -> float:
+    with warnings.catch_warnings():  # the int form is deprecated in favour of a timedelta
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = err.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
@@ -124,7 +135,7 @@ class TelegramTransport:
             else:
                 await self.bot.send_message(item.chat_id, item.text, reply_markup=markup(item))
         except RetryAfter as err:
-            return Delivery("retry", _seconds(err.retry_after), "429 flood control")
+            return Delivery("retry", _retry_after(err), "429 flood control")
         except Forbidden as err:
             return Delivery("blocked", error=f"403 {err.message}")
         except BadRequest as err:

@@ -1,0 +1,106 @@
+"""Outbox delivery and restarts: crash mid-broadcast, 429, 403, an update delivered twice."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot import texts
+from bot.slots import SlotName, SlotRef
+from tests.conftest import roster_row
+from tests.fakes.telegram_api import Failure
+from tests.harness import Harness
+from tests.test_checkin_day import HEALTHY, prompts, twenty
+
+MONDAY = date(2026, 11, 23)
+
+
+async def test_restart_after_a_crash_mid_broadcast(harness: Harness) -> None:
+    people = await harness.enrol(twenty()[:19])
+    services = harness.running.bot_data.services
+    sender = harness.running.bot_data.sender
+    harness.clock.current = harness.clock.current.replace(hour=7, minute=30)
+    from scheduler.checkin import send_prompts
+
+    await send_prompts(services, SlotRef(MONDAY, SlotName.MORNING))
+    harness.clock.advance(seconds=5)
+    due = await harness.store.due_outgoing(sender.transport.channel, harness.clock.now(), 100)
+    for item in due[:9]:  # half the broadcast goes out, then the process dies
+        await sender._send(item)
+    await harness.stop()
+
+    harness.clock.current = harness.clock.current.replace(minute=40)
+    await harness.start()  # a new process on the same database
+    from scheduler import catch_up
+
+    await catch_up(harness.running.bot_data.services)
+    await harness.pump()
+    assert sorted(len(prompts(u)) for u in people.values()) == [1] * 19
+
+
+async def test_catch_up_after_downtime_at_prompt_time(harness: Harness) -> None:
+    people = await harness.enrol(twenty()[:5])
+    await harness.stop()
+    harness.clock.current = harness.clock.current.replace(hour=8, minute=20)
+    await harness.start()
+    from scheduler import catch_up
+
+    await catch_up(harness.running.bot_data.services)
+    await harness.pump()
+    assert [len(prompts(u)) for u in people.values()] == [1] * 5
+    assert not any("Bạn chưa khai báo" in m.text for u in people.values() for m in u.inbox)
+
+
+async def test_flood_control_delays_without_losing(harness: Harness) -> None:
+    people = await harness.enrol(twenty()[:6])
+    harness.fake.failures.append(
+        Failure("sendMessage", None, 429, "Too Many Requests: retry after 3", 3)
+    )
+    await harness.run_until("07:30")
+    assert sum(len(prompts(u)) for u in people.values()) == 0  # held: nothing went after the 429
+    harness.clock.advance(seconds=3)
+    await harness.pump()
+    assert [len(prompts(u)) for u in people.values()] == [1] * 6
+
+
+async def test_a_blocked_bot_marks_the_account_unreachable(harness: Harness) -> None:
+    people = await harness.enrol(twenty()[:3])
+    blocked = people["KHTC02"]
+    harness.fake.failures.append(
+        Failure("sendMessage", blocked.id, 403, "Forbidden: bot was blocked by the user")
+    )
+    await harness.run_until("07:30")
+    assert prompts(blocked) == []
+    person = await harness.store.person_by_code("KHTC02")
+    assert person is not None
+    assert await harness.store.reachable_chat(person.id) is None
+    await harness.run_until("08:15")  # no reminder is even queued for an unreachable account
+    assert blocked.inbox == []
+    assert [len(prompts(people[c])) for c in ("KHTC01", "KHTC03")] == [1, 1]
+
+
+async def test_network_errors_are_retried_with_backoff(harness: Harness) -> None:
+    an = (await harness.enrol([roster_row("A1", "An")]))["A1"]
+    harness.fake.failures.append(Failure("sendMessage", None, 502, "Bad Gateway"))
+    await harness.run_until("07:30")
+    assert an.inbox == []
+    harness.clock.advance(seconds=2)
+    await harness.pump()
+    assert len(prompts(an)) == 1
+
+
+async def test_the_same_update_twice_is_one_declaration_and_one_confirmation(
+    harness: Harness,
+) -> None:
+    an = (await harness.enrol([roster_row("A1", "An")]))["A1"]
+    await harness.run_until("07:30")
+    prompt = an.last
+    harness.fake.press(an.user, f"ck:{MONDAY:%Y%m%d}m:ok", prompt)
+    duplicate = dict(harness.fake.updates[-1])
+    await harness.pump()
+    harness.fake.updates.append(duplicate)
+    await harness.pump()
+    assert len(await harness.store.declaration_history(SlotRef(MONDAY, SlotName.MORNING))) == 1
+    confirmations = [m for m in an.inbox if m.text.startswith("✅ Đã ghi nhận")]
+    assert len(confirmations) == 1
+    assert HEALTHY not in confirmations[0].text
+    assert texts.REDO in [label for label, _ in confirmations[0].buttons]
