@@ -131,6 +131,8 @@ def next_step(form: Questionnaire, walk: Walk, choice: str) -> tuple[Walk, bool]
         return None
     if option_id != DONE and question.option(option_id) is None:
         return None
+    if option_id == DONE and question.kind != "multi":
+        return None
     if question_id != walk.step:
         return walk, False  # a button of an earlier screen: stay where we are
     if question.kind == "multi" and option_id != DONE:
@@ -138,8 +140,6 @@ def next_step(form: Questionnaire, walk: Walk, choice: str) -> tuple[Walk, bool]
         if len(picked) == len(walk.picked):
             picked = (*walk.picked, option_id)
         return replace(walk, picked=picked), False
-    if option_id == DONE and question.kind != "multi":
-        return None
     answer: Answer = walk.picked if option_id == DONE else option_id
     answers = {**walk.answers, question_id: answer}
     remaining = [q for q in questions if q.id not in answers]

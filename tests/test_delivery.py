@@ -104,3 +104,24 @@ async def test_the_same_update_twice_is_one_declaration_and_one_confirmation(
     assert len(confirmations) == 1
     assert HEALTHY not in confirmations[0].text
     assert texts.REDO in [label for label, _ in confirmations[0].buttons]
+
+
+async def test_jobs_are_derived_from_settings_under_stable_names(harness: Harness) -> None:
+    from bot.app import install_jobs
+
+    app = harness.running
+    install_jobs(app)
+    install_jobs(app)  # a second start-up replaces, never duplicates
+    assert app.job_queue is not None
+    jobs = app.job_queue.jobs()
+    names = sorted(job.name or "" for job in jobs)
+    assert names == sorted(
+        f"{slot}:{step}"
+        for slot in ("morning", "afternoon")
+        for step in ("prompt", "reminder", "close")
+    )
+    prompt = app.job_queue.get_jobs_by_name("morning:prompt")[0]
+    assert prompt.job.misfire_grace_time == 15 * 60
+    assert str(prompt.job.trigger).startswith("cron[") and "hour='7', minute='30'" in str(
+        prompt.job.trigger
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -70,6 +71,7 @@ class FakeTelegram:
     commands: list[dict[str, str]] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
+    served: Counter[int] = field(default_factory=Counter)  # how often each update was handed out
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
@@ -119,7 +121,9 @@ class FakeTelegram:
         if offset is not None:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
         limit = _int(params.get("limit")) or 100
-        return self.updates[:limit]
+        batch = self.updates[:limit]
+        self.served.update(u["update_id"] for u in batch)
+        return batch
 
     def _api_sendMessage(self, params: dict[str, Any]) -> Any:
         chat_id = _int(params["chat_id"]) or 0

@@ -1,0 +1,238 @@
+"""The check-in core with plain values: calendar, slots, the questionnaire walk, leave, pacing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pytest
+
+from bot import texts
+from bot.checkin import alert_recipients, catch_up_steps, due_prompts, due_reminders
+from bot.domain import Person, Role, Unit
+from bot.files import read_questionnaire
+from bot.leave import LeaveRequest, parse_leave
+from bot.pacing import Pacer
+from bot.questionnaire import (
+    Walk,
+    alerting,
+    describe,
+    next_step,
+    on_leave,
+    parse_questionnaire,
+    screen,
+    start,
+)
+from bot.slots import SlotName, SlotRef, is_late, make_slots, slot_at
+from bot.workdays import WorkCalendar
+from tests.conftest import HCM
+
+FORM = read_questionnaire(None)
+SLOTS = make_slots(
+    (time(7, 30), time(8, 15), time(9, 0)), (time(16, 30), time(17, 0), time(17, 30))
+)
+MONDAY = date(2026, 11, 23)
+MORNING = SlotRef(MONDAY, SlotName.MORNING)
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (date(2026, 11, 23), True),  # Monday
+        (date(2026, 11, 28), False),  # Saturday
+        (date(2026, 9, 2), False),  # National Day
+        (date(2026, 2, 17), False),  # Tết: the first day of the lunar year
+        (date(2026, 2, 20), False),  # Tết: its fourth day
+        (date(2026, 4, 27), False),  # Hùng Kings (10/3 lunar), observed
+        (date(2027, 2, 9), False),  # Tết of the next year: the calendar is not a fixed list
+    ],
+)
+def test_working_days(day: date, working: bool) -> None:
+    assert WorkCalendar().is_working_day(day) is working
+
+
+def test_organization_days_off_and_makeup_days() -> None:
+    calendar = WorkCalendar(
+        days_off=frozenset({MONDAY}), makeup_days=frozenset({date(2026, 11, 28)})
+    )
+    assert not calendar.is_working_day(MONDAY)
+    assert calendar.is_working_day(date(2026, 11, 28))
+
+
+@pytest.mark.parametrize(
+    ("hhmm", "slot", "late"),
+    [
+        ("06:50", SlotName.MORNING, False),  # an early answer counts for the morning
+        ("08:59", SlotName.MORNING, False),
+        ("09:10", SlotName.MORNING, True),
+        ("16:29", SlotName.MORNING, True),
+        ("16:30", SlotName.AFTERNOON, False),
+        ("17:45", SlotName.AFTERNOON, True),
+    ],
+)
+def test_slot_at_and_late(hhmm: str, slot: SlotName, late: bool) -> None:
+    local = datetime.combine(MONDAY, time.fromisoformat(hhmm), HCM)
+    ref = slot_at(SLOTS, local)
+    assert ref == SlotRef(MONDAY, slot)
+    assert is_late(SLOTS, ref, local) is late
+
+
+def test_slot_refs_fit_button_data() -> None:
+    assert MORNING.code == "20261123m"
+    assert SlotRef.parse("20261123m") == MORNING
+    assert SlotRef.parse("20261323m") is None
+    assert SlotRef.parse("20261123x") is None
+    assert SlotRef.parse("") is None
+
+
+def walk(choices: list[str], ref: SlotRef = MORNING) -> tuple[Walk, bool, int]:
+    current, done, taps = start(FORM, ref), False, 0
+    for choice in choices:
+        step = next_step(FORM, current, choice)
+        assert step is not None, choice
+        current, done = step
+        taps += 1
+    return current, done, taps
+
+
+def test_one_tap_healthy() -> None:
+    result, done, taps = walk(["ok"])
+    assert done and taps == 1
+    assert result.answers == {"sym": (), "exp": "none", "place": "office"}
+    assert alerting(FORM, result.answers) == []
+    afternoon, _, _ = walk(["ok"], SlotRef(MONDAY, SlotName.AFTERNOON))
+    assert "place" not in afternoon.answers  # the workplace is a morning question
+
+
+def test_one_symptom_in_four_taps() -> None:
+    result, done, taps = walk(["sym:fever", "sym:done", "exp:none", "place:office"])
+    assert done and taps == 4
+    assert [o.label for _, o in alerting(FORM, result.answers)] == ["Sốt"]
+    assert describe(FORM, result.answers).splitlines()[0] == "Triệu chứng: Sốt"
+
+
+def test_multi_select_toggles_and_exposure_alerts() -> None:
+    result, done, _ = walk(
+        ["sym:cough", "sym:fever", "sym:cough", "sym:done", "exp:case", "place:remote"]
+    )
+    assert done
+    assert result.answers["sym"] == ("fever",)
+    assert [o.id for _, o in alerting(FORM, result.answers)] == ["fever", "case"]
+
+
+def test_leave_answer_and_remote_healthy() -> None:
+    result, done, taps = walk(["sym:done", "exp:none", "place:leave"])
+    assert done and taps == 3 and on_leave(FORM, result.answers)
+
+
+def test_forged_and_stale_choices() -> None:
+    first = start(FORM, MORNING)
+    assert next_step(FORM, first, "sym:plague") is None
+    assert next_step(FORM, first, "nope:x") is None
+    assert next_step(FORM, first, "exp:done") is None
+    afternoon = start(FORM, SlotRef(MONDAY, SlotName.AFTERNOON))
+    assert next_step(FORM, afternoon, "place:office") is None  # not asked in the afternoon
+    assert next_step(FORM, first, "exp:none") == (first, False)  # a later screen's button: stay
+
+
+def test_screens() -> None:
+    first = screen(FORM, start(FORM, MORNING), "header")
+    assert first.text.startswith("header")
+    assert first.choices[0][0].id == "ck:20261123m:ok"
+    assert first.choices[-1][0].label == texts.MULTI_NONE
+    assert all(len(c.id.encode()) <= 64 for row in first.choices for c in row)
+    picked = screen(FORM, walk(["sym:fever"])[0])
+    assert picked.choices[0][0].label == "☑️ Sốt"  # the healthy tap is gone once one is picked
+    assert picked.choices[-1][0].label == texts.MULTI_DONE
+
+
+def test_walk_survives_the_database() -> None:
+    result, _, _ = walk(["sym:fever", "sym:taste"])
+    assert Walk.from_state(result.to_state()) == result
+
+
+def test_a_replacement_questionnaire_is_checked(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="healthy answer"):
+        parse_questionnaire(
+            '{"version": "x", "healthy_label": "ok", "questions": [{"id": "q", "text": "?",'
+            ' "healthy": "z", "options": [{"id": "a", "label": "A"}]}]}'
+        )
+    own = tmp_path / "form.json"
+    own.write_text(
+        '{"version": "v2", "healthy_label": "Ổn", "questions": [{"id": "temp", "text": "Nhiệt độ?",'
+        ' "healthy": "normal", "options": [{"id": "normal", "label": "Bình thường"},'
+        ' {"id": "high", "label": "Trên 37,5°C", "alert": true}]}]}',
+        encoding="utf-8",
+    )
+    form = read_questionnaire(own)
+    assert form.version == "v2" and form.for_slot(SlotName.AFTERNOON)[0].id == "temp"
+
+
+def test_who_is_due() -> None:
+    calendar = WorkCalendar()
+    assert due_prompts(calendar, MONDAY, [1, 2, 3, 4], {2}, {3}, set()) == [1, 4]
+    assert due_prompts(calendar, MONDAY, [1, 4], set(), set(), {1}) == [4]
+    assert due_prompts(calendar, date(2026, 9, 2), [1], set(), set(), set()) == []
+    assert due_reminders({1, 2, 3, 4}, {1}, {2}, {4}) == [3]
+
+
+def test_catch_up_steps() -> None:
+    done = {(SlotName.MORNING, "prompt")}
+    assert catch_up_steps(SLOTS, time(7, 40), set()) == [(SlotName.MORNING, "prompt")]
+    assert catch_up_steps(SLOTS, time(8, 20), set()) == [(SlotName.MORNING, "prompt")]
+    assert catch_up_steps(SLOTS, time(8, 20), done) == [
+        (SlotName.MORNING, "prompt"),
+        (SlotName.MORNING, "reminder"),
+    ]
+    assert catch_up_steps(SLOTS, time(12, 0), done) == [(SlotName.MORNING, "close")]
+    assert catch_up_steps(SLOTS, time(6, 0), set()) == []
+
+
+def test_alert_recipients() -> None:
+    def person(pid: int, unit: str, *roles: Role) -> Person:
+        return Person(
+            pid, f"C{pid}", f"P{pid}", Unit(unit, unit), frozenset({Role.STAFF, *roles}), ""
+        )
+
+    sick = person(1, "A")
+    everyone = [
+        sick,
+        person(2, "A", Role.HEAD),
+        person(3, "B", Role.HEAD),
+        person(4, "V", Role.OFFICE),
+    ]
+    assert alert_recipients(sick, everyone) == [2, 4]
+    assert alert_recipients(everyone[1], everyone) == [4]  # a head's own alert goes to the office
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ("24/11", LeaveRequest(None, date(2026, 11, 24), date(2026, 11, 24))),
+        ("24/11 26/11", LeaveRequest(None, date(2026, 11, 24), date(2026, 11, 26))),
+        ("24/11-26/11", LeaveRequest(None, date(2026, 11, 24), date(2026, 11, 26))),
+        (
+            "cb005 2026-11-24 2026-11-25",
+            LeaveRequest("CB005", date(2026, 11, 24), date(2026, 11, 25)),
+        ),
+        ("3/1", LeaveRequest(None, date(2027, 1, 3), date(2027, 1, 3))),  # January comes next year
+        ("", texts.LEAVE_USAGE),
+        ("26/11 24/11", texts.LEAVE_BACKWARDS),
+        ("30/02", texts.LEAVE_BAD_DATE.format(text="30/02")),
+        ("1/12 1/6/2027", texts.LEAVE_TOO_LONG.format(days=90)),
+    ],
+)
+def test_parse_leave(args: str, expected: LeaveRequest | str) -> None:
+    assert parse_leave(args, MONDAY) == expected
+
+
+def test_pacer_keeps_the_overall_rate_and_the_per_chat_interval() -> None:
+    pacer = Pacer(rate=30, chat_interval=1.0)
+    starts = [pacer.reserve(f"chat{i}", 0.0) for i in range(60)]
+    assert starts[-1] == pytest.approx(59 / 30)  # 60 chats in two seconds, evenly
+    same = [pacer.reserve("one", 10.0) for _ in range(3)]
+    assert same == pytest.approx([10.0, 11.0, 12.0])
+    pacer.hold(20.0)
+    assert pacer.reserve("chat9", 12.5) == 20.0
+    unlimited = Pacer(rate=0, chat_interval=0)
+    assert {unlimited.reserve("x", 5.0) for _ in range(10)} == {5.0}

@@ -1,0 +1,105 @@
+"""Killed with SIGKILL in the middle of a burst of answers, and started again: every answer is
+stored exactly once. The bot runs as a real process against the fake Bot API on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+from bot import texts
+from bot.config import Settings
+from bot.domain import Channel
+from bot.roster import parse_roster, plan_import
+from bot.slots import make_slots, slot_at
+from storage import Store
+from tests.conftest import roster_row
+from tests.fakes.loopback import LoopbackTelegram
+from tests.fakes.telegram_api import TOKEN, FakeTelegram
+
+ROOT = Path(__file__).resolve().parent.parent
+PEOPLE = 300
+
+
+async def seed(db: Path) -> None:
+    now = datetime.now(UTC)
+    rows = [roster_row(f"CB{i:03d}", f"Cán Bộ {i}") for i in range(1, PEOPLE + 1)]
+    entries, _ = parse_roster(enumerate(rows, start=2))
+    async with await Store.open(db) as store:
+        await store.apply_import(plan_import([], entries), now)
+        async with store.transaction():
+            for person in await store.all_people():
+                account = str(10_000 + person.id)
+                await store.link_account(Channel.TELEGRAM, account, account, person.id, now)
+                await store.record_consent(person.id, texts.CONSENT_VERSION, Channel.TELEGRAM, now)
+
+
+def start_bot(tmp_path: Path, api: LoopbackTelegram) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))}
+    env.update(
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=api.url,
+        DATABASE_PATH=str(tmp_path / "sokhoe.db"),
+        PYTHONPATH=str(ROOT),
+        SEND_RATE="0",
+        CHAT_INTERVAL="0",
+        LOG_LEVEL="WARNING",
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL
+    )
+
+
+def stored(db: Path) -> list[tuple[int, int]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT person_id, count(*) FROM declarations GROUP BY person_id"
+        ).fetchall()
+
+
+def everyone_confirmed(fake: FakeTelegram) -> bool:
+    return len({s.chat_id for s in fake.sent if s.text.startswith("✅")}) >= PEOPLE
+
+
+def press_all(api: LoopbackTelegram, code: str, people: range) -> None:
+    for person_id in people:
+        user = {"id": 10_000 + person_id, "is_bot": False, "first_name": f"CB{person_id}"}
+        api.act(partial(FakeTelegram.press, user=user, data=f"ck:{code}:ok"))
+
+
+def test_sigkill_mid_burst_loses_and_duplicates_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "sokhoe.db"
+    asyncio.run(seed(db))
+    settings = Settings()
+    ref = slot_at(make_slots(settings.morning, settings.afternoon), datetime.now(settings.tz))
+    half = PEOPLE // 2
+    api = LoopbackTelegram()
+    with api.serving():
+        bot = start_bot(tmp_path, api)
+        try:
+            assert api.wait_for(lambda f: bool(f.commands)), "the bot did not start"
+            press_all(api, ref.code, range(1, half + 1))
+            # killed the moment a batch is handed out: before Telegram hears that it was taken
+            assert api.wait_for(lambda f: bool(f.served)), "no update was taken"
+            bot.send_signal(signal.SIGKILL)
+            bot.wait(timeout=10)
+            assert len(stored(db)) < PEOPLE
+
+            bot = start_bot(tmp_path, api)
+            press_all(api, ref.code, range(half + 1, PEOPLE + 1))
+            assert api.wait_for(everyone_confirmed, timeout=60), "not every answer was confirmed"
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            bot.wait(timeout=30)
+    assert max(api.fake.served.values()) >= 2, "nothing was delivered again after the kill"
+    counts = stored(db)
+    assert len(counts) == PEOPLE
+    assert all(n == 1 for _, n in counts)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM checkins").fetchone()[0] == PEOPLE
