@@ -26,7 +26,7 @@ from telegram.request import HTTPXRequest
 
 import handlers
 from bot import texts
-from bot.channels.telegram import TelegramIntake, TelegramTransport, to_event
+from bot.channels.telegram import TelegramIntake, TelegramTransport, event_key, to_event
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.domain import Role
@@ -39,6 +39,10 @@ from scheduler import JobSpec, catch_up, job_specs
 from storage import Store
 
 log = logging.getLogger(__name__)
+
+
+class _BatchFailedError(Exception):
+    """Rolls back a batch in which an event failed, to take it again event by event."""
 
 
 class BotData:
@@ -111,10 +115,25 @@ async def post_init(app: SoKhoeApp) -> None:
     pacer = Pacer(data.settings.send_rate, data.settings.chat_interval)
     data.sender = Sender(store, TelegramTransport(app.bot), data.clock, pacer)
 
+    async def take(updates: list[Update], strict: bool) -> bool:
+        """Handle a batch in one transaction; False (and rolled back) if an event failed."""
+        keys = [event_key(u) for u in updates]
+        try:
+            async with store.transaction():
+                async with data.router.batch(store, keys, data.clock.now(), strict) as batch:
+                    for update in updates:
+                        await app.process_update(update)
+                if batch.failed:
+                    raise _BatchFailedError
+        except _BatchFailedError:
+            return False
+        return True
+
     async def process_batch(updates: list[Update]) -> None:
-        async with store.transaction():  # one commit for the whole batch
-            for update in updates:
-                await app.process_update(update)
+        """One commit for the whole batch (see handlers.router)."""
+        if not await take(updates, strict=True):
+            log.warning("an event failed: taking the batch again, each event on its own")
+            await take(updates, strict=False)
 
     data.intake = TelegramIntake(app.bot, process_batch, data.sender.wake)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class Role(StrEnum):
@@ -65,3 +66,14 @@ class Consent:
     person_id: int
     version: str
     accepted_at: datetime
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sent an event, as one lookup: the person (None if not enrolled), whether they have
+    consented to the current notice, and the conversation they are in."""
+
+    person: Person | None
+    consented: bool = False
+    flow: str = ""
+    state: dict[str, Any] = field(default_factory=dict)

@@ -52,8 +52,7 @@ async def button(ctx: Ctx) -> list[Reply]:
     choice = parts[2]
     if choice == "redo":
         return await _restart(ctx, ref, prompt_header(ref))
-    flow, state = await ctx.store.conversation(ctx.event.channel, ctx.event.account_id)
-    walk = Walk.from_state(state) if flow == FLOW else None
+    walk = Walk.from_state(ctx.caller.state) if ctx.caller.flow == FLOW else None
     if walk is None or walk.ref != ref:
         walk = start(ctx.services.form, ref)
     step = next_step(ctx.services.form, walk, choice)

@@ -61,7 +61,7 @@ async def consent(ctx: Ctx) -> list[Reply]:
     person = ctx.me()
     if ctx.event.choice != "consent:yes":
         return [Reply(texts.CONSENT_DECLINED)]
-    if not await ctx.store.has_consent(person.id, texts.CONSENT_VERSION):
+    if not ctx.caller.consented:
         await ctx.store.record_consent(person.id, texts.CONSENT_VERSION, ctx.event.channel, ctx.now)
     local = ctx.now.astimezone(ctx.settings.tz)
     return [Reply(texts.WELCOME.format(time=local.strftime("%H:%M %d/%m/%Y")))]
@@ -91,7 +91,12 @@ async def _link(ctx: Ctx, person: Person) -> list[Reply]:
 
 
 async def _consent_or_greeting(ctx: Ctx, person: Person, greeted: bool = False) -> list[Reply]:
-    if not await ctx.store.has_consent(person.id, texts.CONSENT_VERSION):
+    same = ctx.person is not None and ctx.person.id == person.id
+    if not (
+        ctx.caller.consented
+        if same
+        else await ctx.store.has_consent(person.id, texts.CONSENT_VERSION)
+    ):
         return [consent_request(ctx.settings.org_name)]
     if greeted:
         return []

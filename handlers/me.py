@@ -21,7 +21,7 @@ async def help_(ctx: Ctx) -> list[Reply]:
 async def me(ctx: Ctx) -> list[Reply]:
     person = ctx.me()
     accounts = await ctx.store.accounts_of(person.id)
-    consented = await ctx.store.has_consent(person.id, texts.CONSENT_VERSION)
+    consented = ctx.caller.consented
     text = texts.ME.format(
         name=person.full_name,
         code=person.staff_code,

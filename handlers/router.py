@@ -1,21 +1,24 @@
 """The neutral dispatcher: one event in, guards (private chat, enrolment, role, consent), one flow.
 
-Each event is handled in its own savepoint inside the intake batch's transaction, together with
-its idempotency key and its replies in the outbox: processed at most once, replies only after
-the data behind them is committed.
+An intake batch is one transaction: the events' idempotency keys are claimed together, each
+flow writes its data and its replies (to the outbox), and one commit makes them durable; only
+then can a reply be sent. If any event of a batch fails, the batch is rolled back and done
+again with each event in a savepoint of its own, so one bad event cannot sink the others.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot import texts
 from bot.clock import Clock
 from bot.config import Settings
-from bot.domain import Person, Role
+from bot.domain import Caller, Channel, Person, Role
 from bot.enrolment import consent_request
 from bot.messages import Event, Reply
 from bot.questionnaire import Questionnaire
@@ -48,9 +51,13 @@ class Ctx:
     """What a flow gets: the event, the person behind it (None if unknown) and the services."""
 
     event: Event
-    person: Person | None
+    caller: Caller
     services: Services
     router: Router
+
+    @property
+    def person(self) -> Person | None:
+        return self.caller.person
 
     @property
     def store(self) -> Store:
@@ -76,6 +83,17 @@ class Ctx:
 
 
 Flow = Callable[[Ctx], Awaitable[list[Reply]]]
+
+
+@dataclass
+class Batch:
+    fresh: set[str]  # the keys of this batch not processed before
+    strict: bool  # True: no savepoints; a failure marks the batch to be done again
+    failed: bool = False
+
+
+# The batch the current task is taking in (Telegram and Zalo intakes are separate tasks).
+_batch: contextvars.ContextVar[Batch | None] = contextvars.ContextVar("batch", default=None)
 
 
 @dataclass(frozen=True)
@@ -134,17 +152,53 @@ class Router:
             or (person is not None and self.commands[name].role in person.roles)
         ]
 
+    @asynccontextmanager
+    async def batch(
+        self, store: Store, keys: Sequence[str], now: datetime, strict: bool
+    ) -> AsyncIterator[Batch]:
+        """Handle the events of one intake batch (inside the caller's transaction)."""
+        current = Batch(await store.claim_events(keys, now), strict)
+        token = _batch.set(current)
+        try:
+            yield current
+        finally:
+            _batch.reset(token)
+
     async def handle(self, event: Event, services: Services) -> None:
+        batch = _batch.get()
+        if batch is None:  # a lone event: claim it and handle it in a transaction of its own
+            async with services.store.transaction():
+                if await services.store.claim_events([event.key], services.clock.now()):
+                    await self._handle(event, services)
+            return
+        if event.key not in batch.fresh:
+            log.info("event %s already processed", event.key)
+            return
+        if not batch.strict:
+            async with services.store.savepoint():  # a failure undoes this event alone
+                await self._handle(event, services)
+            return
+        try:
+            await self._handle(event, services)
+        except Exception:
+            batch.failed = True
+            raise
+
+    async def _handle(self, event: Event, services: Services) -> None:
         store = services.store
-        async with store.transaction():
-            if not await store.claim_event(event.key, services.clock.now()):
-                log.info("event %s already processed", event.key)
-                return
-            if event.callback_id:
-                await store.enqueue_ack(event.channel, event.chat_id, event.callback_id, event.at)
-            replies = await self._replies(event, services)
-            for reply in replies:
-                await self._enqueue(reply, event, store)
+        replies = await self._replies(event, services)
+        targets = await store.reachable_chats([r.to_person for r in replies if r.to_person])
+        outgoing: list[tuple[Channel, str, Reply | str]] = []
+        if event.callback_id:
+            outgoing.append((event.channel, event.chat_id, event.callback_id))
+        for reply in replies:
+            if reply.to_person is None:
+                outgoing.append((event.channel, event.chat_id, reply))
+            elif reply.to_person in targets:
+                outgoing.append((*targets[reply.to_person], reply))
+            else:
+                log.info("person %s has no reachable account: not queued", reply.to_person)
+        await store.enqueue_many(outgoing, event.at)
 
     async def _replies(self, event: Event, services: Services) -> list[Reply]:
         if not event.private:
@@ -154,24 +208,20 @@ class Router:
             return []
         if event.forwarded:
             return [Reply(texts.FORWARDED_REFUSED)]
-        person = await services.store.person_for_account(event.channel, event.account_id)
-        route, refusal = await self._route(event, person, services)
+        caller = await services.store.caller(event.channel, event.account_id, texts.CONSENT_VERSION)
+        route, refusal = self._route(event, caller)
         if route is None:
             return [Reply(refusal)]
         if route.role is not None:
-            if person is None:
+            if caller.person is None:
                 return [Reply(texts.NOT_ENROLLED, ask_contact=True)]
-            if route.role not in person.roles:
+            if route.role not in caller.person.roles:
                 return [Reply(texts.NOT_ALLOWED.format(role=texts.ROLE_NAMES[route.role]))]
-            if route.consent and not await services.store.has_consent(
-                person.id, texts.CONSENT_VERSION
-            ):
+            if route.consent and not caller.consented:
                 return [Reply(texts.CONSENT_NEEDED), consent_request(services.settings.org_name)]
-        return await route.flow(Ctx(event, person, services, self))
+        return await route.flow(Ctx(event, caller, services, self))
 
-    async def _route(
-        self, event: Event, person: Person | None, services: Services
-    ) -> tuple[Route | None, str]:
+    def _route(self, event: Event, caller: Caller) -> tuple[Route | None, str]:
         """The route for an event, or None and the reason to give."""
         if event.command is not None:
             return self.commands.get(event.command), texts.UNKNOWN_COMMAND
@@ -185,18 +235,6 @@ class Router:
             return self.contact_route, texts.UNSUPPORTED
         if event.unsupported or not event.text:
             return None, texts.UNSUPPORTED
-        flow, _ = await services.store.conversation(event.channel, event.account_id)
-        if flow in self.conversations:
-            return self.conversations[flow], ""
+        if caller.flow in self.conversations:
+            return self.conversations[caller.flow], ""
         return self.text_route, texts.FREE_TEXT_HINT
-
-    @staticmethod
-    async def _enqueue(reply: Reply, event: Event, store: Store) -> None:
-        if reply.to_person is None:
-            await store.enqueue_reply(event.channel, event.chat_id, reply, event.at)
-            return
-        target = await store.reachable_chat(reply.to_person)
-        if target is None:
-            log.info("person %s has no reachable account; message not queued", reply.to_person)
-            return
-        await store.enqueue_reply(target[0], target[1], reply, event.at)

@@ -37,23 +37,14 @@ class CheckinQueries(Database):
         answers = {
             k: list(v) if isinstance(v, tuple) else v for k, v in declaration.answers.items()
         }
-        async with self.transaction():
-            declaration_id = await self._insert(
-                "INSERT INTO declarations (person_id, day, slot, answers, form_version, alert,"
-                " late, declared_at, channel, event_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (declaration.person_id, ref.day.isoformat(), ref.slot.value, json.dumps(answers),
-                 form_version, declaration.alert, declaration.late, ts(declaration.declared_at),
-                 channel.value, event_key),
-            )  # fmt: skip
-            await self._execute(
-                "INSERT INTO checkins (day, slot, person_id, declaration_id, alert, late)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (day, slot, person_id) DO UPDATE SET"
-                " declaration_id = excluded.declaration_id, alert = excluded.alert,"
-                " late = excluded.late",
-                (ref.day.isoformat(), ref.slot.value, declaration.person_id, declaration_id,
-                 declaration.alert, declaration.late),
-            )  # fmt: skip
-        return declaration_id
+        # a trigger makes it the one that counts in `checkins`
+        return await self._insert(
+            "INSERT INTO declarations (person_id, day, slot, answers, form_version, alert,"
+            " late, declared_at, channel, event_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (declaration.person_id, ref.day.isoformat(), ref.slot.value, json.dumps(answers),
+             form_version, declaration.alert, declaration.late, ts(declaration.declared_at),
+             channel.value, event_key),
+        )  # fmt: skip
 
     async def declared(self, ref: SlotRef) -> set[int]:
         rows = await self._fetchall(

@@ -3,26 +3,55 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.domain import Channel
+from bot.domain import Caller, Channel
 from storage.db import Database, ts
+from storage.people import person_from_row
+
+_CALLER = """
+    SELECT p.id, p.staff_code, p.full_name, p.unit_code, u.name AS unit_name, p.phone, p.active,
+           (SELECT group_concat(role) FROM person_roles r WHERE r.person_id = p.id) AS roles,
+           EXISTS (SELECT 1 FROM consents s WHERE s.person_id = p.id AND s.version = :version
+                   AND s.withdrawn_at IS NULL) AS consented,
+           c.flow, c.state
+    FROM (SELECT :channel AS channel, :account AS account) k
+    LEFT JOIN accounts a ON a.channel = k.channel AND a.external_id = k.account
+    LEFT JOIN people p ON p.id = a.person_id AND p.active
+    LEFT JOIN units u ON u.code = p.unit_code
+    LEFT JOIN conversations c ON c.channel = k.channel AND c.account_id = k.account
+"""
 
 
 class EventQueries(Database):
-    async def claim_event(self, key: str, now: datetime) -> bool:
-        """True the first time a key is seen; inside the batch's transaction, so a crash forgets."""
-        changed = await self._execute(
-            "INSERT OR IGNORE INTO processed_events (key, processed_at) VALUES (?, ?)",
-            (key, ts(now)),
+    async def claim_events(self, keys: Sequence[str], now: datetime) -> set[str]:
+        """The keys seen for the first time (now claimed); in the caller's transaction, so a
+        crash before the commit forgets them and the redelivered events are handled then."""
+        if not keys:
+            return set()
+        values = ",".join("(?, ?)" for _ in keys)
+        params = [value for key in keys for value in (key, ts(now))]
+        rows = await self._fetchall(
+            f"INSERT OR IGNORE INTO processed_events (key, processed_at) VALUES {values}"
+            " RETURNING key",
+            params,
         )
-        return changed > 0
+        return {r["key"] for r in rows}
 
     async def forget_events_before(self, before: datetime) -> int:
         return await self._execute(
             "DELETE FROM processed_events WHERE processed_at < ?", (ts(before),)
         )
+
+    async def caller(self, channel: Channel, account_id: str, consent_version: str) -> Caller:
+        """The sender of an event, their consent and their conversation, in one query."""
+        params = {"channel": channel.value, "account": account_id, "version": consent_version}
+        row = await self._fetchone(_CALLER, params)
+        person = None if row is None or row["id"] is None else person_from_row(row)
+        flow, state = (row["flow"], json.loads(row["state"])) if row and row["flow"] else ("", {})
+        return Caller(person, bool(row and row["consented"]), flow, state)
 
     async def conversation(self, channel: Channel, account_id: str) -> tuple[str, dict[str, Any]]:
         """The flow a person is in and its state; ("", {}) when none."""

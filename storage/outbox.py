@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -57,6 +58,38 @@ class OutboxQueries(Database):
         """False when a message with the same dedupe key was already queued."""
         kind = "edit" if reply.edit else "text"
         return await self._enqueue(channel, chat_id, kind, _payload(reply), now, dedupe_key)
+
+    async def enqueue_many(
+        self, messages: Sequence[tuple[Channel, str, Reply | str]], now: datetime
+    ) -> None:
+        """Several messages in one statement: a Reply, or a callback id to acknowledge."""
+        rows = []
+        for channel, chat_id, message in messages:
+            kind, payload = (
+                ("ack", {"callback_id": message})
+                if isinstance(message, str)
+                else ("edit" if message.edit else "text", _payload(message))
+            )
+            rows.append(
+                (channel.value, chat_id, kind, json.dumps(payload, ensure_ascii=False), ts(now))
+            )
+        await self._executemany(
+            "INSERT INTO outbox (channel, chat_id, kind, payload, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    async def reachable_chats(self, person_ids: Sequence[int]) -> dict[int, tuple[Channel, str]]:
+        """Where to reach each of these people (see `reachable_chat`)."""
+        if not person_ids:
+            return {}
+        marks = ",".join("?" * len(person_ids))
+        rows = await self._fetchall(
+            "SELECT person_id, channel, chat_id FROM accounts WHERE unreachable_at IS NULL"
+            f" AND person_id IN ({marks}) ORDER BY linked_at",
+            list(person_ids),
+        )
+        return {r["person_id"]: (Channel(r["channel"]), r["chat_id"]) for r in rows}
 
     async def enqueue_ack(
         self, channel: Channel, chat_id: str, callback_id: str, now: datetime

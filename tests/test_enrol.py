@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from bot import texts
 from bot.domain import Channel
+from bot.messages import Reply
+from handlers.router import Ctx
 from tests.conftest import roster_row
 from tests.harness import Harness
 
@@ -193,3 +195,20 @@ async def test_free_text_sticker_and_forged_button(harness: Harness) -> None:
 
 def an_channel() -> Channel:
     return Channel.TELEGRAM
+
+
+async def test_a_failing_event_does_not_sink_its_batch(harness: Harness) -> None:
+    async def boom(ctx: Ctx) -> list[Reply]:
+        await ctx.store.record_consent(1, "half-done", Channel.TELEGRAM, ctx.now)  # undone
+        raise RuntimeError("a bug in a flow")
+
+    harness.running.bot_data.router.command(("boom",), boom, role=None, consent=False)
+    await harness.import_roster(ROSTER)
+    an, binh = harness.user(501, "An"), harness.user(502, "Bình")
+    harness.fake.text(an.user, "/start")
+    harness.fake.text(binh.user, "/boom")
+    harness.fake.text(an.user, "/help")
+    await harness.pump()
+    assert [m.text for m in binh.inbox] == [texts.INTERNAL_ERROR]
+    assert len(an.inbox) == 2  # both of An's events, around the failing one
+    assert not await harness.store.has_consent(1, "half-done")

@@ -17,6 +17,10 @@ from tests.conftest import roster_row
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
+async def claim(store: Store, key: str, now: datetime) -> bool:
+    return key in await store.claim_events([key], now)
+
+
 async def seed(store: Store) -> None:
     entries, _ = parse_roster(
         enumerate(
@@ -40,25 +44,25 @@ async def test_a_failed_transaction_leaves_nothing(store: Store) -> None:
     await seed(store)
     with pytest.raises(RuntimeError):
         async with store.transaction():
-            await store.claim_event("k1", NOW)
+            await claim(store, "k1", NOW)
             raise RuntimeError("boom")
-    assert await store.claim_event("k1", NOW)
+    assert await claim(store, "k1", NOW)
 
 
 async def test_a_failed_savepoint_keeps_the_rest_of_the_batch(store: Store) -> None:
     async with store.transaction():
-        await store.claim_event("first", NOW)
+        await claim(store, "first", NOW)
         with pytest.raises(ValueError, match="one event"):
-            async with store.transaction():
-                await store.claim_event("second", NOW)
+            async with store.savepoint():
+                await claim(store, "second", NOW)
                 raise ValueError("one event fails")
-    assert not await store.claim_event("first", NOW)
-    assert await store.claim_event("second", NOW)
+    assert not await claim(store, "first", NOW)
+    assert await claim(store, "second", NOW)
 
 
 async def test_claim_event_is_once(store: Store) -> None:
-    assert await store.claim_event("tg:1", NOW)
-    assert not await store.claim_event("tg:1", NOW)
+    assert await claim(store, "tg:1", NOW)
+    assert not await claim(store, "tg:1", NOW)
     assert await store.forget_events_before(NOW + timedelta(days=8)) == 1
 
 

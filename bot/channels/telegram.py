@@ -39,9 +39,14 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 
+def event_key(update: Update) -> str:
+    """Telegram redelivers an update until a later offset confirms it: its id is the key."""
+    return f"tg:{update.update_id}"
+
+
 def to_event(update: Update, now: datetime) -> Event | None:
     """The neutral event for an update, or None for kinds the bot does not read."""
-    key = f"tg:{update.update_id}"
+    key = event_key(update)
     if update.callback_query is not None:
         query = update.callback_query
         if query.message is None:

@@ -27,6 +27,14 @@ CREATE TABLE checkins (
     PRIMARY KEY (day, slot, person_id)
 ) WITHOUT ROWID;
 
+-- The newest declaration of a slot is the one that counts (history stays in declarations).
+CREATE TRIGGER declarations_count AFTER INSERT ON declarations BEGIN
+    INSERT INTO checkins (day, slot, person_id, declaration_id, alert, late)
+    VALUES (NEW.day, NEW.slot, NEW.person_id, NEW.id, NEW.alert, NEW.late)
+    ON CONFLICT (day, slot, person_id) DO UPDATE SET
+        declaration_id = excluded.declaration_id, alert = excluded.alert, late = excluded.late;
+END;
+
 CREATE TABLE leaves (
     id INTEGER PRIMARY KEY,
     person_id INTEGER NOT NULL REFERENCES people(id),
