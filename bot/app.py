@@ -8,6 +8,7 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from datetime import time, timedelta
 from typing import Any
 
 import httpx
@@ -155,6 +156,17 @@ def install_jobs(app: SoKhoeApp) -> None:
             # APScheduler's default grace is 1 s: a busy loop would silently skip a prompt
             job_kwargs={"misfire_grace_time": 15 * 60, "coalesce": True},
         )
+
+    for old in job_queue.get_jobs_by_name("housekeeping"):
+        old.schedule_removal()
+    job_queue.run_daily(_housekeeping, time=time(3, 0, tzinfo=tz), name="housekeeping")
+
+
+async def _housekeeping(context: Context) -> None:
+    """Forget inbound event keys older than a week (Telegram keeps updates for a day)."""
+    data = context.bot_data
+    forgotten = await data.services.store.forget_events_before(data.clock.now() - timedelta(days=7))
+    log.info("housekeeping: %d event keys forgotten", forgotten)
 
 
 async def _run_job(context: Context) -> None:

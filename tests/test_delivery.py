@@ -115,11 +115,10 @@ async def test_jobs_are_derived_from_settings_under_stable_names(harness: Harnes
     assert app.job_queue is not None
     jobs = app.job_queue.jobs()
     names = sorted(job.name or "" for job in jobs)
-    assert names == sorted(
-        f"{slot}:{step}"
-        for slot in ("morning", "afternoon")
-        for step in ("prompt", "reminder", "close")
-    )
+    steps = [
+        f"{s}:{step}" for s in ("morning", "afternoon") for step in ("prompt", "reminder", "close")
+    ]
+    assert names == sorted([*steps, "housekeeping"])
     prompt = app.job_queue.get_jobs_by_name("morning:prompt")[0]
     assert prompt.job.misfire_grace_time == 15 * 60
     assert str(prompt.job.trigger).startswith("cron[") and "hour='7', minute='30'" in str(
