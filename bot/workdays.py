@@ -23,10 +23,6 @@ class WorkCalendar:
             return False
         return day not in self._holidays(day.year)
 
-    def holiday_name(self, day: date) -> str | None:
-        name = self._holidays(day.year).get(day)
-        return str(name) if name else None
-
     def _holidays(self, year: int) -> holidays.HolidayBase:
         if year not in self._years:
             self._years[year] = holidays.country_holidays("VN", years=year)

@@ -21,13 +21,9 @@ from bot.checkin import Declaration, Leave, alert_recipients, alert_text, confir
 from bot.messages import Choice, Reply
 from bot.questionnaire import Walk, alerting, describe, next_step, on_leave, screen, start
 from bot.slots import SlotRef, is_late, slot_at
-from handlers.router import Ctx, Services
+from handlers.router import Ctx
 
 FLOW = "checkin"
-
-
-def entry_screen(services: Services, ref: SlotRef, header: str) -> Reply:
-    return screen(services.form, start(services.form, ref), header)
 
 
 def prompt_header(ref: SlotRef) -> str:

@@ -53,14 +53,6 @@ class EventQueries(Database):
         flow, state = (row["flow"], json.loads(row["state"])) if row and row["flow"] else ("", {})
         return Caller(person, bool(row and row["consented"]), flow, state)
 
-    async def conversation(self, channel: Channel, account_id: str) -> tuple[str, dict[str, Any]]:
-        """The flow a person is in and its state; ("", {}) when none."""
-        row = await self._fetchone(
-            "SELECT flow, state FROM conversations WHERE channel = ? AND account_id = ?",
-            (channel.value, account_id),
-        )
-        return (row["flow"], json.loads(row["state"])) if row else ("", {})
-
     async def set_conversation(
         self, channel: Channel, account_id: str, flow: str, state: dict[str, Any], now: datetime
     ) -> None:

@@ -91,12 +91,6 @@ class OutboxQueries(Database):
         )
         return {r["person_id"]: (Channel(r["channel"]), r["chat_id"]) for r in rows}
 
-    async def enqueue_ack(
-        self, channel: Channel, chat_id: str, callback_id: str, now: datetime
-    ) -> None:
-        """Acknowledge a button press (Telegram shows a spinner until it is answered)."""
-        await self._enqueue(channel, chat_id, "ack", {"callback_id": callback_id}, now, None)
-
     async def _enqueue(
         self,
         channel: Channel,
@@ -137,15 +131,6 @@ class OutboxQueries(Database):
         )
         return [_outgoing(r) for r in rows]
 
-    async def next_due_at(self, channel: Channel) -> str | None:
-        """When the earliest postponed message falls due (UTC text), if any is pending."""
-        row = await self._fetchone(
-            "SELECT min(coalesce(not_before, '')) AS due FROM outbox"
-            " WHERE state = 'pending' AND channel = ?",
-            (channel.value,),
-        )
-        return row["due"] if row and row["due"] is not None else None
-
     async def mark_sent(self, outgoing_id: int, now: datetime) -> None:
         await self._execute(
             "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
@@ -170,7 +155,3 @@ class OutboxQueries(Database):
             " WHERE state = 'pending' AND channel = ? AND chat_id = ?",
             (error, channel.value, chat_id),
         )
-
-    async def outbox_counts(self) -> dict[str, int]:
-        rows = await self._fetchall("SELECT state, count(*) AS n FROM outbox GROUP BY state")
-        return {r["state"]: r["n"] for r in rows}

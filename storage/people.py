@@ -88,14 +88,6 @@ class PeopleQueries(Database):
 
     # --- accounts ---------------------------------------------------------------------------
 
-    async def person_for_account(self, channel: Channel, external_id: str) -> Person | None:
-        row = await self._fetchone(
-            PERSON_SQL + " JOIN accounts a ON a.person_id = p.id"
-            " WHERE a.channel = ? AND a.external_id = ? AND p.active",
-            (channel.value, external_id),
-        )
-        return person_from_row(row) if row else None
-
     async def accounts_of(self, person_id: int) -> list[Account]:
         rows = await self._fetchall(
             "SELECT * FROM accounts WHERE person_id = ? ORDER BY channel", (person_id,)

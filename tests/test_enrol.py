@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import texts
-from bot.domain import Channel
+from bot.domain import Channel, Person
 from bot.messages import Reply
 from handlers.router import Ctx
 from tests.conftest import roster_row
@@ -29,7 +29,7 @@ async def test_enrol_by_deep_link_code_then_consent(harness: Harness) -> None:
     welcome = await an.press(texts.CONSENT_YES)
     assert "đồng ý lúc 07:00" in welcome[0].text and "hai lần mỗi ngày" in welcome[0].text
     assert harness.fake.answered, "the button press is acknowledged"
-    person = await harness.store.person_for_account(an_channel(), "501")
+    person = await linked(harness, "501")
     assert person is not None and person.staff_code == "CB001"
     assert await harness.store.has_consent(person.id, texts.CONSENT_VERSION)
 
@@ -66,7 +66,7 @@ async def test_someone_elses_contact_is_refused(harness: Harness) -> None:
     an = harness.user(501, "An")
     replies = await an.share_contact("0987654321", owner_id=999)
     assert replies[0].text == texts.CONTACT_NOT_YOURS
-    assert await harness.store.person_for_account(an_channel(), "501") is None
+    assert await linked(harness, "501") is None
 
 
 async def test_forwarded_contact_is_refused(harness: Harness) -> None:
@@ -79,7 +79,7 @@ async def test_forwarded_contact_is_refused(harness: Harness) -> None:
     )
     await harness.pump()
     assert an.new()[0].text == texts.FORWARDED_REFUSED
-    assert await harness.store.person_for_account(an_channel(), "501") is None
+    assert await linked(harness, "501") is None
 
 
 async def test_unknown_person_and_unknown_phone(harness: Harness) -> None:
@@ -112,8 +112,8 @@ async def test_reused_code_and_relinking_a_new_account(harness: Harness) -> None
 
     second = await harness.invite("CB001")
     await new_phone.send(f"/start {second}")
-    assert await harness.store.person_for_account(an_channel(), "601") is not None
-    assert await harness.store.person_for_account(an_channel(), "501") is None  # unlinked
+    assert await linked(harness, "601") is not None
+    assert await linked(harness, "501") is None  # unlinked
 
 
 async def test_nothing_health_related_before_consent(harness: Harness) -> None:
@@ -121,7 +121,7 @@ async def test_nothing_health_related_before_consent(harness: Harness) -> None:
     an = harness.user(501, "An")
     await an.send(f"/start {await harness.invite('CB001')}")
     await an.press(texts.CONSENT_NO)
-    person = await harness.store.person_for_account(an_channel(), "501")
+    person = await linked(harness, "501")
     assert person is not None
     assert not await harness.store.has_consent(person.id, texts.CONSENT_VERSION)
 
@@ -193,8 +193,9 @@ async def test_free_text_sticker_and_forged_button(harness: Harness) -> None:
     assert an.new()[0].text == texts.UNSUPPORTED
 
 
-def an_channel() -> Channel:
-    return Channel.TELEGRAM
+async def linked(harness: Harness, account: str) -> Person | None:
+    """The person a Telegram account is linked to."""
+    return (await harness.store.caller(Channel.TELEGRAM, account, texts.CONSENT_VERSION)).person
 
 
 async def test_a_failing_event_does_not_sink_its_batch(harness: Harness) -> None:

@@ -71,7 +71,12 @@ async def test_people_roles_accounts(store: Store) -> None:
     an = await store.active_person_by_phone("0912345678")
     assert an is not None and an.full_name == "An" and an.unit.code == "KHTC"
     await store.link_account(Channel.TELEGRAM, "501", "501", an.id, NOW)
-    assert await store.person_for_account(Channel.TELEGRAM, "501") == an
+    caller = await store.caller(Channel.TELEGRAM, "501", "v1")
+    assert caller.person == an
+    assert not caller.consented
+    await store.record_consent(an.id, "v1", Channel.TELEGRAM, NOW)
+    assert (await store.caller(Channel.TELEGRAM, "501", "v1")).consented
+    assert not (await store.caller(Channel.TELEGRAM, "501", "v2")).consented
     assert await store.reachable_chat(an.id) == (Channel.TELEGRAM, "501")
     await store.mark_unreachable(Channel.TELEGRAM, "501", NOW)
     assert await store.reachable_chat(an.id) is None
@@ -103,8 +108,13 @@ async def test_outbox_order_dedupe_and_payload(store: Store) -> None:
 
 
 async def test_conversation_state(store: Store) -> None:
-    assert await store.conversation(Channel.ZALO, "abc") == ("", {})
+    async def state() -> tuple[str, dict[str, object]]:
+        caller = await store.caller(Channel.ZALO, "abc", "v1")
+        assert caller.person is None  # state is kept by account, enrolled or not
+        return caller.flow, caller.state
+
+    assert await state() == ("", {})
     await store.set_conversation(Channel.ZALO, "abc", "checkin", {"step": 2}, NOW)
-    assert await store.conversation(Channel.ZALO, "abc") == ("checkin", {"step": 2})
+    assert await state() == ("checkin", {"step": 2})
     await store.end_conversation(Channel.ZALO, "abc")
-    assert await store.conversation(Channel.ZALO, "abc") == ("", {})
+    assert await state() == ("", {})
