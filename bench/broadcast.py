@@ -25,11 +25,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot import texts
 from bot.channels.telegram import TelegramTransport
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.domain import Channel
 from bot.pacing import Pacer
 from bot.sender import Sender
 from bot.slots import SlotName, SlotRef
@@ -73,15 +71,8 @@ async def main(people: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         bot = Harness(Path(folder), FakeClock(datetime(2026, 11, 23, 7, 30, tzinfo=HCM)), fake)
         await bot.start()
-        await bot.import_roster([roster_row(f"CB{i:05d}", f"Cán Bộ {i}") for i in range(people)])
+        await bot.enrol([roster_row(f"CB{i:05d}", f"Cán Bộ {i}") for i in range(people)], 100_000)
         now = bot.clock.now()
-        async with bot.store.transaction():
-            for person in await bot.store.all_people():
-                chat = str(100_000 + person.id)
-                await bot.store.link_account(Channel.TELEGRAM, chat, chat, person.id, now)
-                await bot.store.record_consent(
-                    person.id, texts.CONSENT_VERSION, Channel.TELEGRAM, now
-                )
         await send_prompts(bot.running.bot_data.services, SlotRef(now.date(), SlotName.MORNING))
 
         def sender() -> Sender:

@@ -20,8 +20,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot import texts
-from bot.domain import Channel
 from bot.slots import SlotName, SlotRef
 from tests.conftest import HCM, roster_row
 from tests.harness import FakeClock, Harness
@@ -34,15 +32,8 @@ async def main(people: int) -> None:
         rows = [
             roster_row(f"CB{i:05d}", f"Cán Bộ {i}", unit=f"U{i % 50:02d}") for i in range(people)
         ]
-        await bot.import_roster(rows)
+        await bot.enrol(rows, base=100_000)
         now = bot.clock.now()
-        async with bot.store.transaction():
-            for person in await bot.store.all_people():
-                account = str(100_000 + person.id)
-                await bot.store.link_account(Channel.TELEGRAM, account, account, person.id, now)
-                await bot.store.record_consent(
-                    person.id, texts.CONSENT_VERSION, Channel.TELEGRAM, now
-                )
         ref = SlotRef(now.astimezone(HCM).date(), SlotName.MORNING)
         for person_id in range(1, people + 1):
             user = {"id": 100_000 + person_id, "is_bot": False, "first_name": "x"}

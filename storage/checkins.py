@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 import aiosqlite
 
 from bot.checkin import Declaration, Leave
 from bot.domain import Account, Channel, Person
+from bot.messages import Reply
 from bot.slots import SlotName, SlotRef
-from storage.db import Database, from_ts, ts
+from storage.db import from_ts, ts
+from storage.outbox import OutboxQueries
 from storage.people import PERSON_SQL, person_from_row
 
 
@@ -28,7 +32,7 @@ def _declaration(row: aiosqlite.Row) -> Declaration:
     )
 
 
-class CheckinQueries(Database):
+class CheckinQueries(OutboxQueries):
     async def record_declaration(
         self, declaration: Declaration, form_version: str, channel: Channel, event_key: str
     ) -> int:
@@ -114,14 +118,37 @@ class CheckinQueries(Database):
         )
         return {r["person_id"] for r in rows}
 
-    async def record_dispatch(self, ref: SlotRef, kind: str, person_id: int, now: datetime) -> bool:
-        """False when this person already had this dispatch for this slot."""
-        changed = await self._execute(
-            "INSERT OR IGNORE INTO dispatches (day, slot, kind, person_id, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (ref.day.isoformat(), ref.slot.value, kind, person_id, ts(now)),
-        )
-        return changed > 0
+    async def dispatch(
+        self,
+        ref: SlotRef,
+        kind: str,
+        accounts: Sequence[Account],
+        conversation: tuple[str, dict[str, Any]],
+        reply: Reply,
+        now: datetime,
+    ) -> None:
+        """The same screen to many accounts: queued, their conversation set to it, and the
+        dispatch recorded so that nobody gets it twice for this slot."""
+        flow, state = conversation
+        async with self.transaction():
+            await self.enqueue_many([(a.channel, a.chat_id, reply) for a in accounts], now)
+            await self._executemany(
+                "INSERT INTO conversations (channel, account_id, flow, state, updated_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, account_id) DO UPDATE SET"
+                " flow = excluded.flow, state = excluded.state, updated_at = excluded.updated_at",
+                [
+                    (a.channel.value, a.external_id, flow, json.dumps(state), ts(now))
+                    for a in accounts
+                ],
+            )
+            await self._executemany(
+                "INSERT OR IGNORE INTO dispatches (day, slot, kind, person_id, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (ref.day.isoformat(), ref.slot.value, kind, a.person_id, ts(now))
+                    for a in accounts
+                ],
+            )
 
     async def record_slot_run(self, ref: SlotRef, step: str, now: datetime) -> bool:
         changed = await self._execute(

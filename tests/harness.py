@@ -157,21 +157,19 @@ class Harness:
         self.clock.current = target
         await self.pump()
 
-    async def enrol(
-        self, rows: Sequence[Mapping[str, str]], first_id: int = 1001
-    ) -> dict[str, TgUser]:
-        """Import a roster and link every person to a Telegram account with consent given
-        (enrolment itself is tested through the chat in test_enrol)."""
+    async def enrol(self, rows: Sequence[Mapping[str, str]], base: int = 1000) -> dict[str, TgUser]:
+        """Import a roster and link each person to Telegram account `base + person id`, with
+        consent given (enrolment itself is tested through the chat in test_enrol)."""
         await self.import_roster(rows)
-        users = {}
-        for number, person in enumerate(await self.store.all_people(), start=first_id):
-            await self.store.link_account(
-                Channel.TELEGRAM, str(number), str(number), person.id, self.clock.now()
-            )
-            await self.store.record_consent(
-                person.id, texts.CONSENT_VERSION, Channel.TELEGRAM, self.clock.now()
-            )
-            users[person.staff_code] = self.user(number, person.full_name.split()[-1])
+        users, now = {}, self.clock.now()
+        async with self.store.transaction():
+            for person in await self.store.all_people():
+                account = str(base + person.id)
+                await self.store.link_account(Channel.TELEGRAM, account, account, person.id, now)
+                await self.store.record_consent(
+                    person.id, texts.CONSENT_VERSION, Channel.TELEGRAM, now
+                )
+                users[person.staff_code] = self.user(base + person.id, person.full_name.split()[-1])
         return users
 
     def user(self, user_id: int, first_name: str) -> TgUser:

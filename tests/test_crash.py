@@ -4,11 +4,9 @@ stored exactly once. The bot runs as a real process against the fake Bot API on 
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -21,7 +19,8 @@ from bot.slots import make_slots, slot_at
 from storage import Store
 from tests.conftest import roster_row
 from tests.fakes.loopback import LoopbackTelegram
-from tests.fakes.telegram_api import TOKEN, FakeTelegram
+from tests.fakes.loopback import start_bot as start_bot_process
+from tests.fakes.telegram_api import FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
 PEOPLE = 300
@@ -40,20 +39,8 @@ async def seed(db: Path) -> None:
                 await store.record_consent(person.id, texts.CONSENT_VERSION, Channel.TELEGRAM, now)
 
 
-def start_bot(tmp_path: Path, api: LoopbackTelegram) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))}
-    env.update(
-        BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE_URL=api.url,
-        DATABASE_PATH=str(tmp_path / "sokhoe.db"),
-        PYTHONPATH=str(ROOT),
-        SEND_RATE="0",
-        CHAT_INTERVAL="0",
-        LOG_LEVEL="WARNING",
-    )
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL
-    )
+def start_bot(tmp_path: Path, api: LoopbackTelegram) -> subprocess.Popen[str]:
+    return start_bot_process(tmp_path, api, SEND_RATE="0", CHAT_INTERVAL="0", LOG_LEVEL="WARNING")
 
 
 def stored(db: Path) -> list[tuple[int, int]]:

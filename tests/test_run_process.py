@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 from bot.roster import parse_roster, plan_import
 from storage import Store
 from tests.conftest import roster_row
 from tests.fakes.loopback import LoopbackTelegram
+from tests.fakes.loopback import start_bot as start_bot_process
 from tests.fakes.telegram_api import TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,22 +26,7 @@ async def seed(db: Path) -> None:
 
 
 def start_bot(tmp_path: Path, api: LoopbackTelegram) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))}
-    env.update(
-        BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE_URL=api.url,
-        DATABASE_PATH=str(tmp_path / "sokhoe.db"),
-        PYTHONPATH=str(ROOT),
-        LOG_LEVEL="DEBUG",
-    )
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    return start_bot_process(tmp_path, api, LOG_LEVEL="DEBUG")
 
 
 def test_run_polls_registers_commands_and_stops_on_sigterm(tmp_path: Path) -> None:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -99,3 +103,27 @@ class LoopbackTelegram:
                 self.lock.notify_all()
             self.server.shutdown()
             self.server.server_close()
+
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def start_bot(folder: Path, api: LoopbackTelegram, **settings: str) -> subprocess.Popen[str]:
+    """`python -m bot run` in its own process, against this fake, on `folder/sokhoe.db`;
+    its output (stdout and stderr together) readable from the process."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))}
+    env.update(
+        BOT_TOKEN=api.fake.token,
+        TELEGRAM_API_BASE_URL=api.url,
+        DATABASE_PATH=str(folder / "sokhoe.db"),
+        PYTHONPATH=str(ROOT),
+        **settings,
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )

@@ -130,13 +130,7 @@ class FakeTelegram:
         markup = json.loads(params["reply_markup"]) if params.get("reply_markup") else None
         message_id = next(self._message_ids)
         self.sent.append(Sent(chat_id, params["text"], message_id, markup))
-        return {
-            "message_id": message_id,
-            "date": EPOCH,
-            "chat": {"id": chat_id, "type": "private"},
-            "from": BOT,
-            "text": params["text"],
-        }
+        return _message(chat_id, message_id, params["text"])
 
     def _api_editMessageText(self, params: dict[str, Any]) -> Any:
         chat_id = _int(params["chat_id"]) or 0
@@ -147,13 +141,7 @@ class FakeTelegram:
         for message in self.sent:  # the chat now shows the new text and buttons
             if message.chat_id == chat_id and message.message_id == message_id:
                 message.text, message.reply_markup = edit.text, markup
-        return {
-            "message_id": message_id,
-            "date": EPOCH,
-            "chat": {"id": chat_id, "type": "private"},
-            "from": BOT,
-            "text": params["text"],
-        }
+        return _message(chat_id, message_id, params["text"])
 
     def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
         self.answered.append(params["callback_query_id"])
@@ -213,6 +201,12 @@ class FakeTelegram:
 
     def to(self, chat_id: int) -> list[Sent]:
         return [s for s in self.sent if s.chat_id == chat_id]
+
+
+def _message(chat_id: int, message_id: int, text: str) -> dict[str, Any]:
+    """A message the bot sent, as the Bot API returns it."""
+    chat = {"id": chat_id, "type": "private"}
+    return {"message_id": message_id, "date": EPOCH, "chat": chat, "from": BOT, "text": text}
 
 
 def _int(value: Any) -> int | None:
