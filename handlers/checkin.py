@@ -16,6 +16,8 @@ stateDiagram-v2
 
 from __future__ import annotations
 
+import logging
+
 from bot import texts
 from bot.checkin import Declaration, Leave, alert_recipients, alert_text, confirmation
 from bot.messages import Choice, Reply
@@ -24,6 +26,7 @@ from bot.slots import SlotRef, is_late, slot_at
 from handlers.router import Ctx
 
 FLOW = "checkin"
+log = logging.getLogger(__name__)
 
 
 def prompt_header(ref: SlotRef) -> str:
@@ -41,7 +44,7 @@ async def button(ctx: Ctx) -> list[Reply]:
     parts = (ctx.event.choice or "").split(":", 2)
     ref = SlotRef.parse(parts[1]) if len(parts) == 3 else None
     if ref is None:
-        return [Reply(texts.FORGED_BUTTON)]
+        return _forged(ctx)
     current = slot_at(ctx.services.slots, ctx.local_now)
     if ref != current:
         return await _restart(ctx, current, texts.STALE_PROMPT + "\n" + prompt_header(current))
@@ -53,7 +56,7 @@ async def button(ctx: Ctx) -> list[Reply]:
         walk = start(ctx.services.form, ref)
     step = next_step(ctx.services.form, walk, choice)
     if step is None:
-        return [Reply(texts.FORGED_BUTTON)]
+        return _forged(ctx)
     walk, done = step
     if not done:
         await ctx.store.set_conversation(
@@ -92,6 +95,12 @@ async def _store(ctx: Ctx, walk: Walk) -> list[Reply]:
         for colleague in alert_recipients(person, await ctx.store.colleagues_to_alert()):
             replies.append(Reply(alert, to_person=colleague))
     return replies
+
+
+def _forged(ctx: Ctx) -> list[Reply]:
+    """Button data no screen of ours carries: refused, and logged (ids only)."""
+    log.warning("forged check-in button from %s:%s", ctx.event.channel, ctx.event.account_id)
+    return [Reply(texts.FORGED_BUTTON)]
 
 
 def _edit(ctx: Ctx, reply: Reply) -> Reply:

@@ -91,12 +91,11 @@ async def _link(ctx: Ctx, person: Person) -> list[Reply]:
 
 
 async def _consent_or_greeting(ctx: Ctx, person: Person, greeted: bool = False) -> list[Reply]:
-    same = ctx.person is not None and ctx.person.id == person.id
-    if not (
-        ctx.caller.consented
-        if same
-        else await ctx.store.has_consent(person.id, texts.CONSENT_VERSION)
-    ):
+    if ctx.person is not None and ctx.person.id == person.id:
+        consented = ctx.caller.consented
+    else:  # just linked: the caller lookup was made before
+        consented = await ctx.store.has_consent(person.id, texts.CONSENT_VERSION)
+    if not consented:
         return [consent_request(ctx.settings.org_name)]
     if greeted:
         return []
