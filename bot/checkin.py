@@ -83,7 +83,7 @@ def alert_recipients(person: Person, colleagues: Iterable[Person]) -> list[int]:
             for c in colleagues
             if c.id != person.id
             and c.active
-            and (c.has(Role.OFFICE) or (c.has(Role.HEAD) and c.unit == person.unit))
+            and (c.has(Role.OFFICE) or c.heads_unit(person.unit.code))
         }
     )
 

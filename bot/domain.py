@@ -35,9 +35,13 @@ class Person:
     roles: frozenset[Role]
     phone: str
     active: bool = True
+    heads: frozenset[str] = frozenset()  # codes of the units this person heads
 
     def has(self, role: Role) -> bool:
         return role in self.roles
+
+    def heads_unit(self, unit_code: str) -> bool:
+        return unit_code in self.heads
 
 
 @dataclass(frozen=True)

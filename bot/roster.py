@@ -29,6 +29,7 @@ class RosterEntry:
     unit: Unit
     roles: frozenset[Role]
     phone: str
+    heads: frozenset[str] = frozenset()  # codes of the units this person heads
 
 
 @dataclass(frozen=True)
@@ -59,19 +60,22 @@ def missing_columns(headers: Sequence[str]) -> list[str]:
     return [c for c in REQUIRED if c not in present]
 
 
-def parse_roles(raw: str) -> tuple[frozenset[Role], list[str]]:
-    """Everyone on the roster declares, so `staff` is always included; unknown names returned."""
-    roles = {Role.STAFF}
-    unknown = []
+def parse_roles(raw: str, own_unit: str = "") -> tuple[frozenset[Role], frozenset[str], list[str]]:
+    """Roles, the units headed, and the names not understood. Everyone on the roster declares,
+    so `staff` is always included; `head` heads one's own unit, `head:TCCB` another as well."""
+    roles, heads, unknown = {Role.STAFF}, set(), []
     for part in raw.replace(",", ";").split(";"):
-        name = part.strip().lower().replace(" ", "")
+        name, _, unit = part.strip().lower().replace(" ", "").partition(":")
         if not name:
             continue
-        if name in ROLE_ALIASES:
-            roles.add(ROLE_ALIASES[name])
-        else:
+        role = ROLE_ALIASES.get(name)
+        if role is None or (unit and role != Role.HEAD):
             unknown.append(part.strip())
-    return frozenset(roles), unknown
+            continue
+        roles.add(role)
+        if role == Role.HEAD:
+            heads.add(unit.upper() or own_unit)
+    return frozenset(roles), frozenset(heads), unknown
 
 
 def parse_roster(
@@ -103,7 +107,7 @@ def parse_roster(
             reasons.append(
                 texts.ROSTER_UNIT_RENAMED.format(unit=unit_code, name=first_name, line=first_line)
             )
-        roles, unknown = parse_roles(row.get("roles", ""))
+        roles, heads, unknown = parse_roles(row.get("roles", ""), unit_code)
         if unknown:
             reasons.append(texts.ROSTER_UNKNOWN_ROLE.format(roles=", ".join(unknown)))
         phone = ""
@@ -123,7 +127,14 @@ def parse_roster(
             unit_names[unit_code] = (unit_name, line)
         if not reasons:
             unit = Unit(unit_code, unit_name)
-            entries.append(RosterEntry(line, code, row["full_name"], unit, roles, phone))
+            entries.append(RosterEntry(line, code, row["full_name"], unit, roles, phone, heads))
+    for entry in entries:  # a unit headed must be a unit of the roster
+        strangers = sorted(entry.heads - unit_names.keys())
+        if strangers:
+            reason = texts.ROSTER_UNKNOWN_HEADED_UNIT.format(units=", ".join(strangers))
+            errors.append(RowError(entry.line, reason))
+    errors.sort(key=lambda e: e.line)
+    entries = [e for e in entries if e.line not in {x.line for x in errors}]
     if not entries and not errors:
         errors.append(RowError(1, texts.ROSTER_EMPTY))
     return entries, errors
@@ -143,6 +154,7 @@ def plan_import(current: Sequence[Person], entries: Sequence[RosterEntry]) -> Im
             and person.full_name == entry.full_name
             and person.unit == entry.unit
             and person.roles == entry.roles
+            and person.heads == entry.heads
             and person.phone == entry.phone
         ):
             unchanged += 1

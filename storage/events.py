@@ -14,6 +14,7 @@ from storage.people import person_from_row
 _CALLER = """
     SELECT p.id, p.staff_code, p.full_name, p.unit_code, u.name AS unit_name, p.phone, p.active,
            (SELECT group_concat(role) FROM person_roles r WHERE r.person_id = p.id) AS roles,
+           (SELECT group_concat(unit_code) FROM unit_heads h WHERE h.person_id = p.id) AS heads,
            EXISTS (SELECT 1 FROM consents s WHERE s.person_id = p.id AND s.version = :version
                    AND s.withdrawn_at IS NULL) AS consented,
            c.flow, c.state

@@ -13,7 +13,8 @@ from storage.db import Database, from_ts, ts
 
 PERSON_SQL = """
     SELECT p.id, p.staff_code, p.full_name, p.unit_code, u.name AS unit_name, p.phone, p.active,
-           (SELECT group_concat(role) FROM person_roles r WHERE r.person_id = p.id) AS roles
+           (SELECT group_concat(role) FROM person_roles r WHERE r.person_id = p.id) AS roles,
+           (SELECT group_concat(unit_code) FROM unit_heads h WHERE h.person_id = p.id) AS heads
     FROM people p JOIN units u ON u.code = p.unit_code
 """
 
@@ -27,6 +28,7 @@ def person_from_row(row: aiosqlite.Row) -> Person:
         roles=frozenset(Role(r) for r in (row["roles"] or "").split(",") if r),
         phone=row["phone"],
         active=bool(row["active"]),
+        heads=frozenset((row["heads"] or "").split(",")) - {""},
     )
 
 
@@ -84,6 +86,11 @@ class PeopleQueries(Database):
         await self._executemany(
             "INSERT INTO person_roles (person_id, role) VALUES (?, ?)",
             [(person_id, role.value) for role in sorted(entry.roles)],
+        )
+        await self._execute("DELETE FROM unit_heads WHERE person_id = ?", (person_id,))
+        await self._executemany(
+            "INSERT INTO unit_heads (person_id, unit_code) VALUES (?, ?)",
+            [(person_id, unit) for unit in sorted(entry.heads)],
         )
 
     # --- accounts ---------------------------------------------------------------------------

@@ -190,9 +190,9 @@ def test_catch_up_steps() -> None:
 
 def test_alert_recipients() -> None:
     def person(pid: int, unit: str, *roles: Role) -> Person:
-        return Person(
-            pid, f"C{pid}", f"P{pid}", Unit(unit, unit), frozenset({Role.STAFF, *roles}), ""
-        )
+        heads = frozenset({unit}) if Role.HEAD in roles else frozenset()
+        every = frozenset({Role.STAFF, *roles})
+        return Person(pid, f"C{pid}", f"P{pid}", Unit(unit, unit), every, "", heads=heads)
 
     sick = person(1, "A")
     everyone = [

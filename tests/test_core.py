@@ -36,9 +36,33 @@ def test_normalize_phone(raw: str, expected: str | None) -> None:
 
 
 def test_roles_always_include_staff_and_accept_vietnamese_names() -> None:
-    assert parse_roles("") == (frozenset({Role.STAFF}), [])
-    assert parse_roles("head; Văn Phòng") == (frozenset({Role.STAFF, Role.HEAD}), ["Văn Phòng"])
-    assert parse_roles("truong;vanphong")[0] == {Role.STAFF, Role.HEAD, Role.OFFICE}
+    assert parse_roles("", "KHTC") == (frozenset({Role.STAFF}), frozenset(), [])
+    assert parse_roles("head; Văn Phòng", "KHTC") == (
+        frozenset({Role.STAFF, Role.HEAD}),
+        frozenset({"KHTC"}),
+        ["Văn Phòng"],
+    )
+    assert parse_roles("truong;vanphong", "KHTC")[0] == {Role.STAFF, Role.HEAD, Role.OFFICE}
+
+
+def test_a_head_of_several_units() -> None:
+    roles, heads, unknown = parse_roles("head;head:tccb", "KHTC")
+    assert roles == {Role.STAFF, Role.HEAD}
+    assert heads == {"KHTC", "TCCB"}
+    assert unknown == []
+    assert parse_roles("office:TCCB", "KHTC")[2] == ["office:TCCB"]  # only heads have a unit
+    entries, errors = parse_roster(
+        [
+            (2, {**row("A"), "roles": "head:U2"}),
+            (3, row("B", unit="U3")),
+            (4, {**row("C"), "roles": "head:U9"}),
+        ]
+    )
+    assert [e.staff_code for e in entries] == ["B"]
+    assert [(e.line, e.reason) for e in errors] == [
+        (2, texts.ROSTER_UNKNOWN_HEADED_UNIT.format(units="U2")),
+        (4, texts.ROSTER_UNKNOWN_HEADED_UNIT.format(units="U9")),
+    ]
 
 
 def row(code: str, name: str = "An", unit: str = "U1", phone: str = "") -> dict[str, str]:
