@@ -30,7 +30,7 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.pacing import Pacer
 from bot.sender import Sender
-from bot.slots import SlotName, SlotRef
+from bot.slots import SlotName
 from scheduler.checkin import send_prompts
 from tests.conftest import HCM, roster_row
 from tests.fakes.telegram_api import FakeTelegram
@@ -73,7 +73,7 @@ async def main(people: int) -> None:
         await bot.start()
         await bot.enrol([roster_row(f"CB{i:05d}", f"Cán Bộ {i}") for i in range(people)], 100_000)
         now = bot.clock.now()
-        await send_prompts(bot.running.bot_data.services, SlotRef(now.date(), SlotName.MORNING))
+        await send_prompts(bot.running.bot_data.services, now.date(), SlotName.MORNING)
 
         def sender() -> Sender:
             transport = TelegramTransport(bot.running.bot)

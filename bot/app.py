@@ -150,7 +150,7 @@ def install_jobs(app: SoKhoeApp) -> None:
             old.schedule_removal()
         job_queue.run_daily(
             _run_job,
-            time=spec.at.replace(tzinfo=tz),
+            time=spec.timing.at.replace(tzinfo=tz),
             name=spec.name,
             data=spec,
             # APScheduler's default grace is 1 s: a busy loop would silently skip a prompt

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from bot import texts
 from bot.domain import Person, Role
 from bot.questionnaire import Answer
-from bot.slots import Slot, SlotName, SlotRef
+from bot.slots import SlotName, SlotRef
 from bot.workdays import WorkCalendar
 
 
@@ -53,26 +53,6 @@ def due_reminders(
 ) -> list[int]:
     """Prompted and still silent (and not reminded yet)."""
     return sorted(prompted - declared - on_leave - already)
-
-
-def catch_up_steps(
-    slots: list[Slot], now: time, done: set[tuple[SlotName, str]]
-) -> list[tuple[SlotName, str]]:
-    """What a slot still owes at start-up. Prompts are idempotent per person, so they are
-    always (re)run while the slot is open; a reminder only if its time has passed, it did not
-    run, and the prompts had gone out before (never a reminder right on top of a late prompt);
-    a close only once."""
-    steps: list[tuple[SlotName, str]] = []
-    for slot in slots:
-        if now >= slot.close:
-            if (slot.name, "close") not in done:
-                steps.append((slot.name, "close"))
-        elif now >= slot.prompt:
-            steps.append((slot.name, "prompt"))
-            reminded = (slot.name, "reminder") in done
-            if now >= slot.reminder and not reminded and (slot.name, "prompt") in done:
-                steps.append((slot.name, "reminder"))
-    return steps
 
 
 def alert_recipients(person: Person, colleagues: Iterable[Person]) -> list[int]:

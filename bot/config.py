@@ -28,6 +28,10 @@ class Settings:
     # The two daily slots, local time: prompt, reminder, close.
     morning: tuple[time, time, time] = (time(7, 30), time(8, 15), time(9, 0))
     afternoon: tuple[time, time, time] = (time(16, 30), time(17, 0), time(17, 30))
+    # The daily risk update: the sheet to heads, a reminder, the deadline (escalation).
+    risk: tuple[time, time, time] = (time(14, 0), time(14, 45), time(15, 0))
+    weekly_day: int = 5  # ISO weekday of the weekly summary (after the afternoon close): Friday
+    nudge_minutes: int = 10  # a unit's missing people are nudged at most this often
     days_off: frozenset[date] = field(default_factory=frozenset)  # the organization's own
     makeup_days: frozenset[date] = field(default_factory=frozenset)  # make-up working days
     questionnaire_path: Path | None = None  # None: the bundled Ministry of Health form
@@ -121,8 +125,9 @@ def load_settings(
         except ValueError:
             raise SettingsError(f"{name} must list dates like 2026-12-31,2027-01-02") from None
 
-    def slot(prefix: str, default: tuple[time, time, time]) -> tuple[time, time, time]:
-        names = (f"{prefix}_PROMPT", f"{prefix}_REMINDER", f"{prefix}_CLOSE")
+    def three(
+        names: tuple[str, str, str], default: tuple[time, time, time]
+    ) -> tuple[time, time, time]:
         times = (
             clock_time(names[0], default[0]),
             clock_time(names[1], default[1]),
@@ -132,10 +137,17 @@ def load_settings(
             raise SettingsError(f"{', '.join(names)} must be in that order within the day")
         return times
 
-    base_url = get("TELEGRAM_API_BASE_URL")
+    def slot(prefix: str, default: tuple[time, time, time]) -> tuple[time, time, time]:
+        return three((f"{prefix}_PROMPT", f"{prefix}_REMINDER", f"{prefix}_CLOSE"), default)
+
     morning, afternoon = slot("MORNING", Settings.morning), slot("AFTERNOON", Settings.afternoon)
+    risk = three(("RISK_SHEET", "RISK_REMINDER", "RISK_DEADLINE"), Settings.risk)
+    weekly_day = integer("WEEKLY_SUMMARY_DAY", Settings.weekly_day) or Settings.weekly_day
+    if not 1 <= weekly_day <= 7:
+        raise SettingsError("WEEKLY_SUMMARY_DAY must be 1 (Monday) to 7 (Sunday)")
     if not morning[2] <= afternoon[0]:
         raise SettingsError("AFTERNOON_PROMPT must come after MORNING_CLOSE")
+    base_url = get("TELEGRAM_API_BASE_URL")
     questionnaire = get("QUESTIONNAIRE_PATH")
     return Settings(
         bot_token=get("BOT_TOKEN"),
@@ -149,6 +161,9 @@ def load_settings(
         invite_ttl_days=integer("INVITE_TTL_DAYS", Settings.invite_ttl_days) or 14,
         morning=morning,
         afternoon=afternoon,
+        risk=risk,
+        weekly_day=weekly_day,
+        nudge_minutes=integer("NUDGE_MINUTES", Settings.nudge_minutes) or Settings.nudge_minutes,
         days_off=dates("DAYS_OFF"),
         makeup_days=dates("MAKEUP_WORKDAYS"),
         questionnaire_path=Path(questionnaire) if questionnaire else None,

@@ -27,6 +27,7 @@ class Option:
     label: str
     alert: bool = False  # reporting it alerts the unit's heads and the office
     leave: bool = False  # answering it means the person is on leave today
+    risk: str = ""  # what it says for the risk level: "symptom", "contact" or "area"
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,13 @@ def parse_questionnaire(text: str) -> Questionnaire:
     questions = []
     for raw in data["questions"]:
         options = tuple(
-            Option(o["id"], o["label"], bool(o.get("alert")), bool(o.get("leave")))
+            Option(
+                o["id"],
+                o["label"],
+                bool(o.get("alert")),
+                bool(o.get("leave")),
+                o.get("risk", "symptom" if o.get("alert") else ""),
+            )
             for o in raw["options"]
         )
         kind = raw.get("kind", "single")
@@ -180,6 +187,11 @@ def alerting(form: Questionnaire, answers: dict[str, Answer]) -> list[tuple[Ques
             if option is not None and option.alert:
                 found.append((question, option))
     return found
+
+
+def risk_tags(form: Questionnaire, answers: dict[str, Answer]) -> set[str]:
+    """What the answers say for the risk level ("symptom", "contact", "area")."""
+    return {option.risk for _, option in alerting(form, answers) if option.risk}
 
 
 def on_leave(form: Questionnaire, answers: dict[str, Answer]) -> bool:

@@ -126,6 +126,7 @@ FORWARDED_REFUSED = (
 )
 UNKNOWN_COMMAND = "Sổ Khỏe không có lệnh này. Gõ /help để xem các lệnh."
 NOT_ALLOWED = "Lệnh này chỉ dành cho {role}. Gõ /help để xem các lệnh của bạn."
+OR = " hoặc "
 FREE_TEXT_HINT = (
     "Sổ Khỏe chưa hiểu tin nhắn này. Bạn dùng các nút bấm, hoặc gõ /help để xem các lệnh."
 )
@@ -193,3 +194,74 @@ LEAVE_SAVED_BY_HEAD = "🌴 {head} đã ghi nhận bạn nghỉ phép từ {firs
 LEAVE_NOT_HEAD = "Chỉ lãnh đạo đơn vị mới báo nghỉ cho người khác."
 LEAVE_UNKNOWN_PERSON = "Không có cán bộ mã {code} trong đơn vị của bạn."
 LEAVE_CURRENT = "Nghỉ phép sắp tới của bạn: {ranges}."
+
+# --- summaries for heads and the office -----------------------------------------------------
+AND_MORE = " và {count} người khác"
+SUMMARY_HEADER = "📊 {unit} — khai báo {slot}"
+SUMMARY_COUNTS = "Đã khai báo: {declared}/{expected} ({rate})"
+SUMMARY_LATE = ", {count} muộn"
+SUMMARY_ON_LEAVE = "🌴 Nghỉ phép ({count})"
+SUMMARY_UNREACHABLE = "📵 Không liên lạc được ({count}; chặn bot hoặc chưa đăng ký)"
+SUMMARY_MISSING = "⏳ Chưa khai báo ({count})"
+SUMMARY_REPORTED = "⚠️ Có triệu chứng hoặc tiếp xúc ({count}):"
+SUMMARY_ALL_DONE = "👏 Cả đơn vị đã khai báo đầy đủ."
+OFFICE_HEADER = "🏢 Toàn Sở — khai báo {slot}"
+OFFICE_WORST_FIRST = "Theo đơn vị, thấp nhất trước:"
+OFFICE_ALERTS = " ⚠️{count}"
+NUDGE_BUTTON = "🔔 Nhắc người chưa khai báo"
+FULL_LIST_BUTTON = "📋 Danh sách đầy đủ"
+WEEKLY_HEADER = "🗓️ Tổng kết tuần {first}–{last} — {unit}"
+WEEKLY_DAYS = "Theo ngày: "
+WEEKLY_OFFICE_HEADER = "🗓️ Tổng kết tuần {first}–{last} — toàn Sở, theo đơn vị (thấp nhất trước):"
+
+# --- head commands --------------------------------------------------------------------------
+COMMAND_DESCRIPTIONS.update(
+    {
+        "tinhhinh": "Tình hình khai báo hôm nay của đơn vị",
+        "chuakhai": "Ai chưa khai báo lượt này",
+        "nhac": "Nhắc người chưa khai báo ngay",
+    }
+)
+CHOOSE_UNIT = "Bạn muốn xem đơn vị nào?"
+WHOLE_ORG = "🏢 Toàn Sở"
+NOBODY_MISSING = "👏 {unit}: không còn ai chưa khai báo {slot}."
+MISSING_LIST = "⏳ {unit} — chưa khai báo {slot} ({count}):\n{names}"
+NUDGE_HEADER = "🔔 Lãnh đạo đơn vị nhắc bạn khai báo {slot}."
+NUDGED = "🔔 Đã nhắc {count} người chưa khai báo ở {unit}."
+NUDGE_NOBODY = (
+    "Không có ai để nhắc ở {unit}: mọi người đã khai báo, nghỉ phép hoặc không liên lạc được."
+)
+NUDGE_TOO_SOON = "{unit} vừa được nhắc lúc {time}. Bạn có thể nhắc lại sau {minutes} phút nữa."
+NOT_YOUR_UNIT = "Bạn không phải lãnh đạo của đơn vị này."
+NOT_A_WORKING_DAY = "Hôm nay không phải ngày làm việc."
+
+# --- the risk update ------------------------------------------------------------------------
+RISK_NAMES = {"v": "Nguy cơ rất cao", "h": "Nguy cơ cao", "r": "Nguy cơ", "n": "Bình thường mới"}
+RISK_SHEET_HEADER = "🗺️ Cập nhật mức nguy cơ lên bản đồ — {unit}, ngày {day}"
+RISK_UNIT_LEVEL = "Mức của đơn vị (gợi ý): {level}"
+RISK_ROW_NOT_DECLARED = " (chưa khai báo)"
+RISK_ROW_ON_LEAVE = " (nghỉ phép)"
+RISK_CHANGED_MARK = " 🆕"
+RISK_CHANGED_LEGEND = "🆕 khác hôm trước"
+RISK_PEOPLE_COUNT = "{count} người"
+RISK_SHEET_FOOTER = "Cập nhật từng người lên bản đồ dịch tễ trước {deadline}, rồi bấm “Đã cập nhật”. Có thể điều chỉnh mức trước khi xác nhận."
+RISK_REOPENED = "🚨 Có cảnh báo mới ở {unit}: {name} ({time}). Đề nghị cập nhật lại bản đồ ngay."
+RISK_REMINDER = "⏰ {unit} chưa xác nhận cập nhật bản đồ. Hạn chót {deadline}."
+RISK_LATE_HEAD = "⛔ Đã quá {deadline}: {unit} chưa xác nhận cập nhật bản đồ. Đề nghị cập nhật và xác nhận ngay; Văn phòng đã được báo."
+RISK_MISSED_OFFICE = (
+    "⛔ Đến {deadline}, các đơn vị chưa cập nhật bản đồ nguy cơ ({count}):\n{units}"
+)
+RISK_ALL_ON_TIME = "✅ Đến {deadline}, tất cả đơn vị đã cập nhật bản đồ nguy cơ."
+RISK_CONFIRM_BUTTON = "✅ Đã cập nhật bản đồ"
+RISK_EDIT_BUTTON = "✏️ Điều chỉnh mức"
+RISK_BACK_BUTTON = "↩️ Quay lại"
+RISK_PREV = "◀️"
+RISK_NEXT = "▶️"
+RISK_CHOOSE_PERSON = "Chọn người cần điều chỉnh mức nguy cơ ({unit}):"
+RISK_CHOOSE_LEVEL = "Mức nguy cơ của {name} hôm nay (gợi ý: {suggested}):"
+RISK_CONFIRMED = "✅ Đã ghi nhận: {unit} cập nhật bản đồ lúc {time} ngày {day}."
+RISK_CONFIRMED_LATE = " (muộn, sau {deadline})"
+RISK_CONFIRMED_BY = "✅ {head} đã xác nhận cập nhật bản đồ của {unit} lúc {time}."
+RISK_ALREADY_CONFIRMED = "Bản đồ của {unit} hôm nay đã được xác nhận lúc {time}."
+RISK_NO_SHEET = "Chưa có bảng cập nhật nguy cơ cho {unit} hôm nay."
+RISK_STALE = "Bảng này đã cũ. Đây là bảng hiện tại:"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from handlers import checkin, enrol, history, leave, me
+from bot.domain import Role
+from handlers import checkin, enrol, heads, history, leave, me, risk
 from handlers.router import Router
 
 
@@ -17,6 +18,13 @@ def register(router: Router) -> Router:
     router.choice("ck", checkin.button)
     router.command(("lichsu", "history"), history.history)
     router.command(("nghi", "leave"), leave.leave)
+
+    # Unit heads (and the office): today's status, the missing, nudges; the risk update.
+    router.command(("tinhhinh", "status"), heads.status, role=(Role.HEAD, Role.OFFICE))
+    router.command(("chuakhai", "missing"), heads.missing, role=(Role.HEAD, Role.OFFICE))
+    router.command(("nhac", "remind"), heads.nudge, role=Role.HEAD)
+    router.choice("hd", heads.button, role=(Role.HEAD, Role.OFFICE))
+    router.choice("rk", risk.button, role=Role.HEAD)
 
     # About me.
     router.command(("help", "trogiup"), me.help_, role=None, consent=False)

@@ -23,6 +23,7 @@ from bot.checkin import Declaration, Leave, alert_recipients, alert_text, confir
 from bot.messages import Choice, Reply
 from bot.questionnaire import Walk, alerting, describe, next_step, on_leave, screen, start
 from bot.slots import SlotRef, is_late, slot_at
+from handlers.risk import reopen_after_alert
 from handlers.router import Ctx
 
 FLOW = "checkin"
@@ -62,7 +63,7 @@ async def button(ctx: Ctx) -> list[Reply]:
         await ctx.store.set_conversation(
             ctx.event.channel, ctx.event.account_id, FLOW, walk.to_state(), ctx.now
         )
-        return [_edit(ctx, screen(ctx.services.form, walk))]
+        return [ctx.in_place(screen(ctx.services.form, walk))]
     return await _store(ctx, walk)
 
 
@@ -88,12 +89,14 @@ async def _store(ctx: Ctx, walk: Walk) -> list[Reply]:
         confirmation(walk.ref, local, late, describe(form, walk.answers)),
         choices=((Choice(f"ck:{walk.ref.code}:redo", texts.REDO),),),
     )
-    replies = [_edit(ctx, Reply(texts.DECLARED_SCREEN)), done] if ctx.event.message_id else [done]
+    replies = [ctx.in_place(Reply(texts.DECLARED_SCREEN)), done] if ctx.event.message_id else [done]
     if reported:
         replies.append(Reply(texts.GUIDANCE))
         alert = alert_text(person, walk.ref, local, [o.label for _, o in reported])
-        for colleague in alert_recipients(person, await ctx.store.colleagues_to_alert()):
+        leaders = await ctx.store.colleagues_to_alert()
+        for colleague in alert_recipients(person, leaders):
             replies.append(Reply(alert, to_person=colleague))
+        replies += await reopen_after_alert(ctx.services, person, leaders, ctx.now)
     return replies
 
 
@@ -101,10 +104,3 @@ def _forged(ctx: Ctx) -> list[Reply]:
     """Button data no screen of ours carries: refused, and logged (ids only)."""
     log.warning("forged check-in button from %s:%s", ctx.event.channel, ctx.event.account_id)
     return [Reply(texts.FORGED_BUTTON)]
-
-
-def _edit(ctx: Ctx, reply: Reply) -> Reply:
-    """Replace the screen whose button was pressed, where there is one."""
-    if ctx.event.message_id is None:
-        return reply
-    return Reply(reply.text, choices=reply.choices, edit=ctx.event.message_id)

@@ -75,6 +75,12 @@ class Ctx:
     def local_now(self) -> datetime:
         return self.services.local(self.event.at)
 
+    def in_place(self, reply: Reply) -> Reply:
+        """Replace the message whose button was pressed, where there is one (Telegram)."""
+        if self.event.message_id is None:
+            return reply
+        return Reply(reply.text, choices=reply.choices, edit=self.event.message_id)
+
     def me(self) -> Person:
         """The person, for flows whose route requires enrolment."""
         if self.person is None:
@@ -96,11 +102,23 @@ class Batch:
 _batch: contextvars.ContextVar[Batch | None] = contextvars.ContextVar("batch", default=None)
 
 
+Roles = Role | tuple[Role, ...] | None  # who may use a route; None: anyone, enrolled or not
+
+
 @dataclass(frozen=True)
 class Route:
     flow: Flow
-    role: Role | None = Role.STAFF  # None: anyone, enrolled or not
+    role: Roles = Role.STAFF
     consent: bool = True  # health data needs consent first
+
+    @property
+    def roles(self) -> frozenset[Role] | None:
+        if self.role is None:
+            return None
+        return frozenset(self.role if isinstance(self.role, tuple) else (self.role,))
+
+    def allows(self, person: Person | None) -> bool:
+        return self.roles is None or (person is not None and bool(self.roles & person.roles))
 
 
 @dataclass
@@ -116,7 +134,7 @@ class Router:
         self,
         names: tuple[str, ...],
         flow: Flow,
-        role: Role | None = Role.STAFF,
+        role: Roles = Role.STAFF,
         consent: bool = True,
     ) -> None:
         route = Route(flow, role, consent)
@@ -125,13 +143,13 @@ class Router:
         self.command_names.append((names[0], names[1:]))
 
     def choice(
-        self, prefix: str, flow: Flow, role: Role | None = Role.STAFF, consent: bool = True
+        self, prefix: str, flow: Flow, role: Roles = Role.STAFF, consent: bool = True
     ) -> None:
         """Buttons whose id starts with `prefix:`."""
         self.choices[prefix] = Route(flow, role, consent)
 
     def conversation(
-        self, name: str, flow: Flow, role: Role | None = Role.STAFF, consent: bool = True
+        self, name: str, flow: Flow, role: Roles = Role.STAFF, consent: bool = True
     ) -> None:
         """Free text from someone whose stored conversation is `name`."""
         self.conversations[name] = Route(flow, role, consent)
@@ -145,12 +163,7 @@ class Router:
 
     def commands_for(self, person: Person | None) -> list[str]:
         """The command names a person may use, in registration order, for /help."""
-        return [
-            name
-            for name, _ in self.command_names
-            if self.commands[name].role is None
-            or (person is not None and self.commands[name].role in person.roles)
-        ]
+        return [name for name, _ in self.command_names if self.commands[name].allows(person)]
 
     @asynccontextmanager
     async def batch(
@@ -187,18 +200,14 @@ class Router:
     async def _handle(self, event: Event, services: Services) -> None:
         store = services.store
         replies = await self._replies(event, services)
-        targets = await store.reachable_chats([r.to_person for r in replies if r.to_person])
         outgoing: list[tuple[Channel, str, Reply | str]] = []
         if event.callback_id:
             outgoing.append((event.channel, event.chat_id, event.callback_id))
-        for reply in replies:
-            if reply.to_person is None:
-                outgoing.append((event.channel, event.chat_id, reply))
-            elif reply.to_person in targets:
-                outgoing.append((*targets[reply.to_person], reply))
-            else:
-                log.info("person %s has no reachable account: not queued", reply.to_person)
+        outgoing.extend((event.channel, event.chat_id, r) for r in replies if r.to_person is None)
         await store.enqueue_many(outgoing, event.at)
+        others = [(r.to_person, r) for r in replies if r.to_person is not None]
+        if others:
+            await store.enqueue_for(others, event.at)
 
     async def _replies(self, event: Event, services: Services) -> list[Reply]:
         if not event.private:
@@ -212,11 +221,12 @@ class Router:
         route, refusal = self._route(event, caller)
         if route is None:
             return [Reply(refusal)]
-        if route.role is not None:
+        if route.roles is not None:
             if caller.person is None:
                 return [Reply(texts.NOT_ENROLLED, ask_contact=True)]
-            if route.role not in caller.person.roles:
-                return [Reply(texts.NOT_ALLOWED.format(role=texts.ROLE_NAMES[route.role]))]
+            if not route.allows(caller.person):
+                names = texts.OR.join(texts.ROLE_NAMES[r] for r in sorted(route.roles))
+                return [Reply(texts.NOT_ALLOWED.format(role=names))]
             if route.consent and not caller.consented:
                 return [Reply(texts.CONSENT_NEEDED), consent_request(services.settings.org_name)]
         return await route.flow(Ctx(event, caller, services, self))

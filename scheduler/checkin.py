@@ -6,19 +6,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import date
 
 from bot import texts
 from bot.checkin import due_prompts, due_reminders
 from bot.questionnaire import screen, start
-from bot.slots import SlotRef
+from bot.slots import SlotName, SlotRef
+from bot.summary import week_days
 from handlers.checkin import FLOW, prompt_header
 from handlers.router import Services
+from scheduler.summaries import send_summaries, send_weekly
 
 log = logging.getLogger(__name__)
 
 
-async def send_prompts(services: Services, ref: SlotRef) -> int:
-    store = services.store
+async def send_prompts(services: Services, day: date, slot: SlotName) -> int:
+    store, ref = services.store, SlotRef(day, slot)
 
     async def due(candidates: list[int]) -> set[int]:
         return set(
@@ -35,8 +38,8 @@ async def send_prompts(services: Services, ref: SlotRef) -> int:
     return await _dispatch(services, ref, "prompt", prompt_header(ref), due)
 
 
-async def send_reminders(services: Services, ref: SlotRef) -> int:
-    store = services.store
+async def send_reminders(services: Services, day: date, slot: SlotName) -> int:
+    store, ref = services.store, SlotRef(day, slot)
     close = next(s.close for s in services.slots if s.name == ref.slot)
     header = texts.REMINDER_HEADER.format(slot=texts.SLOT_NAMES[ref.slot], close=f"{close:%H:%M}")
 
@@ -54,10 +57,16 @@ async def send_reminders(services: Services, ref: SlotRef) -> int:
     return await _dispatch(services, ref, "reminder", header, due)
 
 
-async def close_slot(services: Services, ref: SlotRef) -> int:
-    """Record that the slot closed (for the catch-up pass); later declarations are late."""
-    first = await services.store.record_slot_run(ref, "close", services.clock.now())
-    return int(first)
+async def close_slot(services: Services, day: date, slot: SlotName) -> int:
+    """The slot's summaries to heads and the office; on the weekly day, the week's too.
+    Declarations after the close are stored as late."""
+    if not services.calendar.is_working_day(day):
+        return 0
+    sent = await send_summaries(services, SlotRef(day, slot))
+    week = week_days(day, services.calendar, services.settings.weekly_day)
+    if slot == SlotName.AFTERNOON and week:
+        sent += await send_weekly(services, week)
+    return sent
 
 
 async def _dispatch(
@@ -71,7 +80,6 @@ async def _dispatch(
     replies), and record the dispatch: one transaction, a few statements for any number."""
     store, now = services.store, services.clock.now()
     async with store.transaction():
-        await store.record_slot_run(ref, kind, now)
         people = await store.promptable(texts.CONSENT_VERSION)
         chosen = await due([p.id for p, _ in people])
         accounts = [account for person, account in people if person.id in chosen]

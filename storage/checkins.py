@@ -18,7 +18,7 @@ from storage.outbox import OutboxQueries
 from storage.people import PERSON_SQL, person_from_row
 
 
-def _declaration(row: aiosqlite.Row) -> Declaration:
+def declaration_from_row(row: aiosqlite.Row) -> Declaration:
     answers = {
         k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(row["answers"]).items()
     }
@@ -64,7 +64,7 @@ class CheckinQueries(OutboxQueries):
             " WHERE c.person_id = ? AND c.day BETWEEN ? AND ? ORDER BY c.day, c.slot DESC",
             (person_id, first.isoformat(), last.isoformat()),
         )
-        return [_declaration(r) for r in rows]
+        return [declaration_from_row(r) for r in rows]
 
     async def declaration_history(self, ref: SlotRef) -> list[Declaration]:
         """Every declaration of a slot, changes included, in the order they were made."""
@@ -72,7 +72,7 @@ class CheckinQueries(OutboxQueries):
             "SELECT * FROM declarations WHERE day = ? AND slot = ? ORDER BY id",
             (ref.day.isoformat(), ref.slot.value),
         )
-        return [_declaration(r) for r in rows]
+        return [declaration_from_row(r) for r in rows]
 
     # --- who is due ---------------------------------------------------------------------------
 
@@ -150,18 +150,17 @@ class CheckinQueries(OutboxQueries):
                 ],
             )
 
-    async def record_slot_run(self, ref: SlotRef, step: str, now: datetime) -> bool:
+    async def record_run(self, day: date, job: str, now: datetime) -> bool:
+        """False when this job had already run that day."""
         changed = await self._execute(
-            "INSERT OR IGNORE INTO slot_runs (day, slot, step, ran_at) VALUES (?, ?, ?, ?)",
-            (ref.day.isoformat(), ref.slot.value, step, ts(now)),
+            "INSERT OR IGNORE INTO job_runs (day, job, ran_at) VALUES (?, ?, ?)",
+            (day.isoformat(), job, ts(now)),
         )
         return changed > 0
 
-    async def slot_runs(self, day: date) -> set[tuple[SlotName, str]]:
-        rows = await self._fetchall(
-            "SELECT slot, step FROM slot_runs WHERE day = ?", (day.isoformat(),)
-        )
-        return {(SlotName(r["slot"]), r["step"]) for r in rows}
+    async def runs(self, day: date) -> set[str]:
+        rows = await self._fetchall("SELECT job FROM job_runs WHERE day = ?", (day.isoformat(),))
+        return {r["job"] for r in rows}
 
     # --- leave --------------------------------------------------------------------------------
 

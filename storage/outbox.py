@@ -79,6 +79,14 @@ class OutboxQueries(Database):
             rows,
         )
 
+    async def enqueue_for(self, messages: Sequence[tuple[int, Reply]], now: datetime) -> int:
+        """Messages to people, each on the account that reaches them; returns how many were
+        queued (someone with no reachable account is skipped)."""
+        targets = await self.reachable_chats(sorted({person for person, _ in messages}))
+        queued = [(*targets[person], reply) for person, reply in messages if person in targets]
+        await self.enqueue_many(queued, now)
+        return len(queued)
+
     async def reachable_chats(self, person_ids: Sequence[int]) -> dict[int, tuple[Channel, str]]:
         """Where to reach each of these people (see `reachable_chat`)."""
         if not person_ids:

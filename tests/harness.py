@@ -147,7 +147,7 @@ class Harness:
         due = []
         for offset in range((target.date() - now.date()).days + 1):
             for spec in specs:
-                at = datetime.combine(now.date() + timedelta(days=offset), spec.at, tz)
+                at = datetime.combine(now.date() + timedelta(days=offset), spec.timing.at, tz)
                 if now < at <= target:
                     due.append((at, spec))
         for at, spec in sorted(due, key=lambda pair: pair[0]):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from bot.checkin import alert_recipients, catch_up_steps, due_prompts, due_reminders
+from bot.checkin import alert_recipients, due_prompts, due_reminders
 from bot.domain import Person, Role, Unit
 from bot.files import read_questionnaire
 from bot.leave import LeaveRequest, parse_leave
@@ -23,6 +23,7 @@ from bot.questionnaire import (
     screen,
     start,
 )
+from bot.schedule import Timing, owed
 from bot.slots import SlotName, SlotRef, is_late, make_slots, slot_at
 from bot.workdays import WorkCalendar
 from tests.conftest import HCM
@@ -176,16 +177,20 @@ def test_who_is_due() -> None:
     assert due_reminders({1, 2, 3, 4}, {1}, {2}, {4}) == [3]
 
 
-def test_catch_up_steps() -> None:
-    done = {(SlotName.MORNING, "prompt")}
-    assert catch_up_steps(SLOTS, time(7, 40), set()) == [(SlotName.MORNING, "prompt")]
-    assert catch_up_steps(SLOTS, time(8, 20), set()) == [(SlotName.MORNING, "prompt")]
-    assert catch_up_steps(SLOTS, time(8, 20), done) == [
-        (SlotName.MORNING, "prompt"),
-        (SlotName.MORNING, "reminder"),
+def test_what_a_start_up_owes() -> None:
+    timings = [
+        Timing("m:prompt", time(7, 30), until=time(9, 0), rerun=True),
+        Timing("m:reminder", time(8, 15), until=time(9, 0), needs="m:prompt"),
+        Timing("m:close", time(9, 0)),
+        Timing("risk:deadline", time(15, 0)),
     ]
-    assert catch_up_steps(SLOTS, time(12, 0), done) == [(SlotName.MORNING, "close")]
-    assert catch_up_steps(SLOTS, time(6, 0), set()) == []
+    assert owed(timings, time(7, 40), set()) == ["m:prompt"]
+    assert owed(timings, time(8, 20), set()) == ["m:prompt"]  # no reminder on a late prompt
+    assert owed(timings, time(8, 20), {"m:prompt"}) == ["m:prompt", "m:reminder"]
+    assert owed(timings, time(8, 20), {"m:prompt", "m:reminder"}) == ["m:prompt"]
+    assert owed(timings, time(12, 0), {"m:prompt"}) == ["m:close"]
+    assert owed(timings, time(16, 0), {"m:prompt", "m:close"}) == ["risk:deadline"]
+    assert owed(timings, time(6, 0), set()) == []
 
 
 def test_alert_recipients() -> None:

@@ -21,7 +21,7 @@ async def test_restart_after_a_crash_mid_broadcast(harness: Harness) -> None:
     harness.clock.current = harness.clock.current.replace(hour=7, minute=30)
     from scheduler.checkin import send_prompts
 
-    await send_prompts(services, SlotRef(MONDAY, SlotName.MORNING))
+    await send_prompts(services, MONDAY, SlotName.MORNING)
     harness.clock.advance(seconds=5)
     due = await harness.store.due_outgoing(sender.transport.channel, harness.clock.now(), 100)
     for item in due[:9]:  # half the broadcast goes out, then the process dies
@@ -118,7 +118,8 @@ async def test_jobs_are_derived_from_settings_under_stable_names(harness: Harnes
     steps = [
         f"{s}:{step}" for s in ("morning", "afternoon") for step in ("prompt", "reminder", "close")
     ]
-    assert names == sorted([*steps, "housekeeping"])
+    risk = ["risk:sheet", "risk:reminder", "risk:deadline"]
+    assert names == sorted([*steps, *risk, "housekeeping"])
     prompt = app.job_queue.get_jobs_by_name("morning:prompt")[0]
     assert prompt.job.misfire_grace_time == 15 * 60
     assert str(prompt.job.trigger).startswith("cron[") and "hour='7', minute='30'" in str(

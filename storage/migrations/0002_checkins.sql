@@ -47,21 +47,20 @@ CREATE TABLE leaves (
 );
 CREATE INDEX leaves_days ON leaves(last_day, first_day);
 
--- Who was prompted or reminded for a slot: nobody gets the same one twice, across restarts.
+-- Who was prompted, reminded or nudged for a slot: nobody gets a prompt or a reminder twice.
 CREATE TABLE dispatches (
     day TEXT NOT NULL,
     slot TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('prompt', 'reminder')),
+    kind TEXT NOT NULL CHECK (kind IN ('prompt', 'reminder', 'nudge')),
     person_id INTEGER NOT NULL REFERENCES people(id),
     created_at TEXT NOT NULL,
     PRIMARY KEY (day, slot, kind, person_id)
 ) WITHOUT ROWID;
 
--- Which scheduled steps of a slot have run (prompt, reminder, close), for the catch-up pass.
-CREATE TABLE slot_runs (
+-- Which daily jobs have run on a day ("morning:prompt", "risk:deadline"...), for the catch-up.
+CREATE TABLE job_runs (
     day TEXT NOT NULL,
-    slot TEXT NOT NULL,
-    step TEXT NOT NULL,
+    job TEXT NOT NULL,
     ran_at TEXT NOT NULL,
-    PRIMARY KEY (day, slot, step)
+    PRIMARY KEY (day, job)
 ) WITHOUT ROWID;
