@@ -81,7 +81,7 @@ class SheetRow:
     level: RiskLevel  # as the head set it (the suggestion unless changed)
     declared: bool
     on_leave: bool
-    changed: bool  # differs from the level last put on the map
+    changed: bool  # differs from the level last put on the map (if the person was on it)
 
 
 def sheet_rows(
@@ -96,8 +96,8 @@ def sheet_rows(
     for person, on_leave in people:
         suggested = person_risk(tags.get(person.id), on_leave)
         level = changes.get(person.id, suggested)
-        was = previous.get(person.id, RiskLevel.NEW_NORMAL)
-        rows.append(SheetRow(person, suggested, level, person.id in tags, on_leave, level != was))
+        changed = person.id in previous and previous[person.id] != level
+        rows.append(SheetRow(person, suggested, level, person.id in tags, on_leave, changed))
     return sorted(rows, key=lambda r: (-r.level.rank, r.person.full_name))
 
 

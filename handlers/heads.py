@@ -4,6 +4,7 @@ against the sender's own units every time (identity never comes from button data
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -132,7 +133,7 @@ async def _nudge(ctx: Ctx, unit: str) -> list[Reply]:
     last = await store.last_nudge(unit)
     wait = timedelta(minutes=services.settings.nudge_minutes)
     if last is not None and now - last < wait:
-        left = int((last + wait - now).total_seconds() // 60) + 1
+        left = math.ceil((last + wait - now).total_seconds() / 60)
         at = services.local(last).strftime("%H:%M")
         return [Reply(texts.NUDGE_TOO_SOON.format(unit=unit, time=at, minutes=left))]
     ref = slot_at(services.slots, ctx.local_now)

@@ -157,19 +157,23 @@ class Harness:
         self.clock.current = target
         await self.pump()
 
-    async def enrol(self, rows: Sequence[Mapping[str, str]], base: int = 1000) -> dict[str, TgUser]:
-        """Import a roster and link each person to Telegram account `base + person id`, with
-        consent given (enrolment itself is tested through the chat in test_enrol)."""
+    async def enrol(
+        self, rows: Sequence[Mapping[str, str]], base: int = 1000, unlinked: Sequence[str] = ()
+    ) -> dict[str, TgUser]:
+        """Import a roster and link each person (but the `unlinked` staff codes) to Telegram
+        account `base + person id`, with consent given (enrolment itself is tested through the
+        chat in test_enrol)."""
         await self.import_roster(rows)
         users, now = {}, self.clock.now()
         async with self.store.transaction():
             for person in await self.store.all_people():
+                users[person.staff_code] = self.user(base + person.id, person.full_name)
+                if person.staff_code in unlinked:
+                    continue
                 account = str(base + person.id)
                 await self.store.link_account(Channel.TELEGRAM, account, account, person.id, now)
-                await self.store.record_consent(
-                    person.id, texts.CONSENT_VERSION, Channel.TELEGRAM, now
-                )
-                users[person.staff_code] = self.user(base + person.id, person.full_name.split()[-1])
+                version = texts.CONSENT_VERSION
+                await self.store.record_consent(person.id, version, Channel.TELEGRAM, now)
         return users
 
     def user(self, user_id: int, first_name: str) -> TgUser:
