@@ -24,6 +24,7 @@ class Settings:
     org_name: str = "Sở"
     log_level: str = "INFO"
     admin_chat_id: int | None = None
+    announce_chat_id: int | None = None  # a Telegram channel or group for published stories
     invite_ttl_days: int = 14
     # The two daily slots, local time: prompt, reminder, close.
     morning: tuple[time, time, time] = (time(7, 30), time(8, 15), time(9, 0))
@@ -158,6 +159,7 @@ def load_settings(
         org_name=get("ORG_NAME") or Settings.org_name,
         log_level=log_level,
         admin_chat_id=integer("ADMIN_CHAT_ID", None),
+        announce_chat_id=integer("ANNOUNCE_CHAT_ID", None),
         invite_ttl_days=integer("INVITE_TTL_DAYS", Settings.invite_ttl_days) or 14,
         morning=morning,
         afternoon=afternoon,

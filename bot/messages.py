@@ -36,6 +36,8 @@ class Event:
     choice: str | None = None  # the id of the pressed button
     contact: Contact | None = None
     forwarded: bool = False
+    photo: str | None = None  # the messenger's id of a photo sent
+    attachment: str | None = None  # another kind of file sent: "document", "video", ...
     unsupported: bool = False  # a sticker, a file, a voice note: nothing a flow reads
     callback_id: str | None = None  # a button press to acknowledge
     message_id: str | None = None  # the message whose button was pressed
@@ -50,6 +52,7 @@ class Reply:
     clear_keyboard: bool = False  # take the contact button away again
     to_person: int | None = None  # None: back to the chat the event came from
     edit: str | None = None  # replace this message (its id) where the channel can edit
+    photos: tuple[str, ...] = ()  # photos (messenger file ids) sent as one album, without text
 
 
 @dataclass(frozen=True)
@@ -59,13 +62,14 @@ class Outgoing:
     id: int
     channel: Channel
     chat_id: str
-    kind: str  # "text", "edit" or "ack"
+    kind: str  # "text", "edit", "photos" or "ack"
     text: str = ""
     choices: tuple[tuple[Choice, ...], ...] = ()
     ask_contact: bool = False
     clear_keyboard: bool = False
     callback_id: str | None = None
     message_id: str | None = None  # for "edit"
+    photos: tuple[str, ...] = ()  # for "photos"
     attempts: int = 0
 
 

@@ -265,3 +265,124 @@ RISK_CONFIRMED_BY = "✅ {head} đã xác nhận cập nhật bản đồ của 
 RISK_ALREADY_CONFIRMED = "Bản đồ của {unit} hôm nay đã được xác nhận lúc {time}."
 RISK_NO_SHEET = "Chưa có bảng cập nhật nguy cơ cho {unit} hôm nay."
 RISK_STALE = "Bảng này đã cũ. Đây là bảng hiện tại:"
+
+# --- good people, good deeds ----------------------------------------------------------------
+COMMAND_DESCRIPTIONS.update(
+    {
+        "decu": "Đề xuất biểu dương người tốt, việc tốt",
+        "decucuatoi": "Các đề xuất của tôi",
+        "choduyet": "Đề xuất đang chờ tôi xem xét",
+        "huy": "Hủy thao tác đang làm",
+    }
+)
+DEED_CATEGORIES = {
+    "frontline": "Tuyến đầu chống dịch",
+    "support": "Hỗ trợ, ủng hộ",
+    "idea": "Sáng kiến",
+    "other": "Khác",
+}
+DEED_FORMS = {
+    "director": "Giấy khen của Giám đốc Sở",
+    "chairman": "Bằng khen của Chủ tịch UBND tỉnh",
+    "higher": "Hình thức cao hơn",
+}
+DEED_KINDS = {"adhoc": "đột xuất", "thematic": "chuyên đề"}
+DEED_STATES = {
+    "submitted": "⏳ chờ lãnh đạo đơn vị đề nghị",
+    "returned": "↩️ trả lại để sửa",
+    "endorsed": "📨 chờ Văn phòng xét duyệt",
+    "approved": "🏅 đã duyệt",
+    "rejected": "✖️ không duyệt",
+    "published": "📣 đã biểu dương",
+}
+DEED_DECISION = "{form}, QĐ số {number} ngày {date}"
+DEED_CARD_NUMBER = "🌟 Đề xuất #{id}"
+DEED_CARD_DRAFT = "🌟 Đề xuất (xem lại trước khi gửi)"
+DEED_CARD_NOMINEE = "Người/đơn vị được đề xuất: {name}"
+DEED_CARD_CATEGORY = "Lĩnh vực: {category}"
+DEED_CARD_FORM = "Hình thức đề nghị: {form} ({kind})"
+DEED_CARD_PHOTOS = "Kèm {count} ảnh"
+DEED_CARD_STATE = "Trạng thái: {state}"
+DEED_LIST_LINE = "#{id} · {nominee} · {category} · {state}"
+DEED_NOMINEE_ASK = "🌟 Đề xuất biểu dương người tốt, việc tốt.\nBạn đề xuất ai?"
+DEED_NOMINEE_SELF = "Bản thân tôi"
+DEED_NOMINEE_PERSON = "Một đồng nghiệp"
+DEED_NOMINEE_UNIT = "Cả một đơn vị"
+DEED_SEARCH_ASK = "Gõ một phần họ tên đồng nghiệp (ví dụ: Hoa, hoặc Nguyễn Thị)."
+DEED_SEARCH_NONE = "Không tìm thấy ai có tên “{text}”. Bạn gõ lại một phần họ tên khác nhé."
+DEED_SEARCH_MANY = (
+    "Có {count} người trùng; đây là {shown} người đầu. Chọn một người, hoặc gõ cụ thể hơn:"
+)
+DEED_SEARCH_PICK = "Chọn đồng nghiệp:"
+DEED_UNIT_ASK = "Chọn đơn vị được đề xuất:"
+DEED_CATEGORY_ASK = "Việc tốt thuộc lĩnh vực nào?"
+DEED_STORY_ASK = "Kể lại việc tốt: ai, làm gì, khi nào, kết quả ra sao ({minimum}–{maximum} ký tự)."
+DEED_TOO_SHORT = "Câu chuyện mới có {count} ký tự; cần ít nhất {minimum}. Bạn kể cụ thể hơn nhé."
+DEED_TOO_LONG = "Câu chuyện dài {count} ký tự; tối đa {maximum}. Bạn rút gọn giúp nhé."
+DEED_PHOTOS_ASK = "Gửi tối đa {maximum} ảnh minh họa (không bắt buộc), rồi bấm “Xong”."
+DEED_PHOTO_SAVED = "Đã nhận ảnh {count}/{maximum}."
+DEED_PHOTOS_FULL = "Đã đủ {maximum} ảnh. Bấm “Xong” để tiếp tục."
+DEED_ONLY_PHOTOS = "Chỉ nhận ảnh (gửi dạng ảnh, không gửi dạng tệp). Tệp này không được lưu."
+DEED_PHOTOS_DONE = "Xong ➡️"
+DEED_FORM_ASK = "Hình thức khen thưởng đề nghị:"
+DEED_KIND_ASK = "Loại khen thưởng:"
+DEED_SUBMIT = "📨 Gửi đề xuất"
+DEED_EDIT_TEXT = "✏️ Sửa câu chuyện"
+DEED_CANCEL = "✖️ Hủy"
+DEED_CANCELLED = "Đã hủy đề xuất. Không có gì được lưu."
+NOTHING_TO_CANCEL = "Không có thao tác nào đang dở."
+DEED_DAILY_LIMIT = "Mỗi người gửi tối đa {limit} đề xuất một ngày. Bạn gửi tiếp vào ngày mai nhé."
+DEED_SUBMITTED = "✅ Đã gửi đề xuất #{id}. Lãnh đạo {unit} sẽ xem xét; bạn sẽ được báo ở mỗi bước."
+DEED_TEXT_EXPECTED = "Bạn đang ở bước {step}. Dùng các nút bấm, hoặc /huy để hủy."
+DEED_STEP_NAMES = {
+    "nominee": "chọn người được đề xuất",
+    "category": "chọn lĩnh vực",
+    "photos": "gửi ảnh",
+    "form": "chọn hình thức",
+    "kind": "chọn loại",
+    "preview": "xem lại",
+}
+
+# review
+DEED_FOR_HEAD = "📝 Đề xuất mới cần lãnh đạo {unit} xem xét (người đề xuất: {proposer}):"
+DEED_FOR_OFFICE = "📝 Đề xuất đã được lãnh đạo {unit} đề nghị, chờ Văn phòng xét duyệt (người đề xuất: {proposer}):"
+DEED_ENDORSE = "👍 Đề nghị khen thưởng"
+DEED_RETURN = "↩️ Trả lại để sửa"
+DEED_APPROVE = "🏅 Duyệt"
+DEED_REJECT = "✖️ Không duyệt"
+DEED_PUBLISH = "📣 Biểu dương"
+DEED_RESUBMIT = "✏️ Sửa và gửi lại"
+DEED_RETURN_ASK = "Nhận xét để người đề xuất sửa lại (#{id}):"
+DEED_REJECT_ASK = "Lý do không duyệt (#{id}):"
+DEED_APPROVE_FORM_ASK = "Hình thức khen thưởng được duyệt (#{id}):"
+DEED_APPROVE_NUMBER_ASK = "Số quyết định (ví dụ 123/QĐ-SYT) cho #{id}:"
+DEED_APPROVE_DATE_ASK = "Ngày quyết định (ngày/tháng/năm), hoặc bấm “Hôm nay”:"
+DEED_TODAY = "Hôm nay"
+DEED_BAD_DATE = "Không đọc được ngày “{text}”. Viết theo dạng 25/11/2026 nhé."
+DEED_NOTE_EMPTY = "Bạn cần viết vài chữ."
+DEED_ENDORSED_PROPOSER = (
+    "👍 Đề xuất #{id} đã được lãnh đạo {unit} đề nghị khen thưởng và chuyển Văn phòng."
+)
+DEED_RETURNED_PROPOSER = "↩️ Đề xuất #{id} được trả lại để sửa. Nhận xét của lãnh đạo: {note}"
+DEED_APPROVED_PROPOSER = "🏅 Đề xuất #{id} đã được duyệt: {decision}."
+DEED_APPROVED_NOMINEE = "🏅 Chúc mừng! Bạn được khen thưởng vì việc tốt (#{id}): {decision}."
+DEED_REJECTED_PROPOSER = "✖️ Đề xuất #{id} không được duyệt. Lý do: {note}"
+DEED_PUBLISHED_PROPOSER = "📣 Đề xuất #{id} đã được biểu dương."
+DEED_DONE_REVIEWER = "Đã ghi nhận: #{id} {state}."
+DEED_NOT_ALLOWED = "Bạn không thể thực hiện thao tác này với đề xuất #{id} (trạng thái: {state})."
+DEED_UNKNOWN = "Không có đề xuất này."
+DEED_EDIT_ASK = (
+    "Gửi lại câu chuyện đã sửa cho #{id} ({minimum}–{maximum} ký tự). Nhận xét của lãnh đạo: {note}"
+)
+DEED_RESUBMIT_BUTTON = "📨 Gửi lại"
+DEED_PUBLISH_WHERE = "Biểu dương #{id} ở đâu?"
+DEED_PUBLISH_ALL = "👥 Gửi tất cả mọi người"
+DEED_PUBLISH_CHANNEL = "📢 Kênh thông báo"
+DEED_PUBLISHED = "📣 Đã biểu dương #{id}: {count} tin nhắn được xếp gửi."
+DEED_ANNOUNCEMENT = "🌟 BIỂU DƯƠNG GƯƠNG NGƯỜI TỐT, VIỆC TỐT\n\n{nominee} — {unit}\n{category}\n\n{story}\n\n{decision}"
+DEED_MINE_HEADER = "🌟 Các đề xuất của bạn:"
+DEED_MINE_NONE = "Bạn chưa có đề xuất nào. Gõ /decu để đề xuất."
+DEED_PENDING_NONE = "Không có đề xuất nào đang chờ bạn."
+DEED_PENDING_HEADER = "📝 Đang chờ bạn xem xét ({count}):"
+DEED_OPEN = "Xem #{id}"
+CANCELLED = "Đã hủy thao tác đang làm."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain import Role
-from handlers import checkin, enrol, heads, history, leave, me, risk
+from handlers import checkin, deeds, enrol, heads, history, leave, me, recognition, risk
 from handlers.router import Router
 
 
@@ -25,6 +25,16 @@ def register(router: Router) -> Router:
     router.command(("nhac", "remind"), heads.nudge, role=Role.HEAD)
     router.choice("hd", heads.button, role=(Role.HEAD, Role.OFFICE))
     router.choice("rk", risk.button, role=Role.HEAD)
+
+    # Good people, good deeds: proposing, then the review (not health data: no consent needed).
+    router.command(("decu", "propose"), deeds.propose, consent=False)
+    router.choice("dd", deeds.button, consent=False)
+    router.conversation(deeds.FLOW, deeds.message, consent=False)
+    router.command(("decucuatoi", "mystories"), recognition.mine, consent=False)
+    router.command(("choduyet", "pending"), recognition.pending, role=(Role.HEAD, Role.OFFICE))
+    router.choice("dv", recognition.button, consent=False)
+    router.conversation(recognition.FLOW, recognition.message, consent=False)
+    router.command(("huy", "cancel"), deeds.cancel, consent=False)
 
     # About me.
     router.command(("help", "trogiup"), me.help_, role=None, consent=False)

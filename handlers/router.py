@@ -243,8 +243,8 @@ class Router:
             return self.choices[prefix], ""
         if event.contact is not None:
             return self.contact_route, texts.UNSUPPORTED
+        if caller.flow in self.conversations:  # free text, a photo or a file: the flow decides
+            return self.conversations[caller.flow], ""
         if event.unsupported or not event.text:
             return None, texts.UNSUPPORTED
-        if caller.flow in self.conversations:
-            return self.conversations[caller.flow], ""
         return self.text_route, texts.FREE_TEXT_HINT

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from storage.deeds import DeedQueries
 from storage.events import EventQueries
 from storage.heads import HeadQueries
 from storage.outbox import OutboxQueries
 from storage.people import PeopleQueries
 
 
-class Store(PeopleQueries, HeadQueries, EventQueries, OutboxQueries):
+class Store(PeopleQueries, HeadQueries, DeedQueries, EventQueries, OutboxQueries):
     """Open with `await Store.open(path)`; close with `await store.close()` (or `async with`)."""
 
     @classmethod

@@ -24,7 +24,13 @@ def _payload(reply: Reply) -> dict[str, Any]:
         payload["clear_keyboard"] = True
     if reply.edit:
         payload["message_id"] = reply.edit
+    if reply.photos:
+        payload["photos"] = list(reply.photos)
     return payload
+
+
+def _kind(reply: Reply) -> str:
+    return "photos" if reply.photos else "edit" if reply.edit else "text"
 
 
 def _outgoing(row: aiosqlite.Row) -> Outgoing:
@@ -42,6 +48,7 @@ def _outgoing(row: aiosqlite.Row) -> Outgoing:
         clear_keyboard=payload.get("clear_keyboard", False),
         callback_id=payload.get("callback_id"),
         message_id=payload.get("message_id"),
+        photos=tuple(payload.get("photos", ())),
         attempts=row["attempts"],
     )
 
@@ -56,8 +63,7 @@ class OutboxQueries(Database):
         dedupe_key: str | None = None,
     ) -> bool:
         """False when a message with the same dedupe key was already queued."""
-        kind = "edit" if reply.edit else "text"
-        return await self._enqueue(channel, chat_id, kind, _payload(reply), now, dedupe_key)
+        return await self._enqueue(channel, chat_id, _kind(reply), _payload(reply), now, dedupe_key)
 
     async def enqueue_many(
         self, messages: Sequence[tuple[Channel, str, Reply | str]], now: datetime
@@ -68,7 +74,7 @@ class OutboxQueries(Database):
             kind, payload = (
                 ("ack", {"callback_id": message})
                 if isinstance(message, str)
-                else ("edit" if message.edit else "text", _payload(message))
+                else (_kind(message), _payload(message))
             )
             rows.append(
                 (channel.value, chat_id, kind, json.dumps(payload, ensure_ascii=False), ts(now))

@@ -13,6 +13,7 @@ from telegram import (
     Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -71,6 +72,23 @@ def to_event(update: Update, now: datetime) -> Event | None:
     if text.startswith("/"):
         head, _, rest = text.partition(" ")
         command, args = head[1:].split("@", 1)[0].lower(), rest.strip()
+    photo = message.photo[-1].file_id if message.photo else None  # the largest size
+    attachment = next(
+        (
+            kind
+            for kind in (
+                "document",
+                "video",
+                "audio",
+                "voice",
+                "video_note",
+                "animation",
+                "sticker",
+            )
+            if getattr(message, kind) is not None
+        ),
+        None,
+    )
     contact = None
     if message.contact is not None:
         owner = message.contact.user_id
@@ -87,7 +105,9 @@ def to_event(update: Update, now: datetime) -> Event | None:
         args=args,
         contact=contact,
         forwarded=message.forward_origin is not None,
-        unsupported=not text and contact is None,
+        photo=photo,
+        attachment=attachment,
+        unsupported=not text and contact is None and photo is None,
         display_name=message.from_user.full_name,
     )
 
@@ -127,6 +147,11 @@ class TelegramTransport:
         try:
             if item.kind == "ack":
                 await self.bot.answer_callback_query(item.callback_id or "")
+            elif item.kind == "photos" and len(item.photos) == 1:
+                await self.bot.send_photo(item.chat_id, item.photos[0])
+            elif item.kind == "photos":
+                album = [InputMediaPhoto(file_id) for file_id in item.photos]
+                await self.bot.send_media_group(item.chat_id, album)
             elif item.kind == "edit":
                 reply_markup = markup(item)
                 await self.bot.edit_message_text(

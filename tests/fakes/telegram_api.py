@@ -32,6 +32,7 @@ class Sent:
     message_id: int
     reply_markup: dict[str, Any] | None = None
     method: str = "sendMessage"
+    photos: list[str] = field(default_factory=list)
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -142,6 +143,19 @@ class FakeTelegram:
             if message.chat_id == chat_id and message.message_id == message_id:
                 message.text, message.reply_markup = edit.text, markup
         return _message(chat_id, message_id, params["text"])
+
+    def _api_sendPhoto(self, params: dict[str, Any]) -> Any:
+        chat_id = _int(params["chat_id"]) or 0
+        message_id = next(self._message_ids)
+        self.sent.append(Sent(chat_id, "", message_id, None, "sendPhoto", [params["photo"]]))
+        return _message(chat_id, message_id, "")
+
+    def _api_sendMediaGroup(self, params: dict[str, Any]) -> Any:
+        chat_id = _int(params["chat_id"]) or 0
+        photos = [m["media"] for m in json.loads(params["media"])]
+        message_ids = [next(self._message_ids) for _ in photos]
+        self.sent.append(Sent(chat_id, "", message_ids[0], None, "sendMediaGroup", photos))
+        return [_message(chat_id, m, "") for m in message_ids]
 
     def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
         self.answered.append(params["callback_query_id"])

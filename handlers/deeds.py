@@ -1,0 +1,233 @@
+"""Proposing a good deed (`/decu`): nominee, category, the story, photos, form, type, preview.
+Each step is a screen; where it stands is the conversation (`deed`) in the database.
+
+```mermaid
+stateDiagram-v2
+    [*] --> nominee: /decu (at most five a day)
+    nominee --> category: myself / a colleague (found by part of a name) / a whole unit
+    category --> story
+    story --> photos: 30 to 3,000 characters
+    photos --> form: up to 3 photos, "Xong"
+    form --> kind
+    kind --> preview
+    preview --> [*]: "Gửi": submitted, the unit's heads notified
+    preview --> story: "Sửa câu chuyện"
+    nominee --> [*]: "Hủy" or /huy at any step, nothing stored
+```
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+from datetime import datetime, time
+from typing import Any
+
+from bot import texts
+from bot.deeds import (
+    CATEGORIES,
+    DAILY_LIMIT,
+    FORMS,
+    KINDS,
+    MAX_PHOTOS,
+    MAX_STORY,
+    MIN_STORY,
+    Draft,
+    describe,
+    name_key,
+    story_problem,
+)
+from bot.messages import Choice, Reply, rows
+from handlers.recognition import notify_heads
+from handlers.router import Ctx
+
+FLOW = "deed"
+CANCEL = Choice("dd:cancel", texts.DEED_CANCEL)
+SHOWN = 8
+
+
+def _state(ctx: Ctx) -> tuple[str, Draft]:
+    if ctx.caller.flow != FLOW:
+        return "", Draft()
+    raw: dict[str, Any] = dict(ctx.caller.state.get("draft", {}))
+    raw["photos"] = tuple(raw.get("photos", ()))
+    return str(ctx.caller.state.get("step", "")), Draft(**raw)
+
+
+async def _go(ctx: Ctx, step: str, draft: Draft, reply: Reply) -> list[Reply]:
+    state = {"step": step, "draft": asdict(draft)}
+    await ctx.store.set_conversation(ctx.event.channel, ctx.event.account_id, FLOW, state, ctx.now)
+    return [reply]
+
+
+async def propose(ctx: Ctx) -> list[Reply]:
+    """`/decu`."""
+    midnight = datetime.combine(ctx.local_now.date(), time(0), ctx.settings.tz)
+    if await ctx.store.proposals_since(ctx.me().id, midnight) >= DAILY_LIMIT:
+        return [Reply(texts.DEED_DAILY_LIMIT.format(limit=DAILY_LIMIT))]
+    buttons = rows(
+        Choice("dd:nom:self", texts.DEED_NOMINEE_SELF),
+        Choice("dd:nom:person", texts.DEED_NOMINEE_PERSON),
+        Choice("dd:nom:unit", texts.DEED_NOMINEE_UNIT),
+        CANCEL,
+    )
+    return await _go(ctx, "nominee", Draft(), Reply(texts.DEED_NOMINEE_ASK, choices=buttons))
+
+
+async def button(ctx: Ctx) -> list[Reply]:
+    """`dd:<action>[:<value>]`."""
+    _, _, rest = (ctx.event.choice or "").partition(":")
+    action, _, value = rest.partition(":")
+    step, draft = _state(ctx)
+    if action == "cancel" or not step:
+        return await cancel(ctx)
+    me = ctx.me()
+    if action == "nom" and step == "nominee":
+        if value == "self":
+            chosen = replace(
+                draft,
+                nominee_kind="self",
+                nominee_id=me.id,
+                nominee_name=me.full_name,
+                unit_code=me.unit.code,
+            )
+            return await _category(ctx, chosen)
+        if value == "person":
+            return await _go(
+                ctx, "search", draft, Reply(texts.DEED_SEARCH_ASK, choices=rows(CANCEL))
+            )
+        if value == "unit":
+            units = await ctx.store.units()
+            buttons = rows(*(Choice(f"dd:unit:{u.code}", u.name) for u in units), CANCEL)
+            return await _go(ctx, "unit", draft, Reply(texts.DEED_UNIT_ASK, choices=buttons))
+    if action == "pick" and step == "search" and value.isdigit():
+        person = await ctx.store.person(int(value))
+        if person is not None and person.active:
+            chosen = replace(
+                draft,
+                nominee_kind="person",
+                nominee_id=person.id,
+                nominee_name=person.full_name,
+                unit_code=person.unit.code,
+            )
+            return await _category(ctx, chosen)
+    if action == "unit" and step == "unit":
+        unit = await ctx.store.unit(value)
+        if unit is not None:
+            return await _category(
+                ctx,
+                replace(draft, nominee_kind="unit", nominee_name=unit.name, unit_code=unit.code),
+            )
+    if action == "cat" and step == "category" and value in CATEGORIES:
+        ask = texts.DEED_STORY_ASK.format(minimum=MIN_STORY, maximum=MAX_STORY)
+        return await _go(
+            ctx, "story", replace(draft, category=value), Reply(ask, choices=rows(CANCEL))
+        )
+    if action == "photos" and step == "photos":
+        buttons = rows(*(Choice(f"dd:form:{f}", texts.DEED_FORMS[f]) for f in FORMS), CANCEL)
+        return await _go(ctx, "form", draft, Reply(texts.DEED_FORM_ASK, choices=buttons))
+    if action == "form" and step == "form" and value in FORMS:
+        buttons = rows(
+            *(Choice(f"dd:kind:{k}", texts.DEED_KINDS[k].capitalize()) for k in KINDS), CANCEL
+        )
+        return await _go(
+            ctx, "kind", replace(draft, form=value), Reply(texts.DEED_KIND_ASK, choices=buttons)
+        )
+    if action == "kind" and step == "kind" and value in KINDS:
+        return await _preview(ctx, replace(draft, kind=value))
+    if action == "edit" and step == "preview":
+        ask = texts.DEED_STORY_ASK.format(minimum=MIN_STORY, maximum=MAX_STORY)
+        return await _go(ctx, "restory", draft, Reply(ask, choices=rows(CANCEL)))
+    if action == "send" and step == "preview":
+        return await _submit(ctx, draft)
+    return [Reply(texts.STALE_BUTTON)]
+
+
+async def message(ctx: Ctx) -> list[Reply]:
+    """Text, a photo or a file while proposing."""
+    step, draft = _state(ctx)
+    event = ctx.event
+    if step == "photos" and event.photo:
+        if len(draft.photos) >= MAX_PHOTOS:
+            return [Reply(texts.DEED_PHOTOS_FULL.format(maximum=MAX_PHOTOS))]
+        draft = replace(draft, photos=(*draft.photos, event.photo))
+        saved = texts.DEED_PHOTO_SAVED.format(count=len(draft.photos), maximum=MAX_PHOTOS)
+        return await _go(ctx, "photos", draft, Reply(saved, choices=_photos_done()))
+    if event.photo or event.attachment or event.unsupported:
+        return [
+            Reply(
+                texts.DEED_ONLY_PHOTOS
+                if step == "photos"
+                else texts.DEED_TEXT_EXPECTED.format(step=texts.DEED_STEP_NAMES.get(step, step))
+            )
+        ]
+    if step == "search":
+        return await _search(ctx, draft, event.text)
+    if step in ("story", "restory"):
+        problem = story_problem(event.text)
+        if problem:
+            return [Reply(problem, choices=rows(CANCEL))]
+        draft = replace(draft, text=event.text.strip())
+        if step == "restory":
+            return await _preview(ctx, draft)
+        ask = texts.DEED_PHOTOS_ASK.format(maximum=MAX_PHOTOS)
+        return await _go(ctx, "photos", draft, Reply(ask, choices=_photos_done()))
+    return [Reply(texts.DEED_TEXT_EXPECTED.format(step=texts.DEED_STEP_NAMES.get(step, step)))]
+
+
+async def cancel(ctx: Ctx) -> list[Reply]:
+    """`/huy`, or the cancel button: end whatever is in progress; nothing of it is kept."""
+    if not ctx.caller.flow:
+        return [Reply(texts.NOTHING_TO_CANCEL)]
+    await ctx.store.end_conversation(ctx.event.channel, ctx.event.account_id)
+    return [Reply(texts.DEED_CANCELLED if ctx.caller.flow == FLOW else texts.CANCELLED)]
+
+
+async def _search(ctx: Ctx, draft: Draft, text: str) -> list[Reply]:
+    key = name_key(text)
+    found = [
+        p for p in await ctx.store.all_people() if p.active and key and key in name_key(p.full_name)
+    ]
+    if not found:
+        return [Reply(texts.DEED_SEARCH_NONE.format(text=text.strip()), choices=rows(CANCEL))]
+    shown = found[:SHOWN]
+    buttons = rows(
+        *(Choice(f"dd:pick:{p.id}", f"{p.full_name} — {p.unit.name}") for p in shown), CANCEL
+    )
+    title = (
+        texts.DEED_SEARCH_PICK
+        if len(found) <= SHOWN
+        else texts.DEED_SEARCH_MANY.format(count=len(found), shown=SHOWN)
+    )
+    return await _go(ctx, "search", draft, Reply(title, choices=buttons))
+
+
+async def _category(ctx: Ctx, draft: Draft) -> list[Reply]:
+    buttons = rows(*(Choice(f"dd:cat:{c}", texts.DEED_CATEGORIES[c]) for c in CATEGORIES), CANCEL)
+    return await _go(ctx, "category", draft, Reply(texts.DEED_CATEGORY_ASK, choices=buttons))
+
+
+def _photos_done() -> tuple[tuple[Choice, ...], ...]:
+    return rows(Choice("dd:photos:done", texts.DEED_PHOTOS_DONE), CANCEL)
+
+
+async def _preview(ctx: Ctx, draft: Draft) -> list[Reply]:
+    buttons = rows(
+        Choice("dd:send", texts.DEED_SUBMIT), Choice("dd:edit", texts.DEED_EDIT_TEXT), CANCEL
+    )
+    return await _go(ctx, "preview", draft, Reply(describe(draft), choices=buttons))
+
+
+async def _submit(ctx: Ctx, draft: Draft) -> list[Reply]:
+    me, store = ctx.me(), ctx.store
+    midnight = datetime.combine(ctx.local_now.date(), time(0), ctx.settings.tz)
+    if await store.proposals_since(me.id, midnight) >= DAILY_LIMIT:
+        return [Reply(texts.DEED_DAILY_LIMIT.format(limit=DAILY_LIMIT))]
+    story_id = await store.create_story(me.id, draft, ctx.event.channel, ctx.now)
+    await store.end_conversation(ctx.event.channel, ctx.event.account_id)
+    story = await store.story(story_id)
+    assert story is not None
+    unit = await store.unit(draft.unit_code)
+    done = Reply(
+        texts.DEED_SUBMITTED.format(id=story_id, unit=unit.name if unit else draft.unit_code)
+    )
+    return [ctx.in_place(Reply(describe(story, story_id))), done, *await notify_heads(ctx, story)]
