@@ -76,6 +76,17 @@ class TgUser:
         owner = self.id if owner_id is None else owner_id
         return await self._act(lambda: self.harness.fake.contact(self.user, phone, owner))
 
+    async def send_photo(self, file_id: str) -> list[Sent]:
+        photo = [
+            {"file_id": f"{file_id}-small", "file_unique_id": f"{file_id}s", "width": 90, "height": 90},
+            {"file_id": file_id, "file_unique_id": f"{file_id}u", "width": 1280, "height": 960},
+        ]
+        return await self._act(lambda: self.harness.fake.message(self.user, photo=photo))
+
+    async def send_document(self, name: str, mime: str) -> list[Sent]:
+        document = {"file_id": name, "file_unique_id": name, "file_name": name, "mime_type": mime}
+        return await self._act(lambda: self.harness.fake.message(self.user, document=document))
+
     async def press(self, label: str) -> list[Sent]:
         """Press the newest button whose label contains `label`."""
         for message in reversed(self.inbox):

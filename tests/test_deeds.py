@@ -1,0 +1,167 @@
+"""Good people, good deeds, end to end through the real bot and the fake Bot API."""
+
+from __future__ import annotations
+
+from bot import texts
+from bot.deeds import State
+from tests.conftest import roster_row
+from tests.fakes.telegram_api import Sent
+from tests.harness import Harness, TgUser
+
+STORY = (
+    "Chị Hoa đã trực xuyên đêm ba tuần liền ở khu cách ly, tự nguyện nhận thêm ca "
+    "và hướng dẫn hơn 200 người dân khai báo y tế."
+)
+
+
+def roster() -> list[dict[str, str]]:
+    return [
+        roster_row("P", "Phan Văn Đề", roles="staff"),
+        roster_row("N", "Nguyễn Thị Hoa"),
+        roster_row("H", "Hồ Trưởng Phòng", roles="head"),
+        roster_row("X", "Xuân Trưởng Khác", unit="TCCB", roles="head"),
+        roster_row("O", "Ông Văn Phòng", unit="VP", roles="office"),
+    ]
+
+
+def texts_of(messages: list[Sent]) -> list[str]:
+    return [m.text.splitlines()[0] if m.text else f"<{m.method} {len(m.photos)}>" for m in messages]
+
+
+async def propose(user: TgUser, nominee: str = "hoa", photos: int = 2) -> list[Sent]:
+    await user.send("/decu")
+    await user.press(texts.DEED_NOMINEE_PERSON)
+    await user.send(nominee)
+    await user.press("Nguyễn Thị Hoa")
+    await user.press(texts.DEED_CATEGORIES["frontline"])
+    await user.send(STORY)
+    for n in range(photos):
+        await user.send_photo(f"photo-{n}")
+    await user.press(texts.DEED_PHOTOS_DONE)
+    await user.press(texts.DEED_FORMS["director"])
+    preview = await user.press("Đột xuất")
+    assert preview[0].text.startswith(texts.DEED_CARD_DRAFT)
+    return await user.press(texts.DEED_SUBMIT)
+
+
+async def test_a_story_with_two_photos_from_proposal_to_publication(harness: Harness) -> None:
+    people = await harness.enrol(roster())
+    proposer, nominee, head, office, other = (people[c] for c in "PNHOX")
+    submitted = await propose(proposer)
+    assert texts_of(submitted) == [
+        "✅ Đã gửi đề xuất #1. Lãnh đạo Phòng Kế hoạch - Tài chính sẽ xem xét; bạn sẽ được báo ở mỗi bước."
+    ]
+    assert texts_of(head.new()) == [
+        "<sendMediaGroup 2>",
+        "📝 Đề xuất mới cần lãnh đạo Phòng Kế hoạch - Tài chính xem xét (người đề xuất: Phan Văn Đề):",
+    ]
+    assert head.inbox[0].photos == ["photo-0", "photo-1"]  # the largest size of each
+    assert STORY in head.last.text and "Nguyễn Thị Hoa" in head.last.text
+
+    endorsed = await head.press(texts.DEED_ENDORSE)
+    assert texts_of(endorsed) == ["Đã ghi nhận: #1 📨 chờ Văn phòng xét duyệt."]
+    assert texts_of(proposer.new()) == [texts.DEED_ENDORSED_PROPOSER.format(id=1, unit="Phòng Kế hoạch - Tài chính")]
+    assert texts_of(office.new()) == [
+        "<sendMediaGroup 2>",
+        "📝 Đề xuất đã được lãnh đạo Phòng Kế hoạch - Tài chính đề nghị, chờ Văn phòng xét duyệt (người đề xuất: Phan Văn Đề):",
+    ]
+
+    await office.press(texts.DEED_APPROVE)
+    await office.press(texts.DEED_FORMS["director"])
+    await office.send("123/QĐ-SYT")
+    approved = await office.send("25/11/2026")
+    decision = "Giấy khen của Giám đốc Sở, QĐ số 123/QĐ-SYT ngày 25/11/2026"
+    assert approved[0].text == f"Đã ghi nhận: #1 🏅 đã duyệt — {decision}."
+    assert texts_of(proposer.new()) == [texts.DEED_APPROVED_PROPOSER.format(id=1, decision=decision)]
+    assert texts_of(nominee.new()) == [texts.DEED_APPROVED_NOMINEE.format(id=1, decision=decision)]
+
+    await office.press(texts.DEED_PUBLISH)
+    published = await office.press(texts.DEED_PUBLISH_ALL)
+    assert published[-1].text == texts.DEED_PUBLISHED.format(id=1, count=10)  # 5 × (album, text)
+    assert texts_of(published[:2]) == ["<sendMediaGroup 2>", "🌟 BIỂU DƯƠNG GƯƠNG NGƯỜI TỐT, VIỆC TỐT"]
+    for user in (nominee, head, other):
+        assert texts_of(user.new()) == ["<sendMediaGroup 2>", "🌟 BIỂU DƯƠNG GƯƠNG NGƯỜI TỐT, VIỆC TỐT"]
+    assert texts_of(proposer.new()) == [
+        "<sendMediaGroup 2>",
+        "🌟 BIỂU DƯƠNG GƯƠNG NGƯỜI TỐT, VIỆC TỐT",
+        texts.DEED_PUBLISHED_PROPOSER.format(id=1),
+    ]
+    assert decision in office.inbox[-2].text
+    story = await harness.store.story(1)
+    assert story is not None and story.state == State.PUBLISHED
+    moves = [m for m, _, _ in await harness.store.story_moves(1)]
+    assert moves == ["submit", "endorse", "approve", "publish"]
+
+
+async def test_returned_then_resubmitted_and_a_rejection(harness: Harness) -> None:
+    people = await harness.enrol(roster())
+    proposer, head, office = people["P"], people["H"], people["O"]
+    await propose(proposer, photos=0)
+    await head.press(texts.DEED_RETURN)
+    await head.send("Ghi rõ thời gian và kết quả cụ thể.")
+    returned = proposer.new()
+    assert returned[-1].text == texts.DEED_RETURNED_PROPOSER.format(id=1, note="Ghi rõ thời gian và kết quả cụ thể.")
+    await proposer.press(texts.DEED_RESUBMIT)
+    assert (await proposer.send("ngắn quá"))[0].text.startswith("Câu chuyện mới có 8 ký tự")
+    resubmitted = await proposer.send(STORY + " Từ 1/8 đến 21/8/2021, không ca nào lây nhiễm.")
+    assert resubmitted[0].text.startswith("✅ Đã gửi đề xuất #1")
+    assert "không ca nào lây nhiễm" in head.last.text
+    await head.press(texts.DEED_ENDORSE)
+    await office.press(texts.DEED_REJECT)
+    await office.send("Chưa đủ tiêu chuẩn khen đột xuất.")
+    assert proposer.last.text == texts.DEED_REJECTED_PROPOSER.format(id=1, note="Chưa đủ tiêu chuẩn khen đột xuất.")
+    moves = [m for m, _, _ in await harness.store.story_moves(1)]
+    assert moves == ["submit", "return", "resubmit", "endorse", "reject"]
+
+
+async def test_only_the_right_role_moves_a_story(harness: Harness) -> None:
+    people = await harness.enrol(roster())
+    proposer, head, office, other = people["P"], people["H"], people["O"], people["X"]
+    await propose(proposer, photos=0)
+    assert (await other.press_data("dv:en:1"))[0].text.startswith("Bạn không thể thực hiện thao tác này với đề xuất #1")
+    assert (await proposer.press_data("dv:en:1"))[0].text.startswith("Bạn không thể")  # forged
+    assert (await office.press_data("dv:ap:1"))[0].text.startswith("Bạn không thể")  # not endorsed yet
+    await head.press(texts.DEED_ENDORSE)
+    assert (await proposer.press_data("dv:ap:1"))[0].text.startswith("Bạn không thể")  # staff
+    assert (await head.press_data("dv:af:1:director"))[0].text.startswith("Bạn không thể")
+    assert (await other.press_data("dv:op:1"))[0].text.startswith("Bạn không thể")
+    story = await harness.store.story(1)
+    assert story is not None and story.state == State.ENDORSED
+    assert (await proposer.press_data("dv:en:999"))[0].text == texts.DEED_UNKNOWN
+
+
+async def test_limits_refuse_and_store_nothing(harness: Harness) -> None:
+    people = await harness.enrol(roster())
+    proposer = people["P"]
+    await proposer.send("/decu")
+    await proposer.press(texts.DEED_NOMINEE_SELF)
+    await proposer.press(texts.DEED_CATEGORIES["idea"])
+    short = await proposer.send("Tốt lắm ạ.")  # ten characters
+    assert short[0].text == texts.DEED_TOO_SHORT.format(count=10, minimum=30)
+    assert (await proposer.send("x" * 3001))[0].text == texts.DEED_TOO_LONG.format(count=3001, maximum=3000)
+    await proposer.send(STORY)
+    pdf = await proposer.send_document("bao-cao.pdf", "application/pdf")
+    assert pdf[0].text == texts.DEED_ONLY_PHOTOS
+    cancelled = await proposer.press(texts.DEED_CANCEL)
+    assert cancelled[0].text == texts.DEED_CANCELLED
+    assert await harness.store.stories_of((await harness.store.person_by_code("P")).id) == []  # type: ignore[union-attr]
+
+    for _ in range(5):
+        await propose(proposer, photos=0)
+    sixth = await proposer.send("/decu")
+    assert sixth[0].text == texts.DEED_DAILY_LIMIT.format(limit=5)
+    assert len(await harness.store.stories_of((await harness.store.person_by_code("P")).id)) == 5  # type: ignore[union-attr]
+
+
+async def test_my_stories_and_pending_lists(harness: Harness) -> None:
+    people = await harness.enrol(roster())
+    proposer, head, office = people["P"], people["H"], people["O"]
+    await propose(proposer, photos=1)
+    mine = await proposer.send("/decucuatoi")
+    assert mine[0].text.splitlines()[1].startswith("#1 · Nguyễn Thị Hoa · Tuyến đầu chống dịch · ⏳")
+    pending = await head.send("/choduyet")
+    assert pending[0].text.startswith(texts.DEED_PENDING_HEADER.format(count=1))
+    opened = await head.press("Xem #1")
+    assert texts_of(opened)[0] == "<sendPhoto 1>"
+    assert (await office.send("/choduyet"))[0].text == texts.DEED_PENDING_NONE
+    assert (await proposer.send("/choduyet"))[0].text.startswith("Lệnh này chỉ dành cho")
