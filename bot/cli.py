@@ -9,16 +9,19 @@ import re
 import sys
 import warnings
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from bot import texts
 from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, load_settings
 from bot.enrolment import deep_link, new_code
-from bot.files import TableError, read_table, write_table
+from bot.exports import KINDS
+from bot.exports import heading as export_heading
+from bot.files import PROGRESS_EVERY, TableError, read_table, write_export, write_table
 from bot.roster import missing_columns, parse_roster, plan_import
 from storage import Store
+from storage.exports import ExportReader, export_rows
 
 
 class _Redact(logging.Filter):
@@ -65,6 +68,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     invites.add_argument("--unit", help="only this unit code")
     invites.add_argument("--out", type=Path, help="write a .csv or .xlsx file instead of printing")
     invites.add_argument("--days", type=int, help="days until the codes expire")
+    exporting = commands.add_parser("export", help="export data as XLSX or CSV")
+    exporting.add_argument("kind", choices=sorted(KINDS))
+    day = date.fromisoformat
+    exporting.add_argument("--from", dest="first", type=day, required=True, help="YYYY-MM-DD")
+    exporting.add_argument("--to", dest="last", type=day, required=True, help="YYYY-MM-DD")
+    exporting.add_argument("--unit", help="only this unit code")
+    exporting.add_argument("--format", choices=("xlsx", "csv"), help="default: the suffix of --out")
+    exporting.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -73,6 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(settings)
         if args.command == "import-roster":
             return asyncio.run(import_roster(settings, args.file))
+        if args.command == "export":
+            out = args.out if args.format is None else args.out.with_suffix(f".{args.format}")
+            return asyncio.run(export(settings, args.kind, args.first, args.last, args.unit, out))
         return asyncio.run(issue_invites(settings, args.unit, args.out, args.days))
     except SettingsError as err:
         print(f"sokhoe: {err}", file=sys.stderr)
@@ -165,4 +179,25 @@ async def issue_invites(
         print(texts.INVITES_WRITTEN.format(path=out))
     expires = (now + ttl).astimezone(settings.tz).strftime("%d/%m/%Y")
     print(texts.INVITES_DONE.format(count=len(people), expires=expires))
+    return 0
+
+
+async def export(
+    settings: Settings, kind_name: str, first: date, last: date, unit: str | None, out: Path
+) -> int:
+    if last < first:
+        print(texts.EXPORT_BAD_RANGE, file=sys.stderr)
+        return 2
+    kind = KINDS[kind_name]
+
+    def progress(rows: int) -> None:
+        print(f"\r{rows:,} …", end="", file=sys.stderr, flush=True)
+
+    async with await ExportReader.open(settings.database_path) as reader:
+        rows = export_rows(reader, kind, first, last, unit, settings.tz)
+        heading = export_heading(settings.org_name, kind, first, last, unit)
+        count = await write_export(out, heading, kind, rows, progress)
+    print(
+        ("\r" if count >= PROGRESS_EVERY else "") + texts.EXPORT_DONE.format(rows=count, path=out)
+    )
     return 0

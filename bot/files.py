@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import openpyxl
+import xlsxwriter
 
 from bot import texts
+from bot.exports import Kind
 from bot.questionnaire import Questionnaire, parse_questionnaire
 
 
@@ -20,6 +23,9 @@ def read_questionnaire(path: Path | None) -> Questionnaire:
     else:
         text = path.read_text(encoding="utf-8")
     return parse_questionnaire(text)
+
+
+PROGRESS_EVERY = 10_000  # rows between two progress reports
 
 
 class TableError(Exception):
@@ -102,4 +108,49 @@ def write_table(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]
         for row in rows:
             writer.writerow(row)
             count += 1
+    return count
+
+
+async def write_export(
+    path: Path,
+    heading: Sequence[str],
+    kind: Kind,
+    rows: AsyncIterator[Sequence[Any]],
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Stream rows into an XLSX (title lines on top, a frozen header row, fitting widths; the
+    constant-memory mode keeps only the current row) or a CSV with a BOM, by the suffix."""
+    count = 0
+    if path.suffix.lower() == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(kind.headers)
+            async for row in rows:
+                writer.writerow(row)
+                count += 1
+                if progress and count % PROGRESS_EVERY == 0:
+                    progress(count)
+        return count
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    try:
+        sheet = book.add_worksheet(kind.name)
+        bold = book.add_format({"bold": True})
+        title = book.add_format({"bold": True, "font_size": 13})
+        header = book.add_format(
+            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}
+        )
+        for column, width in enumerate(kind.widths):
+            sheet.set_column(column, column, width)
+        for line, text in enumerate(heading):
+            sheet.write_string(line, 0, text, title if line == 1 else bold)
+        top = len(heading) + 1
+        sheet.write_row(top, 0, kind.headers, header)
+        sheet.freeze_panes(top + 1, 0)
+        async for row in rows:
+            count += 1
+            sheet.write_row(top + count, 0, row)
+            if progress and count % PROGRESS_EVERY == 0:
+                progress(count)
+    finally:
+        book.close()
     return count

@@ -386,3 +386,16 @@ DEED_PENDING_NONE = "Không có đề xuất nào đang chờ bạn."
 DEED_PENDING_HEADER = "📝 Đang chờ bạn xem xét ({count}):"
 DEED_OPEN = "Xem #{id}"
 CANCELLED = "Đã hủy thao tác đang làm."
+
+# --- exports --------------------------------------------------------------------------------
+EXPORT_TITLES = {
+    "stories": "ĐỀ XUẤT BIỂU DƯƠNG NGƯỜI TỐT, VIỆC TỐT",
+    "declarations": "NHẬT KÝ KHAI BÁO Y TẾ",
+    "risk": "CẬP NHẬT MỨC NGUY CƠ",
+    "summaries": "TỔNG HỢP KHAI BÁO THEO ĐƠN VỊ",
+    "audit": "NHẬT KÝ XUẤT DỮ LIỆU",
+}
+EXPORT_PERIOD = "Từ ngày {first} đến ngày {last}"
+EXPORT_UNIT = "Đơn vị: {unit}"
+EXPORT_DONE = "Đã xuất {rows} dòng vào {path}."
+EXPORT_BAD_RANGE = "Ngày kết thúc phải sau ngày bắt đầu."

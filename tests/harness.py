@@ -78,7 +78,12 @@ class TgUser:
 
     async def send_photo(self, file_id: str) -> list[Sent]:
         photo = [
-            {"file_id": f"{file_id}-small", "file_unique_id": f"{file_id}s", "width": 90, "height": 90},
+            {
+                "file_id": f"{file_id}-small",
+                "file_unique_id": f"{file_id}s",
+                "width": 90,
+                "height": 90,
+            },
             {"file_id": file_id, "file_unique_id": f"{file_id}u", "width": 1280, "height": 960},
         ]
         return await self._act(lambda: self.harness.fake.message(self.user, photo=photo))

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+
 from bot import texts
+from bot.cli import export
 from bot.deeds import State
 from tests.conftest import roster_row
 from tests.fakes.telegram_api import Sent
@@ -60,7 +66,9 @@ async def test_a_story_with_two_photos_from_proposal_to_publication(harness: Har
 
     endorsed = await head.press(texts.DEED_ENDORSE)
     assert texts_of(endorsed) == ["Đã ghi nhận: #1 📨 chờ Văn phòng xét duyệt."]
-    assert texts_of(proposer.new()) == [texts.DEED_ENDORSED_PROPOSER.format(id=1, unit="Phòng Kế hoạch - Tài chính")]
+    assert texts_of(proposer.new()) == [
+        texts.DEED_ENDORSED_PROPOSER.format(id=1, unit="Phòng Kế hoạch - Tài chính")
+    ]
     assert texts_of(office.new()) == [
         "<sendMediaGroup 2>",
         "📝 Đề xuất đã được lãnh đạo Phòng Kế hoạch - Tài chính đề nghị, chờ Văn phòng xét duyệt (người đề xuất: Phan Văn Đề):",
@@ -72,15 +80,23 @@ async def test_a_story_with_two_photos_from_proposal_to_publication(harness: Har
     approved = await office.send("25/11/2026")
     decision = "Giấy khen của Giám đốc Sở, QĐ số 123/QĐ-SYT ngày 25/11/2026"
     assert approved[0].text == f"Đã ghi nhận: #1 🏅 đã duyệt — {decision}."
-    assert texts_of(proposer.new()) == [texts.DEED_APPROVED_PROPOSER.format(id=1, decision=decision)]
+    assert texts_of(proposer.new()) == [
+        texts.DEED_APPROVED_PROPOSER.format(id=1, decision=decision)
+    ]
     assert texts_of(nominee.new()) == [texts.DEED_APPROVED_NOMINEE.format(id=1, decision=decision)]
 
     await office.press(texts.DEED_PUBLISH)
     published = await office.press(texts.DEED_PUBLISH_ALL)
     assert published[-1].text == texts.DEED_PUBLISHED.format(id=1, count=10)  # 5 × (album, text)
-    assert texts_of(published[:2]) == ["<sendMediaGroup 2>", "🌟 BIỂU DƯƠNG GƯƠNG NGƯỜI TỐT, VIỆC TỐT"]
+    assert texts_of(published[:2]) == [
+        "<sendMediaGroup 2>",
+        "🌟 BIỂU DƯƠNG GƯƠNG NGƯỜI TỐT, VIỆC TỐT",
+    ]
     for user in (nominee, head, other):
-        assert texts_of(user.new()) == ["<sendMediaGroup 2>", "🌟 BIỂU DƯƠNG GƯƠNG NGƯỜI TỐT, VIỆC TỐT"]
+        assert texts_of(user.new()) == [
+            "<sendMediaGroup 2>",
+            "🌟 BIỂU DƯƠNG GƯƠNG NGƯỜI TỐT, VIỆC TỐT",
+        ]
     assert texts_of(proposer.new()) == [
         "<sendMediaGroup 2>",
         "🌟 BIỂU DƯƠNG GƯƠNG NGƯỜI TỐT, VIỆC TỐT",
@@ -100,7 +116,9 @@ async def test_returned_then_resubmitted_and_a_rejection(harness: Harness) -> No
     await head.press(texts.DEED_RETURN)
     await head.send("Ghi rõ thời gian và kết quả cụ thể.")
     returned = proposer.new()
-    assert returned[-1].text == texts.DEED_RETURNED_PROPOSER.format(id=1, note="Ghi rõ thời gian và kết quả cụ thể.")
+    assert returned[-1].text == texts.DEED_RETURNED_PROPOSER.format(
+        id=1, note="Ghi rõ thời gian và kết quả cụ thể."
+    )
     await proposer.press(texts.DEED_RESUBMIT)
     assert (await proposer.send("ngắn quá"))[0].text.startswith("Câu chuyện mới có 8 ký tự")
     resubmitted = await proposer.send(STORY + " Từ 1/8 đến 21/8/2021, không ca nào lây nhiễm.")
@@ -109,7 +127,9 @@ async def test_returned_then_resubmitted_and_a_rejection(harness: Harness) -> No
     await head.press(texts.DEED_ENDORSE)
     await office.press(texts.DEED_REJECT)
     await office.send("Chưa đủ tiêu chuẩn khen đột xuất.")
-    assert proposer.last.text == texts.DEED_REJECTED_PROPOSER.format(id=1, note="Chưa đủ tiêu chuẩn khen đột xuất.")
+    assert proposer.last.text == texts.DEED_REJECTED_PROPOSER.format(
+        id=1, note="Chưa đủ tiêu chuẩn khen đột xuất."
+    )
     moves = [m for m, _, _ in await harness.store.story_moves(1)]
     assert moves == ["submit", "return", "resubmit", "endorse", "reject"]
 
@@ -118,9 +138,13 @@ async def test_only_the_right_role_moves_a_story(harness: Harness) -> None:
     people = await harness.enrol(roster())
     proposer, head, office, other = people["P"], people["H"], people["O"], people["X"]
     await propose(proposer, photos=0)
-    assert (await other.press_data("dv:en:1"))[0].text.startswith("Bạn không thể thực hiện thao tác này với đề xuất #1")
+    assert (await other.press_data("dv:en:1"))[0].text.startswith(
+        "Bạn không thể thực hiện thao tác này với đề xuất #1"
+    )
     assert (await proposer.press_data("dv:en:1"))[0].text.startswith("Bạn không thể")  # forged
-    assert (await office.press_data("dv:ap:1"))[0].text.startswith("Bạn không thể")  # not endorsed yet
+    assert (await office.press_data("dv:ap:1"))[0].text.startswith(
+        "Bạn không thể"
+    )  # not endorsed yet
     await head.press(texts.DEED_ENDORSE)
     assert (await proposer.press_data("dv:ap:1"))[0].text.startswith("Bạn không thể")  # staff
     assert (await head.press_data("dv:af:1:director"))[0].text.startswith("Bạn không thể")
@@ -138,7 +162,9 @@ async def test_limits_refuse_and_store_nothing(harness: Harness) -> None:
     await proposer.press(texts.DEED_CATEGORIES["idea"])
     short = await proposer.send("Tốt lắm ạ.")  # ten characters
     assert short[0].text == texts.DEED_TOO_SHORT.format(count=10, minimum=30)
-    assert (await proposer.send("x" * 3001))[0].text == texts.DEED_TOO_LONG.format(count=3001, maximum=3000)
+    assert (await proposer.send("x" * 3001))[0].text == texts.DEED_TOO_LONG.format(
+        count=3001, maximum=3000
+    )
     await proposer.send(STORY)
     pdf = await proposer.send_document("bao-cao.pdf", "application/pdf")
     assert pdf[0].text == texts.DEED_ONLY_PHOTOS
@@ -158,10 +184,50 @@ async def test_my_stories_and_pending_lists(harness: Harness) -> None:
     proposer, head, office = people["P"], people["H"], people["O"]
     await propose(proposer, photos=1)
     mine = await proposer.send("/decucuatoi")
-    assert mine[0].text.splitlines()[1].startswith("#1 · Nguyễn Thị Hoa · Tuyến đầu chống dịch · ⏳")
+    assert (
+        mine[0].text.splitlines()[1].startswith("#1 · Nguyễn Thị Hoa · Tuyến đầu chống dịch · ⏳")
+    )
     pending = await head.send("/choduyet")
     assert pending[0].text.startswith(texts.DEED_PENDING_HEADER.format(count=1))
     opened = await head.press("Xem #1")
     assert texts_of(opened)[0] == "<sendPhoto 1>"
     assert (await office.send("/choduyet"))[0].text == texts.DEED_PENDING_NONE
     assert (await proposer.send("/choduyet"))[0].text.startswith("Lệnh này chỉ dành cho")
+
+
+async def test_the_council_export_of_proposals(harness: Harness, tmp_path: Path) -> None:
+    people = await harness.enrol(roster())
+    await propose(people["P"], photos=1)
+    await people["H"].press(texts.DEED_ENDORSE)
+    await people["O"].press(texts.DEED_APPROVE)
+    await people["O"].press(texts.DEED_FORMS["chairman"])
+    await people["O"].send("45/QĐ-UBND")
+    await people["O"].press(texts.DEED_TODAY)
+    await propose(people["P"], photos=0)  # a second one, still waiting
+
+    day = date(2026, 11, 23)
+    assert await export(harness.settings, "stories", day, day, None, tmp_path / "de-xuat.xlsx") == 0
+    sheet = openpyxl.load_workbook(tmp_path / "de-xuat.xlsx").active
+    assert sheet["A1"].value == "Sở Thử Nghiệm"
+    assert sheet["A2"].value == texts.EXPORT_TITLES["stories"]
+    assert sheet["A3"].value == "Từ ngày 23/11/2026 đến ngày 23/11/2026"
+    assert [c.value for c in sheet[5]][:4] == [
+        "Số",
+        "Trạng thái",
+        "Người đề xuất",
+        "Người/đơn vị được đề xuất",
+    ]
+    assert sheet.freeze_panes == "A6"
+    first = [c.value for c in sheet[6]]
+    assert first[:11] == [
+        1, "đã duyệt", "Phan Văn Đề", "Nguyễn Thị Hoa", "KHTC", "Phòng Kế hoạch - Tài chính",
+        "Tuyến đầu chống dịch", "Giấy khen của Giám đốc Sở", "đột xuất",
+        "Bằng khen của Chủ tịch UBND tỉnh", "45/QĐ-UBND",
+    ]  # fmt: skip
+    assert first[11] == "23/11/2026" and first[12] == "23/11/2026 07:00"
+    assert [c.value for c in sheet[7]][:2] == [2, "chờ lãnh đạo đơn vị đề nghị"]
+    assert sheet.max_row == 7
+
+    await export(harness.settings, "stories", day, day, "TCCB", tmp_path / "none.csv")
+    assert (tmp_path / "none.csv").read_bytes().startswith(b"\xef\xbb\xbfS\xe1\xbb\x91,")
+    assert len((tmp_path / "none.csv").read_text(encoding="utf-8-sig").splitlines()) == 1
