@@ -55,11 +55,11 @@ async def test_a_story_with_two_photos_from_proposal_to_publication(harness: Har
     proposer, nominee, head, office, other = (people[c] for c in "PNHOX")
     submitted = await propose(proposer)
     assert texts_of(submitted) == [
-        "✅ Đã gửi đề xuất #1. Lãnh đạo Phòng Kế hoạch - Tài chính sẽ xem xét; bạn sẽ được báo ở mỗi bước."
+        texts.DEED_SUBMITTED.format(id=1, unit="Phòng Kế hoạch - Tài chính")
     ]
     assert texts_of(head.new()) == [
         "<sendMediaGroup 2>",
-        "📝 Đề xuất mới cần lãnh đạo Phòng Kế hoạch - Tài chính xem xét (người đề xuất: Phan Văn Đề):",
+        texts.DEED_FOR_HEAD.format(unit="Phòng Kế hoạch - Tài chính", proposer="Phan Văn Đề"),
     ]
     assert head.inbox[0].photos == ["photo-0", "photo-1"]  # the largest size of each
     assert STORY in head.last.text and "Nguyễn Thị Hoa" in head.last.text
@@ -71,7 +71,7 @@ async def test_a_story_with_two_photos_from_proposal_to_publication(harness: Har
     ]
     assert texts_of(office.new()) == [
         "<sendMediaGroup 2>",
-        "📝 Đề xuất đã được lãnh đạo Phòng Kế hoạch - Tài chính đề nghị, chờ Văn phòng xét duyệt (người đề xuất: Phan Văn Đề):",
+        texts.DEED_FOR_OFFICE.format(unit="Phòng Kế hoạch - Tài chính", proposer="Phan Văn Đề"),
     ]
 
     await office.press(texts.DEED_APPROVE)
