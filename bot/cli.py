@@ -16,12 +16,12 @@ from bot import texts
 from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, load_settings
 from bot.enrolment import deep_link, new_code
-from bot.exports import KINDS
-from bot.exports import heading as export_heading
-from bot.files import PROGRESS_EVERY, TableError, read_table, write_export, write_table
+from bot.exporting import write_export_file
+from bot.exports import KIND_NAMES
+from bot.files import PROGRESS_EVERY, TableError, read_questionnaire, read_table, write_table
 from bot.roster import missing_columns, parse_roster, plan_import
+from bot.workdays import WorkCalendar
 from storage import Store
-from storage.exports import ExportReader, export_rows
 
 
 class _Redact(logging.Filter):
@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     invites.add_argument("--out", type=Path, help="write a .csv or .xlsx file instead of printing")
     invites.add_argument("--days", type=int, help="days until the codes expire")
     exporting = commands.add_parser("export", help="export data as XLSX or CSV")
-    exporting.add_argument("kind", choices=sorted(KINDS))
+    exporting.add_argument("kind", choices=KIND_NAMES)
     day = date.fromisoformat
     exporting.add_argument("--from", dest="first", type=day, required=True, help="YYYY-MM-DD")
     exporting.add_argument("--to", dest="last", type=day, required=True, help="YYYY-MM-DD")
@@ -188,15 +188,20 @@ async def export(
     if last < first:
         print(texts.EXPORT_BAD_RANGE, file=sys.stderr)
         return 2
-    kind = KINDS[kind_name]
 
     def progress(rows: int) -> None:
         print(f"\r{rows:,} …", end="", file=sys.stderr, flush=True)
 
-    async with await ExportReader.open(settings.database_path) as reader:
-        rows = export_rows(reader, kind, first, last, unit, settings.tz)
-        heading = export_heading(settings.org_name, kind, first, last, unit)
-        count = await write_export(out, heading, kind, rows, progress)
+    form = read_questionnaire(settings.questionnaire_path)
+    calendar = WorkCalendar(settings.days_off, settings.makeup_days)
+    count = await write_export_file(
+        settings, form, calendar, kind_name, (first, last), unit, out, progress
+    )
+    async with await Store.open(settings.database_path) as store:
+        await store.audit(
+            SystemClock().now(), texts.CLI_ACTOR, "export", kind=kind_name, period=(first, last),
+            unit=unit, rows=count, detail=str(out),
+        )  # fmt: skip
     print(
         ("\r" if count >= PROGRESS_EVERY else "") + texts.EXPORT_DONE.format(rows=count, path=out)
     )

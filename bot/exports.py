@@ -3,12 +3,15 @@ stored value reads in a spreadsheet (local dates and times, words for codes)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot import texts
+from bot.questionnaire import Questionnaire
+from bot.summary import UnitCount, percent
 
 
 class Record(Protocol):
@@ -35,7 +38,37 @@ STORIES = Kind(
     (6, 22, 24, 28, 10, 28, 22, 30, 10, 30, 16, 14, 17, 17, 17, 17, 80),
 )  # fmt: skip
 
-KINDS = {k.name: k for k in (STORIES,)}
+DECLARATIONS_BASE = (
+    ("Ngày", 12), ("Buổi", 10), ("Mã cán bộ", 12), ("Họ và tên", 26), ("Mã đơn vị", 10),
+    ("Đơn vị", 28), ("Thời điểm khai báo", 17), ("Khai muộn", 10), ("Bản được tính", 13),
+    ("Cảnh báo", 10),
+)  # fmt: skip
+
+RISK = Kind(
+    "risk",
+    texts.EXPORT_TITLES["risk"],
+    ("Ngày", "Mã đơn vị", "Đơn vị", "Lần", "Lý do", "Mở lúc", "Xác nhận lúc", "Đúng hạn",
+     "Người xác nhận", "Mã cán bộ", "Họ và tên", "Mức gợi ý", "Mức cập nhật"),
+    (12, 10, 28, 6, 16, 17, 17, 10, 24, 12, 26, 18, 18),
+)  # fmt: skip
+
+SUMMARIES = Kind(
+    "summaries",
+    texts.EXPORT_TITLES["summaries"],
+    ("Ngày", "Buổi", "Mã đơn vị", "Đơn vị", "Phải khai", "Đã khai", "Tỷ lệ", "Nghỉ phép",
+     "Khai muộn", "Cảnh báo"),
+    (12, 10, 10, 28, 10, 10, 8, 10, 10, 10),
+)  # fmt: skip
+
+AUDIT = Kind(
+    "audit",
+    texts.EXPORT_TITLES["audit"],
+    ("Thời điểm", "Người thực hiện", "Việc", "Loại dữ liệu", "Từ ngày", "Đến ngày", "Đơn vị",
+     "Số dòng", "Ghi chú"),
+    (17, 24, 16, 14, 12, 12, 10, 10, 40),
+)  # fmt: skip
+
+KIND_NAMES = ("declarations", "risk", "summaries", "stories", "audit")
 
 
 def utc_range(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -87,3 +120,93 @@ def story_cells(row: Record, tz: ZoneInfo) -> list[Any]:
 
 def _instant(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
+
+
+def declarations_kind(form: Questionnaire) -> Kind:
+    """The check-in log: fixed columns, then one per question of the questionnaire in use."""
+    headers = [h for h, _ in DECLARATIONS_BASE] + [q.short for q in form.questions] + ["Kênh"]
+    widths = [w for _, w in DECLARATIONS_BASE] + [24 for _ in form.questions] + [10]
+    return Kind("declarations", texts.EXPORT_TITLES["declarations"], tuple(headers), tuple(widths))
+
+
+def kind_named(name: str, form: Questionnaire) -> Kind:
+    fixed = {k.name: k for k in (RISK, SUMMARIES, STORIES, AUDIT)}
+    return declarations_kind(form) if name == "declarations" else fixed[name]
+
+
+def yes(flag: object) -> str:
+    return texts.EXPORT_YES if flag else ""
+
+
+def declaration_cells(row: Record, form: Questionnaire, tz: ZoneInfo) -> list[Any]:
+    answers = {
+        k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(row["answers"]).items()
+    }
+    cells: list[Any] = [
+        day_text(date.fromisoformat(row["day"])),
+        texts.SLOT_NAMES.get(row["slot"], row["slot"]),
+        row["staff_code"],
+        row["full_name"],
+        row["unit_code"],
+        row["unit"],
+        local(_instant(row["declared_at"]), tz),
+        yes(row["late"]),
+        yes(row["counts"]),
+        yes(row["alert"]),
+    ]
+    for question in form.questions:
+        answer = answers.get(question.id)
+        chosen = answer if isinstance(answer, tuple) else (answer,) if answer else ()
+        labels = [o.label for o in question.options if o.id in chosen]
+        cells.append(", ".join(labels) if labels else ("" if answer is None else texts.NONE_CHOSEN))
+    cells.append(texts.CHANNEL_NAMES.get(row["channel"], row["channel"]))
+    return cells
+
+
+def risk_cells(row: Record, tz: ZoneInfo) -> list[Any]:
+    confirmed = row["confirmed_at"]
+    on_time = "" if not confirmed else (texts.EXPORT_LATE if row["late"] else texts.EXPORT_ON_TIME)
+    return [
+        day_text(date.fromisoformat(row["day"])),
+        row["unit_code"],
+        row["unit"],
+        row["round"],
+        texts.EXPORT_ROUND_REASONS.get(row["reason"], row["reason"]),
+        local(_instant(row["opened_at"]), tz),
+        local(_instant(confirmed), tz) if confirmed else texts.EXPORT_NOT_CONFIRMED,
+        on_time,
+        row["confirmed_by"] or "",
+        row["staff_code"] or "",
+        row["full_name"] or "",
+        texts.RISK_NAMES.get(row["suggested"] or "", ""),
+        texts.RISK_NAMES.get(row["level"] or "", ""),
+    ]
+
+
+def summary_cells(ref_day: date, slot: str, count: UnitCount) -> list[Any]:
+    return [
+        day_text(ref_day),
+        texts.SLOT_NAMES.get(slot, slot),
+        count.unit.code,
+        count.unit.name,
+        count.expected,
+        count.declared,
+        percent(count.rate),
+        count.on_leave,
+        count.late,
+        count.alerts,
+    ]
+
+
+def audit_cells(row: Record, tz: ZoneInfo) -> list[Any]:
+    return [
+        local(_instant(row["at"]), tz),
+        row["actor"],
+        texts.AUDIT_ACTIONS.get(row["action"], row["action"]),
+        row["kind"] or "",
+        day_text(date.fromisoformat(row["first_day"])) if row["first_day"] else "",
+        day_text(date.fromisoformat(row["last_day"])) if row["last_day"] else "",
+        row["unit_code"] or "",
+        row["rows"] if row["rows"] is not None else "",
+        row["detail"] or "",
+    ]

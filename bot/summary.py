@@ -34,6 +34,22 @@ class Standing:
 
 
 @dataclass(frozen=True)
+class UnitCount:
+    """A unit's numbers for a slot: what the office's table and the summaries export show."""
+
+    unit: Unit
+    expected: int
+    declared: int
+    on_leave: int = 0
+    alerts: int = 0
+    late: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.declared / self.expected if self.expected else 1.0
+
+
+@dataclass(frozen=True)
 class UnitSummary:
     unit: Unit
     ref: SlotRef
@@ -48,6 +64,17 @@ class UnitSummary:
     @property
     def rate(self) -> float:
         return self.declared / self.expected if self.expected else 1.0
+
+    @property
+    def counts(self) -> UnitCount:
+        return UnitCount(
+            self.unit,
+            self.expected,
+            self.declared,
+            len(self.on_leave),
+            len(self.reported),
+            self.late,
+        )
 
     @property
     def shortened(self) -> bool:
@@ -114,7 +141,7 @@ def summary_text(summary: UnitSummary, full: bool = False) -> str:
     return "\n".join(lines)
 
 
-def office_table(summaries: Sequence[UnitSummary], ref: SlotRef) -> str:
+def office_table(summaries: Sequence[UnitCount], ref: SlotRef) -> str:
     """All units, worst rate first."""
     declared = sum(s.declared for s in summaries)
     expected = sum(s.expected for s in summaries)
@@ -125,7 +152,7 @@ def office_table(summaries: Sequence[UnitSummary], ref: SlotRef) -> str:
         texts.OFFICE_WORST_FIRST,
     ]
     for s in sorted(summaries, key=lambda s: (s.rate, s.unit.name)):
-        alerts = texts.OFFICE_ALERTS.format(count=len(s.reported)) if s.reported else ""
+        alerts = texts.OFFICE_ALERTS.format(count=s.alerts) if s.alerts else ""
         lines.append(f"• {s.unit.name}: {s.declared}/{s.expected} ({percent(s.rate)}){alerts}")
     return "\n".join(lines)
 

@@ -398,4 +398,17 @@ EXPORT_TITLES = {
 EXPORT_PERIOD = "Từ ngày {first} đến ngày {last}"
 EXPORT_UNIT = "Đơn vị: {unit}"
 EXPORT_DONE = "Đã xuất {rows} dòng vào {path}."
+EXPORT_YES = "x"
+EXPORT_ON_TIME = "đúng hạn"
+EXPORT_LATE = "muộn"
+EXPORT_NOT_CONFIRMED = "chưa xác nhận"
+EXPORT_ROUND_REASONS = {"daily": "hằng ngày", "alert": "có cảnh báo mới"}
+AUDIT_ACTIONS = {
+    "export": "xuất dữ liệu",
+    "export-refused": "từ chối xuất",
+    "purge": "xóa dữ liệu cũ",
+    "backup": "sao lưu",
+    "announce": "gửi thông báo",
+}
+CLI_ACTOR = "dòng lệnh"
 EXPORT_BAD_RANGE = "Ngày kết thúc phải sau ngày bắt đầu."

@@ -105,7 +105,7 @@ async def button(ctx: Ctx) -> list[Reply]:
 async def _status(ctx: Ctx, unit: str) -> list[Reply]:
     ref = slot_at(ctx.services.slots, ctx.local_now)
     if unit == ORG:
-        return [Reply(office_table(await unit_summaries(ctx.services, ref), ref))]
+        return [Reply(office_table(await ctx.store.unit_counts(ref), ref))]
     replies = [summary_reply(s) for s in await unit_summaries(ctx.services, ref, unit)]
     round_ = await ctx.store.latest_round(ref.day, unit)
     replies.append(Reply(round_status(ctx.services, unit, round_)))

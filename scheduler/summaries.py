@@ -22,7 +22,8 @@ async def send_summaries(services: Services, ref: SlotRef) -> int:
             (leader.id, summary_reply(summaries[u])) for u in sorted(leader.heads) if u in summaries
         ]
         if leader.has(Role.OFFICE):
-            messages.append((leader.id, Reply(office_table(list(summaries.values()), ref))))
+            counts = [s.counts for s in summaries.values()]
+            messages.append((leader.id, Reply(office_table(counts, ref))))
     return await store.enqueue_for(messages, services.clock.now())
 
 

@@ -7,11 +7,12 @@ from pathlib import Path
 from storage.deeds import DeedQueries
 from storage.events import EventQueries
 from storage.heads import HeadQueries
+from storage.office import OfficeQueries
 from storage.outbox import OutboxQueries
 from storage.people import PeopleQueries
 
 
-class Store(PeopleQueries, HeadQueries, DeedQueries, EventQueries, OutboxQueries):
+class Store(PeopleQueries, HeadQueries, DeedQueries, OfficeQueries, EventQueries, OutboxQueries):
     """Open with `await Store.open(path)`; close with `await store.close()` (or `async with`)."""
 
     @classmethod

@@ -4,15 +4,27 @@ keeps writing (WAL lets a reader and the writer work side by side)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from bot.exports import STORIES, Kind, story_cells, utc_range
+from bot.exports import (
+    Kind,
+    audit_cells,
+    declaration_cells,
+    risk_cells,
+    story_cells,
+    summary_cells,
+    utc_range,
+)
+from bot.questionnaire import Questionnaire
+from bot.slots import SlotName, SlotRef
+from bot.workdays import WorkCalendar
 from storage.db import Database, ts
+from storage.heads import HeadQueries
 
 CHUNK = 2000  # rows fetched per trip to SQLite's thread
 
@@ -33,11 +45,36 @@ _STORIES = """
 """
 
 
-class ExportReader:
-    """`async with await ExportReader.open(path) as reader:` then iterate a kind's rows."""
+_DECLARATIONS = """
+    SELECT d.day, d.slot, p.staff_code, p.full_name, p.unit_code, u.name AS unit, d.declared_at,
+           d.late, d.alert, d.answers, d.channel,
+           EXISTS (SELECT 1 FROM checkins c WHERE c.day = d.day AND c.slot = d.slot
+                   AND c.person_id = d.person_id AND c.declaration_id = d.id) AS counts
+    FROM declarations d JOIN people p ON p.id = d.person_id JOIN units u ON u.code = p.unit_code
+    WHERE d.day BETWEEN :first AND :last AND (:unit IS NULL OR p.unit_code = :unit)
+    ORDER BY d.id
+"""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+_RISK = """
+    SELECT r.day, r.unit_code, u.name AS unit, r.round, r.reason, r.opened_at, r.confirmed_at,
+           r.late, cp.full_name AS confirmed_by, p.staff_code, p.full_name, l.suggested, l.level
+    FROM risk_rounds r JOIN units u ON u.code = r.unit_code
+    LEFT JOIN people cp ON cp.id = r.confirmed_by
+    LEFT JOIN risk_levels l ON l.day = r.day AND l.unit_code = r.unit_code AND l.round = r.round
+    LEFT JOIN people p ON p.id = l.person_id
+    WHERE r.day BETWEEN :first AND :last AND (:unit IS NULL OR r.unit_code = :unit)
+    ORDER BY r.day, r.unit_code, r.round, p.full_name
+"""
+
+_AUDIT = """
+    SELECT * FROM audit WHERE at >= :start AND at < :end AND (:unit IS NULL OR unit_code = :unit)
+    ORDER BY id
+"""
+
+
+class ExportReader(HeadQueries):
+    """`async with await ExportReader.open(path) as reader:` then iterate a kind's rows. It has
+    the queries of the heads (unit counts) on its own connection."""
 
     @classmethod
     async def open(cls, path: Path) -> ExportReader:
@@ -45,11 +82,14 @@ class ExportReader:
         await conn.execute("PRAGMA query_only = ON")
         return cls(conn)
 
+    async def close(self) -> None:
+        await self._conn.close()
+
     async def __aenter__(self) -> ExportReader:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self._conn.close()
+        await self.close()
 
     async def _rows(self, sql: str, params: dict[str, Any]) -> AsyncIterator[aiosqlite.Row]:
         async with self._conn.execute(sql, params) as cursor:
@@ -62,12 +102,52 @@ class ExportReader:
     ) -> AsyncIterator[aiosqlite.Row]:
         return self._rows(_STORIES, {"start": ts(start), "end": ts(end), "unit": unit})
 
+    def declarations(
+        self, first: date, last: date, unit: str | None
+    ) -> AsyncIterator[aiosqlite.Row]:
+        return self._rows(_DECLARATIONS, _days(first, last, unit))
+
+    def risk(self, first: date, last: date, unit: str | None) -> AsyncIterator[aiosqlite.Row]:
+        return self._rows(_RISK, _days(first, last, unit))
+
+    def audit_log(
+        self, start: datetime, end: datetime, unit: str | None
+    ) -> AsyncIterator[aiosqlite.Row]:
+        return self._rows(_AUDIT, {"start": ts(start), "end": ts(end), "unit": unit})
+
+
+def _days(first: date, last: date, unit: str | None) -> dict[str, Any]:
+    return {"first": first.isoformat(), "last": last.isoformat(), "unit": unit}
+
 
 async def export_rows(
-    reader: ExportReader, kind: Kind, first: date, last: date, unit: str | None, tz: ZoneInfo
+    reader: ExportReader,
+    kind: Kind,
+    period: tuple[date, date],
+    unit: str | None,
+    form: Questionnaire,
+    calendar: WorkCalendar,
+    tz: ZoneInfo,
 ) -> AsyncIterator[list[Any]]:
-    """The cells of an export, row by row, for local days first..last."""
+    """The cells of an export, row by row, for the local days of `period`."""
+    first, last = period
     start, end = utc_range(first, last, tz)
-    if kind is STORIES:
+    if kind.name == "stories":
         async for row in reader.stories(start, end, unit):
             yield story_cells(row, tz)
+    elif kind.name == "declarations":
+        async for row in reader.declarations(first, last, unit):
+            yield declaration_cells(row, form, tz)
+    elif kind.name == "risk":
+        async for row in reader.risk(first, last, unit):
+            yield risk_cells(row, tz)
+    elif kind.name == "audit":
+        async for row in reader.audit_log(start, end, unit):
+            yield audit_cells(row, tz)
+    elif kind.name == "summaries":
+        for day in (first + timedelta(days=n) for n in range((last - first).days + 1)):
+            if not calendar.is_working_day(day):
+                continue
+            for slot in SlotName:
+                for count in await reader.unit_counts(SlotRef(day, slot), unit):
+                    yield summary_cells(day, slot.value, count)

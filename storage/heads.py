@@ -11,7 +11,7 @@ from bot.checkin import Declaration
 from bot.domain import Unit
 from bot.risk import RiskLevel, RiskRound
 from bot.slots import SlotName, SlotRef
-from bot.summary import Standing, WeekRecord
+from bot.summary import Standing, UnitCount, WeekRecord
 from storage.checkins import CheckinQueries, declaration_from_row
 from storage.db import from_ts, ts
 from storage.people import PERSON_SQL, person_from_row
@@ -36,6 +36,21 @@ _STANDING = (
     ORDER BY p0.unit_code, p0.full_name
 """
 )
+
+
+_UNIT_COUNTS = """
+    SELECT p.unit_code, u.name AS unit_name, count(*) AS active,
+           sum(l.person_id IS NOT NULL) AS on_leave,
+           sum(c.person_id IS NOT NULL AND l.person_id IS NULL) AS declared,
+           sum(coalesce(c.alert, 0) AND l.person_id IS NULL) AS alerts,
+           sum(coalesce(c.late, 0) AND l.person_id IS NULL) AS late
+    FROM people p JOIN units u ON u.code = p.unit_code
+    LEFT JOIN checkins c ON c.day = :day AND c.slot = :slot AND c.person_id = p.id
+    LEFT JOIN (SELECT DISTINCT person_id FROM leaves WHERE cancelled_at IS NULL
+               AND first_day <= :day AND last_day >= :day) l ON l.person_id = p.id
+    WHERE p.active AND (:unit IS NULL OR p.unit_code = :unit)
+    GROUP BY p.unit_code ORDER BY u.name
+"""
 
 
 def _round(row: aiosqlite.Row) -> RiskRound:
@@ -71,6 +86,21 @@ class HeadQueries(CheckinQueries):
                 declaration=declaration_from_row(r) if r["declaration_id"] else None,
             )
             for r in rows
+        ]
+
+    async def unit_counts(self, ref: SlotRef, unit: str | None = None) -> list[UnitCount]:
+        """Each unit's numbers for a slot, counted by SQLite (the office's table: one query)."""
+        params = {"day": ref.day.isoformat(), "slot": ref.slot.value, "unit": unit}
+        return [
+            UnitCount(
+                unit=Unit(r["unit_code"], r["unit_name"]),
+                expected=r["active"] - r["on_leave"],
+                declared=r["declared"],
+                on_leave=r["on_leave"],
+                alerts=r["alerts"],
+                late=r["late"],
+            )
+            for r in await self._fetchall(_UNIT_COUNTS, params)
         ]
 
     async def units(self) -> list[Unit]:

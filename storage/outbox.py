@@ -29,6 +29,11 @@ def _payload(reply: Reply) -> dict[str, Any]:
     return payload
 
 
+def payload_of(reply: Reply) -> str:
+    """A reply as the outbox stores it."""
+    return json.dumps(_payload(reply), ensure_ascii=False)
+
+
 def _kind(reply: Reply) -> str:
     return "photos" if reply.photos else "edit" if reply.edit else "text"
 

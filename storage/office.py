@@ -1,0 +1,180 @@
+"""Queries for the office: the audit log, export requests, announcements, retention, backups."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from bot.messages import Reply
+from storage.db import from_ts, ts
+from storage.outbox import OutboxQueries, payload_of
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    actor: str
+    action: str
+    kind: str
+    first: date | None
+    last: date | None
+    unit: str
+    rows: int | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    id: int
+    person_id: int
+    channel: str
+    chat_id: str
+    kind: str
+    first: date
+    last: date
+    unit: str | None
+    format: str
+
+
+class OfficeQueries(OutboxQueries):
+    async def audit(
+        self,
+        now: datetime,
+        actor: str,
+        action: str,
+        actor_id: int | None = None,
+        kind: str | None = None,
+        period: tuple[date, date] | None = None,
+        unit: str | None = None,
+        rows: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        first, last = period or (None, None)
+        await self._execute(
+            "INSERT INTO audit (at, actor_id, actor, action, kind, first_day, last_day, unit_code,"
+            " rows, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (ts(now), actor_id, actor, action, kind, first.isoformat() if first else None,
+             last.isoformat() if last else None, unit, rows, detail),
+        )  # fmt: skip
+
+    async def recent_audit(self, limit: int = 20) -> list[AuditEntry]:
+        rows = await self._fetchall("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))
+        return [
+            AuditEntry(
+                at=from_ts(r["at"]),
+                actor=r["actor"],
+                action=r["action"],
+                kind=r["kind"] or "",
+                first=date.fromisoformat(r["first_day"]) if r["first_day"] else None,
+                last=date.fromisoformat(r["last_day"]) if r["last_day"] else None,
+                unit=r["unit_code"] or "",
+                rows=r["rows"],
+                detail=r["detail"] or "",
+            )
+            for r in rows
+        ]
+
+    # --- exports asked for in the chat --------------------------------------------------------
+
+    async def request_export(self, request: ExportRequest, now: datetime) -> int:
+        return await self._insert(
+            "INSERT INTO export_requests (person_id, channel, chat_id, kind, first_day, last_day,"
+            " unit_code, format, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (request.person_id, request.channel, request.chat_id, request.kind,
+             request.first.isoformat(), request.last.isoformat(), request.unit, request.format,
+             ts(now)),
+        )  # fmt: skip
+
+    async def pending_exports(self) -> list[ExportRequest]:
+        rows = await self._fetchall(
+            "SELECT * FROM export_requests WHERE state = 'pending' ORDER BY id LIMIT 10"
+        )
+        return [
+            ExportRequest(
+                id=r["id"],
+                person_id=r["person_id"],
+                channel=r["channel"],
+                chat_id=r["chat_id"],
+                kind=r["kind"],
+                first=date.fromisoformat(r["first_day"]),
+                last=date.fromisoformat(r["last_day"]),
+                unit=r["unit_code"],
+                format=r["format"],
+            )
+            for r in rows
+        ]
+
+    async def finish_export(self, request_id: int, state: str, rows: int | None) -> None:
+        await self._execute(
+            "UPDATE export_requests SET state = ?, rows = ? WHERE id = ?", (state, rows, request_id)
+        )
+
+    # --- announcements ------------------------------------------------------------------------
+
+    async def announce(
+        self,
+        person_id: int,
+        unit: str | None,
+        reply: Reply,
+        recipients: Sequence[int],
+        now: datetime,
+    ) -> tuple[int, int, int]:
+        """Queue an announcement to these people; (its id, queued, unreachable)."""
+        async with self.transaction():
+            announcement = await self._insert(
+                "INSERT INTO announcements (person_id, unit_code, text, sent_at, queued,"
+                " unreachable) VALUES (?, ?, ?, ?, 0, 0)",
+                (person_id, unit, reply.text, ts(now)),
+            )
+            targets = await self.reachable_chats(list(recipients))
+            await self._executemany(
+                "INSERT INTO outbox (channel, chat_id, kind, payload, created_at, announcement_id)"
+                " VALUES (?, ?, 'text', ?, ?, ?)",
+                [
+                    (c.value, chat, payload_of(reply), ts(now), announcement)
+                    for c, chat in targets.values()
+                ],
+            )
+            unreachable = len(set(recipients)) - len(targets)
+            await self._execute(
+                "UPDATE announcements SET queued = ?, unreachable = ? WHERE id = ?",
+                (len(targets), unreachable, announcement),
+            )
+        return announcement, len(targets), unreachable
+
+    async def announcement_delivery(self, announcement: int) -> dict[str, int]:
+        """How many of an announcement's messages are sent, pending or failed."""
+        rows = await self._fetchall(
+            "SELECT state, count(*) AS n FROM outbox WHERE announcement_id = ? GROUP BY state",
+            (announcement,),
+        )
+        return {r["state"]: r["n"] for r in rows}
+
+    # --- retention and backups ----------------------------------------------------------------
+
+    async def count_declarations_before(self, day: date) -> int:
+        row = await self._fetchone(
+            "SELECT count(*) AS n FROM declarations WHERE day < ?", (day.isoformat(),)
+        )
+        return int(row["n"]) if row else 0
+
+    async def purge_declarations_before(self, day: date) -> int:
+        """Delete the declarations (and what counted of them) of the days before `day`."""
+        async with self.transaction():
+            await self._execute("DELETE FROM checkins WHERE day < ?", (day.isoformat(),))
+            return await self._execute("DELETE FROM declarations WHERE day < ?", (day.isoformat(),))
+
+
+def backup(source: Path, target: Path) -> None:
+    """A consistent copy of a live database, with SQLite's online backup (safe while the bot
+    writes: pages changed during the copy are copied again)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    live, copy = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        live.backup(copy)
+    finally:
+        copy.close()
+        live.close()
