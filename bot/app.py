@@ -31,6 +31,7 @@ from bot.channels.telegram import TelegramIntake, TelegramTransport, event_key, 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.domain import Role
+from bot.exporting import ExportWorker
 from bot.files import read_questionnaire
 from bot.messages import Reply
 from bot.pacing import Pacer
@@ -55,6 +56,7 @@ class BotData:
     router: Router
     sender: Sender
     intake: TelegramIntake
+    exports: ExportWorker
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
@@ -136,7 +138,13 @@ async def post_init(app: SoKhoeApp) -> None:
             log.warning("an event failed: taking the batch again, each event on its own")
             await take(updates, strict=False)
 
-    data.intake = TelegramIntake(app.bot, process_batch, data.sender.wake)
+    data.exports = ExportWorker(data.services, data.sender.wake)
+
+    def committed() -> None:
+        data.sender.wake()
+        data.exports.wake()
+
+    data.intake = TelegramIntake(app.bot, process_batch, committed)
 
 
 def install_jobs(app: SoKhoeApp) -> None:
@@ -240,6 +248,7 @@ async def run_bot(settings: Settings) -> None:
         tasks = [
             asyncio.create_task(data.intake.run(stop)),
             asyncio.create_task(data.sender.run(stop)),
+            asyncio.create_task(data.exports.run(stop)),
         ]
         await stop.wait()
         await asyncio.gather(*tasks)

@@ -53,6 +53,7 @@ class Reply:
     to_person: int | None = None  # None: back to the chat the event came from
     edit: str | None = None  # replace this message (its id) where the channel can edit
     photos: tuple[str, ...] = ()  # photos (messenger file ids) sent as one album, without text
+    document: str | None = None  # a file on disk to send (the text is its caption)
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class Outgoing:
     id: int
     channel: Channel
     chat_id: str
-    kind: str  # "text", "edit", "photos" or "ack"
+    kind: str  # "text", "edit", "photos", "document" or "ack"
     text: str = ""
     choices: tuple[tuple[Choice, ...], ...] = ()
     ask_contact: bool = False
@@ -70,6 +71,7 @@ class Outgoing:
     callback_id: str | None = None
     message_id: str | None = None  # for "edit"
     photos: tuple[str, ...] = ()  # for "photos"
+    document: str | None = None  # for "document": a path
     attempts: int = 0
 
 

@@ -412,3 +412,56 @@ AUDIT_ACTIONS = {
 }
 CLI_ACTOR = "dòng lệnh"
 EXPORT_BAD_RANGE = "Ngày kết thúc phải sau ngày bắt đầu."
+
+# --- the office in the chat ------------------------------------------------------------------
+COMMAND_DESCRIPTIONS.update(
+    {
+        "xuat": "Xuất dữ liệu (Excel, CSV)",
+        "nhatky": "Nhật ký xuất dữ liệu",
+        "thongbao": "Gửi thông báo",
+    }
+)
+EXPORT_KIND_ASK = "📤 Xuất dữ liệu nào?"
+EXPORT_KIND_NAMES = {
+    "declarations": "Nhật ký khai báo",
+    "risk": "Cập nhật mức nguy cơ",
+    "summaries": "Tổng hợp theo đơn vị",
+    "stories": "Đề xuất người tốt, việc tốt",
+    "audit": "Nhật ký xuất dữ liệu",
+}
+EXPORT_PERIOD_ASK = "Khoảng thời gian?"
+EXPORT_PERIODS = {
+    "today": "Hôm nay",
+    "week": "Tuần này",
+    "month": "Tháng này",
+    "custom": "Chọn khoảng ngày",
+}
+EXPORT_CUSTOM_ASK = "Gõ khoảng ngày, ví dụ: 01/11/2026 - 15/11/2026"
+EXPORT_CUSTOM_BAD = "Không đọc được khoảng ngày “{text}”. Ví dụ đúng: 01/11/2026 - 15/11/2026"
+EXPORT_UNIT_ASK = "Đơn vị nào?"
+EXPORT_ALL_UNITS = "Tất cả đơn vị"
+EXPORT_FORMAT_ASK = "Định dạng tệp?"
+EXPORT_QUEUED = "⏳ Đang chuẩn bị tệp {kind} ({first}–{last}, {unit})…"
+EXPORT_READY = "📎 {kind}, {first}–{last}, {unit}: {rows} dòng."
+EXPORT_FAILED = "Xin lỗi, không xuất được tệp. Văn phòng kỹ thuật đã được báo trong nhật ký."
+EXPORT_OFFICE_ONLY = "Xuất dữ liệu chỉ dành cho Văn phòng. Yêu cầu của bạn đã được ghi vào nhật ký."
+DOCUMENTS_NOT_ON_CHANNEL = (
+    "Zalo không gửi được tệp. Bạn dùng Telegram hoặc dòng lệnh `python -m bot export` để lấy tệp."
+)
+AUDIT_HEADER = "🗒️ Nhật ký gần đây:"
+AUDIT_LINE = "{at} · {actor} · {action}{what}"
+AUDIT_NONE = "Nhật ký chưa có gì."
+ANNOUNCE_AUDIENCE_ASK = "📢 Gửi thông báo cho ai?"
+ANNOUNCE_EVERYONE = "Tất cả mọi người"
+ANNOUNCE_TEXT_ASK = "Gõ nội dung thông báo (tối đa 3.000 ký tự)."
+ANNOUNCE_TOO_LONG = "Thông báo dài {count} ký tự; tối đa 3.000."
+ANNOUNCE_PREVIEW = "Xem trước — gửi {audience}:\n\n{text}"
+ANNOUNCE_SEND = "📨 Gửi"
+ANNOUNCE_HEADER = "📢 Thông báo của {org}:\n\n{text}"
+ANNOUNCE_QUEUED = "📢 Đã xếp gửi thông báo #{id} tới {queued} người; {unreachable} người không liên lạc được (chặn bot hoặc chưa đăng ký)."
+ANNOUNCE_STATUS_BUTTON = "📊 Kết quả gửi"
+ANNOUNCE_STATUS = "📊 Thông báo #{id}: đã gửi {sent}, đang chờ {pending}, không gửi được {failed}."
+PURGE_CONFIRM = "Xóa vĩnh viễn {count} khai báo trước ngày {day}? Gõ “xoa” để xác nhận: "
+PURGE_DONE = "Đã xóa {count} khai báo trước ngày {day}."
+PURGE_ABORTED = "Không xóa gì."
+BACKUP_DONE = "Đã sao lưu cơ sở dữ liệu vào {path}."

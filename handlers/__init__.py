@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain import Role
-from handlers import checkin, deeds, enrol, heads, history, leave, me, recognition, risk
+from handlers import checkin, deeds, enrol, heads, history, leave, me, office, recognition, risk
 from handlers.router import Router
 
 
@@ -35,6 +35,15 @@ def register(router: Router) -> Router:
     router.choice("dv", recognition.button, consent=False)
     router.conversation(recognition.FLOW, recognition.message, consent=False)
     router.command(("huy", "cancel"), deeds.cancel, consent=False)
+
+    # The office: exports (refusals audited, so open to all), the audit log, announcements.
+    router.command(("xuat", "export"), office.export, consent=False)
+    router.choice("xp", office.export_button, consent=False)
+    router.conversation(office.EXPORT, office.export_text, consent=False)
+    router.command(("nhatky", "audit"), office.audit_log, role=Role.OFFICE, consent=False)
+    router.command(("thongbao", "announce"), office.announce, role=Role.OFFICE, consent=False)
+    router.choice("an", office.announce_button, role=Role.OFFICE, consent=False)
+    router.conversation(office.ANNOUNCE, office.announce_text, role=Role.OFFICE, consent=False)
 
     # About me.
     router.command(("help", "trogiup"), me.help_, role=None, consent=False)

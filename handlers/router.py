@@ -75,6 +75,11 @@ class Ctx:
     def local_now(self) -> datetime:
         return self.services.local(self.event.at)
 
+    def choice_parts(self, count: int) -> list[str]:
+        """The pressed button's id split at ":" into `count` parts ("" where missing)."""
+        parts = (self.event.choice or "").split(":", count - 1)
+        return [*parts, *[""] * (count - len(parts))]
+
     def in_place(self, reply: Reply) -> Reply:
         """Replace the message whose button was pressed, where there is one (Telegram)."""
         if self.event.message_id is None:

@@ -26,6 +26,8 @@ def _payload(reply: Reply) -> dict[str, Any]:
         payload["message_id"] = reply.edit
     if reply.photos:
         payload["photos"] = list(reply.photos)
+    if reply.document:
+        payload["document"] = reply.document
     return payload
 
 
@@ -35,6 +37,8 @@ def payload_of(reply: Reply) -> str:
 
 
 def _kind(reply: Reply) -> str:
+    if reply.document:
+        return "document"
     return "photos" if reply.photos else "edit" if reply.edit else "text"
 
 
@@ -54,6 +58,7 @@ def _outgoing(row: aiosqlite.Row) -> Outgoing:
         callback_id=payload.get("callback_id"),
         message_id=payload.get("message_id"),
         photos=tuple(payload.get("photos", ())),
+        document=payload.get("document"),
         attempts=row["attempts"],
     )
 

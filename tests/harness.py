@@ -150,6 +150,7 @@ class Harness:
         data = self.running.bot_data
         while await data.intake.poll_once():
             pass
+        await data.exports.drain()
         await data.sender.drain()
 
     async def run_until(self, hhmm: str, day: date | None = None) -> None:

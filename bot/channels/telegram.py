@@ -8,6 +8,7 @@ import logging
 import warnings
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from telegram import (
     Bot,
@@ -152,6 +153,14 @@ class TelegramTransport:
             elif item.kind == "photos":
                 album = [InputMediaPhoto(file_id) for file_id in item.photos]
                 await self.bot.send_media_group(item.chat_id, album)
+            elif item.kind == "document" and item.document:
+                path = Path(item.document)
+                content = await asyncio.to_thread(path.read_bytes)
+                await self.bot.send_document(
+                    item.chat_id, content, filename=path.name, caption=item.text or None
+                )
+                # an export leaves no copy behind once delivered
+                await asyncio.to_thread(path.unlink, missing_ok=True)
             elif item.kind == "edit":
                 reply_markup = markup(item)
                 await self.bot.edit_message_text(
@@ -168,6 +177,8 @@ class TelegramTransport:
             return Delivery("retry", _retry_after(err), "429 flood control")
         except Forbidden as err:
             return Delivery("blocked", error=f"403 {err.message}")
+        except FileNotFoundError:
+            return Delivery("failed", error="document missing")
         except BadRequest as err:
             if "not modified" in err.message.lower():
                 return Delivery("sent")  # the same text and buttons again: nothing to change

@@ -33,6 +33,7 @@ class Sent:
     reply_markup: dict[str, Any] | None = None
     method: str = "sendMessage"
     photos: list[str] = field(default_factory=list)
+    document: tuple[str, bytes] | None = None  # (file name, content)
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -156,6 +157,17 @@ class FakeTelegram:
         message_ids = [next(self._message_ids) for _ in photos]
         self.sent.append(Sent(chat_id, "", message_ids[0], None, "sendMediaGroup", photos))
         return [_message(chat_id, m, "") for m in message_ids]
+
+    def _api_sendDocument(self, params: dict[str, Any]) -> Any:
+        chat_id = _int(params["chat_id"]) or 0
+        upload = params["document"]
+        message_id = next(self._message_ids)
+        document = (upload["filename"], upload["content"])
+        sent = Sent(
+            chat_id, params.get("caption", ""), message_id, None, "sendDocument", document=document
+        )
+        self.sent.append(sent)
+        return _message(chat_id, message_id, "")
 
     def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
         self.answered.append(params["callback_query_id"])
