@@ -22,6 +22,7 @@ from bot.files import PROGRESS_EVERY, TableError, read_questionnaire, read_table
 from bot.roster import missing_columns, parse_roster, plan_import
 from bot.workdays import WorkCalendar
 from storage import Store
+from storage.office import backup
 
 
 class _Redact(logging.Filter):
@@ -76,6 +77,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     exporting.add_argument("--unit", help="only this unit code")
     exporting.add_argument("--format", choices=("xlsx", "csv"), help="default: the suffix of --out")
     exporting.add_argument("--out", type=Path, required=True)
+    backing_up = commands.add_parser("backup", help="a consistent copy of the live database")
+    backing_up.add_argument("file", type=Path)
+    purging = commands.add_parser("purge", help="delete declarations older than a date")
+    purging.add_argument("--before", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    purging.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -84,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(settings)
         if args.command == "import-roster":
             return asyncio.run(import_roster(settings, args.file))
+        if args.command == "backup":
+            return asyncio.run(make_backup(settings, args.file))
+        if args.command == "purge":
+            return asyncio.run(purge(settings, args.before, args.yes))
         if args.command == "export":
             out = args.out if args.format is None else args.out.with_suffix(f".{args.format}")
             return asyncio.run(export(settings, args.kind, args.first, args.last, args.unit, out))
@@ -205,4 +215,33 @@ async def export(
     print(
         ("\r" if count >= PROGRESS_EVERY else "") + texts.EXPORT_DONE.format(rows=count, path=out)
     )
+    return 0
+
+
+async def make_backup(settings: Settings, target: Path) -> int:
+    await asyncio.to_thread(backup, settings.database_path, target)
+    async with await Store.open(settings.database_path) as store:
+        await store.audit(SystemClock().now(), texts.CLI_ACTOR, "backup", detail=str(target))
+    print(texts.BACKUP_DONE.format(path=target))
+    return 0
+
+
+async def purge(settings: Settings, before: date, confirmed: bool) -> int:
+    async with await Store.open(settings.database_path) as store:
+        count = await store.count_declarations_before(before)
+        day = f"{before:%d/%m/%Y}"
+        if not confirmed:
+            answer = await asyncio.to_thread(
+                input, texts.PURGE_CONFIRM.format(count=count, day=day)
+            )
+            if answer.strip().lower() not in ("xoa", "xóa"):
+                print(texts.PURGE_ABORTED)
+                return 1
+        async with store.transaction():
+            deleted = await store.purge_declarations_before(before)
+            now, detail = SystemClock().now(), f"< {before.isoformat()}"
+            await store.audit(
+                now, texts.CLI_ACTOR, "purge", kind="declarations", rows=deleted, detail=detail
+            )
+    print(texts.PURGE_DONE.format(count=deleted, day=day))
     return 0

@@ -1,0 +1,247 @@
+"""The office: chat and command-line exports, the audit log, announcements, backup, purge."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import sqlite3
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from bot import texts
+from bot.checkin import Declaration
+from bot.cli import export, make_backup, purge
+from bot.domain import Channel
+from bot.slots import SlotName, SlotRef
+from storage import Store
+from tests.conftest import HCM, roster_row
+from tests.fakes.telegram_api import Failure, Sent
+from tests.harness import Harness, TgUser
+from tests.test_checkin_day import HEALTHY
+
+MONDAY = date(2026, 11, 23)
+
+
+def roster() -> list[dict[str, str]]:
+    return [
+        roster_row("O", "Oanh Văn Phòng", unit="VP", roles="office"),
+        roster_row("H", "Hải Trưởng Phòng", roles="head"),
+        roster_row("A", "An Cán Bộ"),
+        roster_row("B", "Bình Cán Bộ"),
+        roster_row("T", "Tâm Tổ Chức", unit="TCCB"),
+    ]
+
+
+def table(sheet: Any) -> list[list[object]]:
+    """The data rows of an exported sheet: those after the header (the first full row)."""
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(n for n, row in enumerate(rows) if row[1] is not None)
+    return rows[header + 1 :]
+
+
+def sheet_rows(document: Sent) -> list[list[object]]:
+    assert document.document is not None
+    return table(openpyxl.load_workbook(io.BytesIO(document.document[1])).active)
+
+
+async def ask_export(user: TgUser, kind: str, period: str, unit: str, fmt: str) -> list[Sent]:
+    await user.send("/xuat")
+    await user.press(texts.EXPORT_KIND_NAMES[kind])
+    await user.press(texts.EXPORT_PERIODS[period])
+    await user.press(unit)
+    return await user.press(fmt)
+
+
+async def a_week_of_declarations(harness: Harness, people: dict[str, TgUser]) -> None:
+    for day in (MONDAY, date(2026, 11, 25)):
+        await harness.run_until("07:30", day=day)
+        for code in ("O", "H", "A", "T"):
+            await people[code].press(HEALTHY)
+        await harness.run_until("16:30")
+        if day == MONDAY:  # fever in the afternoon: three taps, no workplace question
+            for label in ("Sốt", texts.MULTI_DONE, "Không"):
+                await people["B"].press(label)
+        else:
+            await people["B"].press(HEALTHY)
+
+
+async def test_the_office_exports_this_months_declarations(harness: Harness) -> None:
+    people = await harness.enrol(roster())
+    await a_week_of_declarations(harness, people)
+    office = people["O"]
+    replies = await ask_export(
+        office, "declarations", "month", texts.EXPORT_ALL_UNITS, "Excel (XLSX)"
+    )
+    assert office.inbox[-2].text.startswith("⏳ Đang chuẩn bị tệp Nhật ký khai báo (01/11/2026")
+    document = replies[-1]
+    assert document.method == "sendDocument"
+    assert document.document is not None and document.document[0].endswith(".xlsx")
+    assert document.text == "📎 Nhật ký khai báo, 01/11/2026–25/11/2026, Tất cả đơn vị: 10 dòng."
+    rows = sheet_rows(document)
+    stored = [
+        d
+        for day in (MONDAY, date(2026, 11, 25))
+        for s in SlotName
+        for d in await harness.store.declaration_history(SlotRef(day, s))
+    ]
+    assert len(rows) == len(stored) == 10
+    fever = next(r for r in rows if r[9] == "x")
+    assert fever[:8] == [
+        "23/11/2026",
+        "buổi chiều",
+        "B",
+        "Bình Cán Bộ",
+        "KHTC",
+        "Phòng Kế hoạch - Tài chính",
+        "23/11/2026 16:30",
+        None,
+    ]
+    assert fever[10:] == ["Sốt", "Không", None, "Telegram"]
+    assert not list(harness.settings.database_path.parent.glob("exports/*"))  # sent, then removed
+
+    for code in ("H", "A"):
+        refused = await people[code].send("/xuat")
+        assert refused[0].text == texts.EXPORT_OFFICE_ONLY
+    log = (await office.send("/nhatky"))[0].text.splitlines()
+    assert log[0] == texts.AUDIT_HEADER
+    assert [line.split(" · ", 2)[1:] for line in log[1:]] == [
+        ["An Cán Bộ", "từ chối xuất"],
+        ["Hải Trưởng Phòng", "từ chối xuất"],
+        ["Oanh Văn Phòng", "xuất dữ liệu declarations 01/11/2026–25/11/2026 (10 dòng)"],
+    ]
+
+
+async def test_the_command_line_export_matches_the_chat_export(
+    harness: Harness, tmp_path: Path
+) -> None:
+    people = await harness.enrol(roster())
+    await a_week_of_declarations(harness, people)
+    chat = await ask_export(
+        people["O"], "declarations", "week", "Phòng Kế hoạch - Tài chính", "Excel (XLSX)"
+    )
+    assert chat
+    from_chat = sheet_rows(people["O"].inbox[-1])
+    monday, today = MONDAY, date(2026, 11, 25)
+    assert (
+        await export(
+            harness.settings, "declarations", monday, today, "KHTC", tmp_path / "week.xlsx"
+        )
+        == 0
+    )
+    sheet = openpyxl.load_workbook(tmp_path / "week.xlsx").active
+    assert table(sheet) == from_chat
+    assert len(from_chat) == 6  # H, A, B: two days
+    assert sheet["A4"].value == "Đơn vị: KHTC"
+
+    assert (
+        await export(harness.settings, "declarations", monday, today, "KHTC", tmp_path / "week.csv")
+        == 0
+    )
+    lines = (tmp_path / "week.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("Ngày,Buổi,Mã cán bộ,Họ và tên") and len(lines) == 7
+
+
+async def test_other_exports(harness: Harness, tmp_path: Path) -> None:
+    people = await harness.enrol(roster())
+    await a_week_of_declarations(harness, people)
+    await harness.run_until("14:00", day=date(2026, 11, 25))
+    await people["H"].press(texts.RISK_CONFIRM_BUTTON)
+    day, first = date(2026, 11, 25), MONDAY
+    await export(harness.settings, "risk", day, day, "KHTC", tmp_path / "risk.xlsx")
+    risk = table(openpyxl.load_workbook(tmp_path / "risk.xlsx").active)
+    assert [r[9:] for r in risk] == [
+        ["A", "An Cán Bộ", "Bình thường mới", "Bình thường mới"],
+        ["B", "Bình Cán Bộ", "Bình thường mới", "Bình thường mới"],
+        ["H", "Hải Trưởng Phòng", "Bình thường mới", "Bình thường mới"],
+    ]
+    assert risk[0][6] == "25/11/2026 14:00" and risk[0][7] == "đúng hạn"
+    await export(harness.settings, "summaries", first, day, None, tmp_path / "sum.csv")
+    lines = (tmp_path / "sum.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1] == "23/11/2026,buổi sáng,KHTC,Phòng Kế hoạch - Tài chính,3,2,67%,0,0,0"
+    assert (
+        len(lines) == 1 + 2 * 2 * 3
+    )  # Monday and Wednesday (24/11 is a holiday), 2 slots, 3 units
+    # the command line stamps its audit entries with the real time
+    await export(
+        harness.settings, "audit", date(2000, 1, 1), date(2100, 1, 1), None, tmp_path / "audit.csv"
+    )
+    audit = (tmp_path / "audit.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert [line.split(",")[2] for line in audit[1:]] == ["xuất dữ liệu", "xuất dữ liệu"]
+
+
+async def test_announcement_with_preview_and_delivery_counts(harness: Harness) -> None:
+    people = await harness.enrol(roster(), unlinked=["T"])
+    harness.fake.failures.append(
+        Failure("sendMessage", people["B"].id, 403, "Forbidden: bot was blocked by the user")
+    )
+    office = people["O"]
+    await office.send("/thongbao")
+    await office.press(texts.ANNOUNCE_EVERYONE)
+    preview = await office.send("Chiều nay 15:00 họp giao ban toàn Sở tại hội trường.")
+    assert preview[0].text.startswith("Xem trước — gửi tất cả mọi người:")
+    own_copy = await office.press(texts.ANNOUNCE_SEND)
+    assert own_copy[0].text.endswith("họp giao ban toàn Sở tại hội trường.")  # the office too
+    assert preview[0].text == texts.ANNOUNCE_QUEUED.format(id=1, queued=4, unreachable=1)  # edited
+    for code in ("H", "A"):
+        assert people[code].last.text.endswith("họp giao ban toàn Sở tại hội trường.")
+    status = await office.press(texts.ANNOUNCE_STATUS_BUTTON)
+    assert status[0].text == texts.ANNOUNCE_STATUS.format(id=1, sent=3, pending=0, failed=1)
+    assert (await people["A"].send("/thongbao"))[0].text.startswith(
+        "Lệnh này chỉ dành cho văn phòng"
+    )
+
+
+async def test_backup_while_the_bot_writes_holds_every_committed_declaration(
+    harness: Harness, tmp_path: Path
+) -> None:
+    await harness.enrol(roster())
+    store, now = harness.store, harness.clock.now()
+    person = await store.person_by_code("A")
+    assert person is not None
+    committed = 0
+
+    async def writer() -> None:
+        nonlocal committed
+        for n in range(400):
+            ref = SlotRef(
+                MONDAY - timedelta(days=n // 2), SlotName.MORNING if n % 2 else SlotName.AFTERNOON
+            )
+            await store.record_declaration(
+                Declaration(person.id, ref, {"sym": ()}, now, False, False),
+                "v",
+                Channel.TELEGRAM,
+                f"k{n}",
+            )
+            committed += 1
+            await asyncio.sleep(0)
+
+    task = asyncio.create_task(writer())
+    while committed < 100:
+        await asyncio.sleep(0)
+    before = committed
+    await make_backup(harness.settings, tmp_path / "copy.db")
+    await task
+    copy = sqlite3.connect(tmp_path / "copy.db")
+    ids = [r[0] for r in copy.execute("SELECT id FROM declarations ORDER BY id")]
+    assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    copy.close()
+    assert len(ids) >= before and ids == list(range(1, len(ids) + 1))
+
+
+async def test_purge_after_confirmation(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    people = await harness.enrol(roster())
+    await a_week_of_declarations(harness, people)
+    monkeypatch.setattr("builtins.input", lambda prompt: "không")
+    assert await purge(harness.settings, date(2026, 11, 25), confirmed=False) == 1
+    assert await harness.store.count_declarations_before(date(2026, 11, 25)) == 5
+    monkeypatch.setattr("builtins.input", lambda prompt: "xoa")
+    assert await purge(harness.settings, date(2026, 11, 25), confirmed=False) == 0
+    assert (
+        await harness.store.count_declarations_before(date(2026, 11, 26)) == 5
+    )  # Wednesday's stay
+    assert (await harness.store.recent_audit())[0].action == "purge"
+    assert (await harness.store.recent_audit())[0].rows == 5
