@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import sqlite3
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +17,7 @@ from bot.checkin import Declaration
 from bot.cli import export, make_backup, purge
 from bot.domain import Channel
 from bot.slots import SlotName, SlotRef
-from storage import Store
-from tests.conftest import HCM, roster_row
+from tests.conftest import roster_row
 from tests.fakes.telegram_api import Failure, Sent
 from tests.harness import Harness, TgUser
 from tests.test_checkin_day import HEALTHY
@@ -202,7 +201,7 @@ async def test_backup_while_the_bot_writes_holds_every_committed_declaration(
     store, now = harness.store, harness.clock.now()
     person = await store.person_by_code("A")
     assert person is not None
-    committed = 0
+    committed, hundred = 0, asyncio.Event()
 
     async def writer() -> None:
         nonlocal committed
@@ -217,11 +216,12 @@ async def test_backup_while_the_bot_writes_holds_every_committed_declaration(
                 f"k{n}",
             )
             committed += 1
+            if committed == 100:
+                hundred.set()
             await asyncio.sleep(0)
 
     task = asyncio.create_task(writer())
-    while committed < 100:
-        await asyncio.sleep(0)
+    await hundred.wait()
     before = committed
     await make_backup(harness.settings, tmp_path / "copy.db")
     await task
