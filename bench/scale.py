@@ -160,9 +160,8 @@ def main() -> None:
             day = export(args.db, LAST, LAST, Path(folder) / f"day.{fmt}")
             month = export(args.db, LAST - timedelta(days=29), LAST, Path(folder) / f"month.{fmt}")
             for label, (seconds, peak, rows) in (("1 day", day), ("1 month", month)):
-                print(
-                    f"export {fmt:4} {label:8} {rows:>9,} rows {seconds:6.1f} s, peak {peak:5.0f} MiB"
-                )
+                line = f"{rows:>9,} rows {seconds:6.1f} s, peak {peak:5.0f} MiB"
+                print(f"export {fmt:4} {label:8} {line}")
             print(f"export {fmt:4} peak of the month / the day: {month[1] / day[1]:.2f}")
 
 
