@@ -17,6 +17,13 @@ class SettingsError(Exception):
 @dataclass(frozen=True)
 class Settings:
     bot_token: str | None = None
+    zalo_bot_token: str | None = None
+    zalo_api_base_url: str = "https://bot-api.zaloplatforms.com"
+    zalo_send_rate: float = 5.0  # messages per second on Zalo: a conservative pace
+    zalo_monthly_quota: int = 0  # messages a month the Zalo plan allows; 0: no warning
+    zalo_webhook_url: str | None = None  # set: webhook mode (public HTTPS URL); unset: polling
+    zalo_webhook_secret: str | None = None
+    zalo_webhook_listen: str = "0.0.0.0:8443"  # where the webhook server listens
     telegram_api_base_url: str | None = None
     bot_username: str = ""
     database_path: Path = Path("data/sokhoe.db")
@@ -50,6 +57,13 @@ class Settings:
                 "or in .env (see .env.example)"
             )
         return self.bot_token
+
+    def require_a_token(self) -> None:
+        if not self.bot_token and not self.zalo_bot_token:
+            raise SettingsError(
+                "BOT_TOKEN (Telegram) or ZALO_BOT_TOKEN (Zalo) must be set: put one in the "
+                "environment or in .env (see .env.example)"
+            )
 
     def __repr__(self) -> str:  # the token must never reach a log or a traceback
         return f"Settings(org_name={self.org_name!r}, database_path={str(self.database_path)!r})"
@@ -150,8 +164,18 @@ def load_settings(
         raise SettingsError("AFTERNOON_PROMPT must come after MORNING_CLOSE")
     base_url = get("TELEGRAM_API_BASE_URL")
     questionnaire = get("QUESTIONNAIRE_PATH")
+    webhook = get("ZALO_WEBHOOK_URL")
+    if webhook and len(get("ZALO_WEBHOOK_SECRET") or "") < 8:
+        raise SettingsError("ZALO_WEBHOOK_SECRET must be set (8 to 256 characters) with a webhook")
     return Settings(
         bot_token=get("BOT_TOKEN"),
+        zalo_bot_token=get("ZALO_BOT_TOKEN"),
+        zalo_api_base_url=(get("ZALO_API_BASE_URL") or Settings.zalo_api_base_url).rstrip("/"),
+        zalo_send_rate=number("ZALO_SEND_RATE", Settings.zalo_send_rate),
+        zalo_monthly_quota=integer("ZALO_MONTHLY_QUOTA", 0) or 0,
+        zalo_webhook_url=webhook,
+        zalo_webhook_secret=get("ZALO_WEBHOOK_SECRET"),
+        zalo_webhook_listen=get("ZALO_WEBHOOK_LISTEN") or Settings.zalo_webhook_listen,
         telegram_api_base_url=base_url.rstrip("/") if base_url else None,
         bot_username=(get("BOT_USERNAME") or "").lstrip("@"),
         database_path=Path(get("DATABASE_PATH") or Settings.database_path),

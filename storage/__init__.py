@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from storage.channels import ChannelQueries
 from storage.deeds import DeedQueries
 from storage.events import EventQueries
 from storage.heads import HeadQueries
@@ -12,7 +13,15 @@ from storage.outbox import OutboxQueries
 from storage.people import PeopleQueries
 
 
-class Store(PeopleQueries, HeadQueries, DeedQueries, OfficeQueries, EventQueries, OutboxQueries):
+class Store(
+    PeopleQueries,
+    HeadQueries,
+    DeedQueries,
+    OfficeQueries,
+    ChannelQueries,
+    EventQueries,
+    OutboxQueries,
+):
     """Open with `await Store.open(path)`; close with `await store.close()` (or `async with`)."""
 
     @classmethod

@@ -14,7 +14,7 @@ from bot.domain import Account, Channel, Person
 from bot.messages import Reply
 from bot.slots import SlotName, SlotRef
 from storage.db import from_ts, ts
-from storage.outbox import OutboxQueries
+from storage.outbox import PREFERRED, OutboxQueries
 from storage.people import PERSON_SQL, person_from_row
 
 
@@ -80,9 +80,10 @@ class CheckinQueries(OutboxQueries):
         """Active people who consented, with the reachable account to prompt them on."""
         rows = await self._fetchall(
             "SELECT * FROM (" + PERSON_SQL + ") AS p0 JOIN ("
-            "  SELECT person_id, channel, external_id, chat_id, linked_at,"
-            "         row_number() OVER (PARTITION BY person_id ORDER BY linked_at DESC) AS n"
-            "  FROM accounts WHERE unreachable_at IS NULL"
+            "  SELECT a.person_id, a.channel, a.external_id, a.chat_id, a.linked_at,"
+            "         row_number() OVER (PARTITION BY a.person_id"
+            f"            ORDER BY {PREFERRED} DESC, a.linked_at DESC) AS n"
+            "  FROM accounts a JOIN people p ON p.id = a.person_id WHERE a.unreachable_at IS NULL"
             ") a ON a.person_id = p0.id AND a.n = 1"
             " WHERE p0.active AND EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p0.id"
             "   AND c.version = ? AND c.withdrawn_at IS NULL)"

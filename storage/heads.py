@@ -14,28 +14,24 @@ from bot.slots import SlotName, SlotRef
 from bot.summary import Standing, UnitCount, WeekRecord
 from storage.checkins import CheckinQueries, declaration_from_row
 from storage.db import from_ts, ts
-from storage.people import PERSON_SQL, person_from_row
+from storage.people import PERSON_COLUMNS, PERSON_SQL, person_from_row
 
-_STANDING = (
-    """
-    SELECT p0.*, d0.*,
-        EXISTS (SELECT 1 FROM leaves l WHERE l.person_id = p0.id AND l.cancelled_at IS NULL
+# A unit's standing walks people_unit, then looks each person up once per table.
+_STANDING = f"""
+    SELECT {PERSON_COLUMNS},
+        d.id AS declaration_id, d.person_id, d.day, d.slot, d.answers, d.alert, d.late,
+        d.declared_at,
+        EXISTS (SELECT 1 FROM leaves l WHERE l.person_id = p.id AND l.cancelled_at IS NULL
                 AND l.first_day <= :day AND l.last_day >= :day) AS on_leave,
-        EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p0.id AND a.unreachable_at IS NULL)
-        AND EXISTS (SELECT 1 FROM consents s WHERE s.person_id = p0.id AND s.version = :version
+        EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id AND a.unreachable_at IS NULL)
+        AND EXISTS (SELECT 1 FROM consents s WHERE s.person_id = p.id AND s.version = :version
                     AND s.withdrawn_at IS NULL) AS reachable
-    FROM ("""
-    + PERSON_SQL
-    + """ WHERE p.active AND (:unit IS NULL OR p.unit_code = :unit)) AS p0
-    LEFT JOIN (
-        SELECT d.id AS declaration_id, d.person_id, d.day, d.slot, d.answers, d.alert, d.late,
-               d.declared_at
-        FROM checkins c JOIN declarations d ON d.id = c.declaration_id
-        WHERE c.day = :day AND c.slot = :slot
-    ) AS d0 ON d0.person_id = p0.id
-    ORDER BY p0.unit_code, p0.full_name
+    FROM people p JOIN units u ON u.code = p.unit_code
+    LEFT JOIN checkins c ON c.day = :day AND c.slot = :slot AND c.person_id = p.id
+    LEFT JOIN declarations d ON d.id = c.declaration_id
+    WHERE p.active AND {{unit}}
+    ORDER BY p.unit_code, p.full_name
 """
-)
 
 
 _UNIT_COUNTS = """
@@ -77,7 +73,9 @@ class HeadQueries(CheckinQueries):
             "slot": ref.slot.value,
             "version": version,
         }
-        rows = await self._fetchall(_STANDING, params)
+        # a literal condition, not "(:unit IS NULL OR ...)", so that SQLite uses people_unit
+        where = "p.unit_code = :unit" if unit is not None else "1"
+        rows = await self._fetchall(_STANDING.format(unit=where), params)
         return [
             Standing(
                 person=person_from_row(r),

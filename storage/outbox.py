@@ -31,6 +31,10 @@ def _payload(reply: Reply) -> dict[str, Any]:
     return payload
 
 
+# 1 for the account on the messenger a person answered on last (accounts a, people p)
+PREFERRED = "(a.channel = coalesce(p.preferred_channel, ''))"
+
+
 def payload_of(reply: Reply) -> str:
     """A reply as the outbox stores it."""
     return json.dumps(_payload(reply), ensure_ascii=False)
@@ -108,9 +112,10 @@ class OutboxQueries(Database):
         if not person_ids:
             return {}
         marks = ",".join("?" * len(person_ids))
-        rows = await self._fetchall(
-            "SELECT person_id, channel, chat_id FROM accounts WHERE unreachable_at IS NULL"
-            f" AND person_id IN ({marks}) ORDER BY linked_at",
+        rows = await self._fetchall(  # the best account last: it wins in the dict below
+            "SELECT a.person_id, a.channel, a.chat_id FROM accounts a"
+            " JOIN people p ON p.id = a.person_id WHERE a.unreachable_at IS NULL"
+            f" AND a.person_id IN ({marks}) ORDER BY {PREFERRED} ASC, a.linked_at ASC",
             list(person_ids),
         )
         return {r["person_id"]: (Channel(r["channel"]), r["chat_id"]) for r in rows}
@@ -139,10 +144,12 @@ class OutboxQueries(Database):
         return changed > 0
 
     async def reachable_chat(self, person_id: int) -> tuple[Channel, str] | None:
-        """Where to reach a person: their reachable account, the most recently linked first."""
+        """Where to reach a person: the reachable account on the messenger they answered on last,
+        else the most recently linked; never both."""
         row = await self._fetchone(
-            "SELECT channel, chat_id FROM accounts WHERE person_id = ? AND unreachable_at IS NULL"
-            " ORDER BY linked_at DESC LIMIT 1",
+            "SELECT a.channel, a.chat_id FROM accounts a JOIN people p ON p.id = a.person_id"
+            " WHERE a.person_id = ? AND a.unreachable_at IS NULL"
+            f" ORDER BY {PREFERRED} DESC, a.linked_at DESC LIMIT 1",
             (person_id,),
         )
         return (Channel(row["channel"]), row["chat_id"]) if row else None

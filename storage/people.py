@@ -11,12 +11,13 @@ from bot.domain import Account, Channel, Invite, Person, Role, Unit
 from bot.roster import ImportPlan, RosterEntry
 from storage.db import Database, from_ts, ts
 
-PERSON_SQL = """
-    SELECT p.id, p.staff_code, p.full_name, p.unit_code, u.name AS unit_name, p.phone, p.active,
-           (SELECT group_concat(role) FROM person_roles r WHERE r.person_id = p.id) AS roles,
-           (SELECT group_concat(unit_code) FROM unit_heads h WHERE h.person_id = p.id) AS heads
-    FROM people p JOIN units u ON u.code = p.unit_code
+# What `person_from_row` reads, from `people p JOIN units u`.
+PERSON_COLUMNS = """
+    p.id, p.staff_code, p.full_name, p.unit_code, u.name AS unit_name, p.phone, p.active,
+    (SELECT group_concat(role) FROM person_roles r WHERE r.person_id = p.id) AS roles,
+    (SELECT group_concat(unit_code) FROM unit_heads h WHERE h.person_id = p.id) AS heads
 """
+PERSON_SQL = f"SELECT {PERSON_COLUMNS} FROM people p JOIN units u ON u.code = p.unit_code"
 
 
 def person_from_row(row: aiosqlite.Row) -> Person:
