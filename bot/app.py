@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import time, timedelta
 from typing import Any
 
@@ -28,12 +28,20 @@ from telegram.request import HTTPXRequest
 import handlers
 from bot import texts
 from bot.channels.telegram import TelegramIntake, TelegramTransport, event_key, to_event
+from bot.channels.zalo import (
+    QuotaWatch,
+    ZaloApi,
+    ZaloIntake,
+    ZaloTransport,
+    ZaloWebhook,
+    take_when_woken,
+)
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.domain import Role
 from bot.exporting import ExportWorker
 from bot.files import read_questionnaire
-from bot.messages import Reply
+from bot.messages import Event, Reply
 from bot.pacing import Pacer
 from bot.sender import Sender
 from handlers.router import Router, Services
@@ -41,10 +49,6 @@ from scheduler import JobSpec, catch_up, job_specs
 from storage import Store
 
 log = logging.getLogger(__name__)
-
-
-class _BatchFailedError(Exception):
-    """Rolls back a batch in which an event failed, to take it again event by event."""
 
 
 class BotData:
@@ -57,6 +61,8 @@ class BotData:
     sender: Sender
     intake: TelegramIntake
     exports: ExportWorker
+    zalo: ZaloChannel | None
+    zalo_transport: httpx.AsyncBaseTransport | None  # tests fake the Zalo Bot API with it
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
@@ -69,6 +75,7 @@ def build_application(
     settings: Settings,
     clock: Clock | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    zalo_transport: httpx.AsyncBaseTransport | None = None,
 ) -> SoKhoeApp:
     """The real python-telegram-bot Application; `transport` lets tests fake the Bot API."""
     builder = (
@@ -86,6 +93,7 @@ def build_application(
     app: SoKhoeApp = builder.build()  # type: ignore[assignment]
     app.bot_data.settings = settings
     app.bot_data.clock = clock or SystemClock()
+    app.bot_data.zalo_transport = zalo_transport
     app.bot_data.router = handlers.register(Router())
     app.add_handler(TypeHandler(Update, _on_update))
     app.add_error_handler(_on_error)
@@ -118,33 +126,27 @@ async def post_init(app: SoKhoeApp) -> None:
     pacer = Pacer(data.settings.send_rate, data.settings.chat_interval)
     data.sender = Sender(store, TelegramTransport(app.bot), data.clock, pacer)
 
-    async def take(updates: list[Update], strict: bool) -> bool:
-        """Handle a batch in one transaction; False (and rolled back) if an event failed."""
-        keys = [event_key(u) for u in updates]
-        try:
-            async with store.transaction():
-                async with data.router.batch(store, keys, data.clock.now(), strict) as batch:
-                    for update in updates:
-                        await app.process_update(update)
-                if batch.failed:
-                    raise _BatchFailedError
-        except _BatchFailedError:
-            return False
-        return True
-
     async def process_batch(updates: list[Update]) -> None:
         """One commit for the whole batch (see handlers.router)."""
-        if not await take(updates, strict=True):
-            log.warning("an event failed: taking the batch again, each event on its own")
-            await take(updates, strict=False)
+
+        async def each() -> None:
+            for update in updates:
+                await app.process_update(update)  # its error handler apologises
+
+        await data.router.take(data.services, [event_key(u) for u in updates], each)
 
     data.exports = ExportWorker(data.services, data.sender.wake)
 
     def committed() -> None:
         data.sender.wake()
         data.exports.wake()
+        if data.zalo is not None:
+            data.zalo.sender.wake()
 
     data.intake = TelegramIntake(app.bot, process_batch, committed)
+    data.zalo = None
+    if data.settings.zalo_bot_token:
+        data.zalo = zalo_channel(data, committed)
 
 
 def install_jobs(app: SoKhoeApp) -> None:
@@ -186,7 +188,68 @@ async def _run_job(context: Context) -> None:
     data.sender.wake()
 
 
+@dataclass
+class ZaloChannel:
+    api: ZaloApi
+    sender: Sender
+    intake: ZaloIntake
+    quota: QuotaWatch
+
+
+def zalo_channel(data: BotData, committed: Callable[[], None]) -> ZaloChannel:
+    """Zalo beside Telegram: the same router, store and services."""
+    settings, store = data.settings, data.services.store
+    api = ZaloApi(settings.zalo_api_base_url, settings.zalo_bot_token or "", data.zalo_transport)
+    transport = ZaloTransport(api, store, data.clock.now)
+    quota = QuotaWatch(store, settings, data.clock.now)
+    sender = Sender(
+        store,
+        transport,
+        data.clock,
+        Pacer(settings.zalo_send_rate, settings.chat_interval),
+        after=quota.check,
+    )
+
+    async def handle(events: list[Event]) -> None:
+        async def each() -> None:
+            for event in events:
+                await data.router.handle_safely(event, data.services)
+
+        await data.router.take(data.services, [e.key for e in events], each)
+        committed()
+
+    return ZaloChannel(api, sender, ZaloIntake(api, store, handle, data.clock.now), quota)
+
+
+async def start_zalo(
+    zalo: ZaloChannel, settings: Settings, stop: asyncio.Event
+) -> list[asyncio.Task[None]]:
+    """Webhook mode when ZALO_WEBHOOK_URL is set (the server closes on stop), else polling."""
+    await zalo.api.call("getMe")
+    tasks = [asyncio.create_task(zalo.sender.run(stop))]
+    if not settings.zalo_webhook_url:
+        await zalo.api.call("deleteWebhook")
+        return [*tasks, asyncio.create_task(zalo.intake.run(stop))]
+    secret = settings.zalo_webhook_secret or ""
+    await zalo.api.call("setWebhook", {"url": settings.zalo_webhook_url, "secret_token": secret})
+    host, _, port = settings.zalo_webhook_listen.rpartition(":")
+    server = await ZaloWebhook(zalo.intake, secret).serve(host or "0.0.0.0", int(port))
+
+    async def serve_until_stopped() -> None:
+        await stop.wait()
+        server.close()
+        await server.wait_closed()
+
+    return [
+        *tasks,
+        asyncio.create_task(take_when_woken(zalo.intake, stop)),
+        asyncio.create_task(serve_until_stopped()),
+    ]
+
+
 async def post_shutdown(app: SoKhoeApp) -> None:
+    if app.bot_data.zalo is not None:
+        await app.bot_data.zalo.api.close()
     await app.bot_data.services.store.close()
 
 
@@ -250,6 +313,8 @@ async def run_bot(settings: Settings) -> None:
             asyncio.create_task(data.sender.run(stop)),
             asyncio.create_task(data.exports.run(stop)),
         ]
+        if data.zalo is not None:
+            tasks += await start_zalo(data.zalo, settings, stop)
         await stop.wait()
         await asyncio.gather(*tasks)
         await app.stop()

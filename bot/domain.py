@@ -81,3 +81,4 @@ class Caller:
     consented: bool = False
     flow: str = ""
     state: dict[str, Any] = field(default_factory=dict)
+    preferred: str = ""  # the messenger the person answered on last ("" before any)

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal, Protocol
@@ -49,12 +50,14 @@ class Sender:
         pacer: Pacer,
         concurrency: int = 16,
         batch: int = 200,
+        after: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.store = store
         self.transport = transport
         self.clock = clock
         self.pacer = pacer
         self.batch = batch
+        self.after = after  # run after a drain that sent something (a quota check)
         self._slots = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self.paused_until = clock.now()
@@ -81,6 +84,8 @@ class Sender:
             self.pacer.forget_before(time.monotonic())
             if not all(results):
                 break
+        if self.after is not None and self.sent > before:
+            await self.after()
         return self.sent - before
 
     async def _send_chain(self, items: list[Outgoing]) -> bool:

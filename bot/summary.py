@@ -6,6 +6,7 @@ consent) are listed apart from the missing, whom a nudge can still reach."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -162,22 +163,21 @@ def percent(rate: float) -> str:
 
 
 def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Cut a long text at line ends into messages a messenger accepts."""
+    """Cut a long text into messages a messenger accepts: at line ends or spaces, full."""
     parts, current = [], ""
-    for line in text.split("\n"):
-        while len(line) > limit:
+    for piece in re.split(r"(?<=[\n ])", text):  # words, each with the space or newline after
+        while len(piece) > limit:  # one word longer than a message: cut it
             if current:
-                parts.append(current)
+                parts.append(current.rstrip())
                 current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            candidate = line
-        current = candidate
-    if current:
-        parts.append(current)
+            parts.append(piece[:limit])
+            piece = piece[limit:]
+        if len(current) + len(piece.rstrip()) > limit:
+            parts.append(current.rstrip())
+            current = ""
+        current += piece
+    if current.strip():
+        parts.append(current.rstrip())
     return parts
 
 

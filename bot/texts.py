@@ -465,3 +465,18 @@ PURGE_CONFIRM = "Xóa vĩnh viễn {count} khai báo trước ngày {day}? Gõ �
 PURGE_DONE = "Đã xóa {count} khai báo trước ngày {day}."
 PURGE_ABORTED = "Không xóa gì."
 BACKUP_DONE = "Đã sao lưu cơ sở dữ liệu vào {path}."
+
+# --- Zalo -----------------------------------------------------------------------------------
+HEALTHY_LABEL = "✅ Khỏe, không triệu chứng, không tiếp xúc"
+ZALO_ANSWER_HINT = "(Trả lời bằng số; chọn nhiều thì gõ ví dụ “1 3”, rồi “xong”.)"
+START_UNKNOWN_ZALO = (
+    "Xin chào! Đây là Sổ Khỏe, sổ khai báo y tế hằng ngày của {org}.\n\n"
+    "Để bắt đầu, hãy gõ mã mời mà văn phòng đã gửi bạn (8 ký tự, ví dụ ABCD2345)."
+)
+ZALO_QUOTA_WARNING = "⚠️ Zalo: tháng này đã gửi {sent}/{quota} tin ({percent}). Cân nhắc nâng gói hoặc chuyển bớt người dùng sang Telegram."
+COMMAND_DESCRIPTIONS.update({"kenh": "Chọn nhận tin qua Telegram hay Zalo"})
+CHANNEL_ASK = "Bạn muốn nhận lời nhắc qua ứng dụng nào?"
+CHANNEL_SET = "Từ nay Sổ Khỏe nhắn bạn qua {channel}."
+CHANNEL_ONLY_ONE = (
+    "Bạn mới liên kết {channel}. Muốn dùng thêm ứng dụng kia, hãy xin văn phòng mã mời."
+)

@@ -48,6 +48,8 @@ def register(router: Router) -> Router:
     # About me.
     router.command(("help", "trogiup"), me.help_, role=None, consent=False)
     router.command(("me", "toi"), me.me, consent=False)
+    router.command(("kenh", "channel"), me.channel, consent=False)
+    router.choice("kn", me.channel_chosen, consent=False)
 
     # Free text outside any flow: a typed invite code, or a hint.
     router.text(enrol.typed_text)

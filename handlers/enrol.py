@@ -14,7 +14,7 @@ stateDiagram-v2
 from __future__ import annotations
 
 from bot import texts
-from bot.domain import Person
+from bot.domain import Channel, Person
 from bot.enrolment import consent_request, invite_problem, looks_like_code, normalize_code
 from bot.messages import Reply
 from bot.phones import normalize_phone
@@ -26,6 +26,8 @@ async def start(ctx: Ctx) -> list[Reply]:
     if ctx.event.args:
         return await _enrol_by_code(ctx, normalize_code(ctx.event.args))
     if ctx.person is None:
+        if ctx.event.channel == Channel.ZALO:  # no contact sharing there: the code is the way
+            return [Reply(texts.START_UNKNOWN_ZALO.format(org=ctx.settings.org_name))]
         return [Reply(texts.START_UNKNOWN.format(org=ctx.settings.org_name), ask_contact=True)]
     return await _consent_or_greeting(ctx, ctx.person)
 
@@ -84,6 +86,7 @@ async def _enrol_by_code(ctx: Ctx, code: str) -> list[Reply]:
 async def _link(ctx: Ctx, person: Person) -> list[Reply]:
     event = ctx.event
     await ctx.store.link_account(event.channel, event.account_id, event.chat_id, person.id, ctx.now)
+    await ctx.store.prefer_channel(person.id, event.channel)  # the messenger answered on last
     hello = Reply(
         texts.LINKED.format(name=person.full_name, unit=person.unit.name), clear_keyboard=True
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import texts
-from bot.messages import Reply
+from bot.messages import Choice, Reply, rows
 from handlers.router import Ctx
 
 
@@ -31,3 +31,24 @@ async def me(ctx: Ctx) -> list[Reply]:
         consent=texts.CONSENT_GIVEN if consented else texts.CONSENT_MISSING,
     )
     return [Reply(text)]
+
+
+async def channel(ctx: Ctx) -> list[Reply]:
+    """`/kenh`: which messenger reminders come on, for someone linked on both."""
+    accounts = await ctx.store.accounts_of(ctx.me().id)
+    if len(accounts) < 2:
+        names = ", ".join(texts.CHANNEL_NAMES[a.channel] for a in accounts)
+        return [Reply(texts.CHANNEL_ONLY_ONE.format(channel=names))]
+    buttons = rows(
+        *(Choice(f"kn:{a.channel.value}", texts.CHANNEL_NAMES[a.channel]) for a in accounts)
+    )
+    return [Reply(texts.CHANNEL_ASK, choices=buttons)]
+
+
+async def channel_chosen(ctx: Ctx) -> list[Reply]:
+    _, value = ctx.choice_parts(2)
+    linked = {a.channel.value: a.channel for a in await ctx.store.accounts_of(ctx.me().id)}
+    if value not in linked:
+        return [Reply(texts.FORGED_BUTTON)]
+    await ctx.store.prefer_channel(ctx.me().id, linked[value])
+    return [Reply(texts.CHANNEL_SET.format(channel=texts.CHANNEL_NAMES[value]))]

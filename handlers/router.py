@@ -103,6 +103,10 @@ class Batch:
     failed: bool = False
 
 
+class _BatchFailedError(Exception):
+    """Rolls back a batch in which an event failed, to take it again event by event."""
+
+
 # The batch the current task is taking in (Telegram and Zalo intakes are separate tasks).
 _batch: contextvars.ContextVar[Batch | None] = contextvars.ContextVar("batch", default=None)
 
@@ -170,6 +174,37 @@ class Router:
         """The command names a person may use, in registration order, for /help."""
         return [name for name, _ in self.command_names if self.commands[name].allows(person)]
 
+    async def take(
+        self, services: Services, keys: Sequence[str], each: Callable[[], Awaitable[None]]
+    ) -> None:
+        """A batch of events (`each` handles them all) in one transaction and one commit; if
+        one fails, the batch is rolled back and taken again with a savepoint per event."""
+        for strict in (True, False):
+            try:
+                async with services.store.transaction():
+                    async with self.batch(
+                        services.store, keys, services.clock.now(), strict
+                    ) as batch:
+                        await each()
+                    if batch.failed:
+                        raise _BatchFailedError
+            except _BatchFailedError:
+                log.warning("an event failed: taking the batch again, each event on its own")
+                continue
+            return
+
+    async def handle_safely(self, event: Event, services: Services) -> None:
+        """`handle`, and for a channel without python-telegram-bot's error handler: log a
+        failure and apologise (outside a strict batch, which is taken again anyway)."""
+        try:
+            await self.handle(event, services)
+        except Exception:
+            log.exception("error handling event %s", event.key)
+            batch = _batch.get()
+            if batch is None or not batch.strict:
+                reply = Reply(texts.INTERNAL_ERROR)
+                await services.store.enqueue_many([(event.channel, event.chat_id, reply)], event.at)
+
     @asynccontextmanager
     async def batch(
         self, store: Store, keys: Sequence[str], now: datetime, strict: bool
@@ -223,6 +258,9 @@ class Router:
         if event.forwarded:
             return [Reply(texts.FORWARDED_REFUSED)]
         caller = await services.store.caller(event.channel, event.account_id, texts.CONSENT_VERSION)
+        if caller.person is not None and caller.preferred != event.channel.value:
+            # reach people on the messenger they answered on last, never on both
+            await services.store.prefer_channel(caller.person.id, event.channel)
         route, refusal = self._route(event, caller)
         if route is None:
             return [Reply(refusal)]

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from storage import Store
+from tests.fakes.zalo_api import ZALO_TOKEN
 from tests.harness import FakeClock, Harness
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -48,3 +49,13 @@ async def harness(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
     async with await Store.open(tmp_path / "store.db") as opened:
         yield opened
+
+
+@pytest.fixture
+async def both(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
+    """The bot with both tokens: Telegram and Zalo in one process."""
+    bot = Harness(tmp_path, clock)
+    bot.configure(zalo_bot_token=ZALO_TOKEN, zalo_send_rate=0)
+    await bot.start()
+    yield bot
+    await bot.stop()

@@ -19,6 +19,7 @@ from bot.roster import parse_roster, plan_import
 from scheduler import job_specs
 from storage import Store
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, Sent
+from tests.fakes.zalo_api import FakeZalo, ZaloSent
 
 
 class FakeClock:
@@ -105,11 +106,37 @@ class TgUser:
 
 
 @dataclass
+class ZaloUser:
+    """A person on Zalo: types text (numbers for choices); reads what the bot sent."""
+
+    harness: Harness
+    id: str
+    seen: int = 0
+
+    @property
+    def inbox(self) -> list[ZaloSent]:
+        return self.harness.zalo.to(self.id)
+
+    @property
+    def last(self) -> ZaloSent:
+        return self.inbox[-1]
+
+    async def send(self, text: str) -> list[ZaloSent]:
+        self.seen = len(self.inbox)
+        self.harness.zalo.text(self.id, text)
+        await self.harness.pump()
+        fresh = self.inbox[self.seen :]
+        self.seen = len(self.inbox)
+        return fresh
+
+
+@dataclass
 class Harness:
     tmp_path: Path
     clock: FakeClock
     settings: Settings = field(init=False)
     fake: FakeTelegram = field(default_factory=FakeTelegram)
+    zalo: FakeZalo = field(default_factory=FakeZalo)
     app: SoKhoeApp | None = None
     _lifespan: AbstractAsyncContextManager[SoKhoeApp] | None = None
 
@@ -127,7 +154,9 @@ class Harness:
         self.settings = replace(self.settings, **changes)
 
     async def start(self) -> None:
-        self.app = build_application(self.settings, self.clock, self.fake.transport())
+        self.app = build_application(
+            self.settings, self.clock, self.fake.transport(), self.zalo.transport()
+        )
         self._lifespan = lifespan(self.app)
         await self._lifespan.__aenter__()
 
@@ -150,8 +179,16 @@ class Harness:
         data = self.running.bot_data
         while await data.intake.poll_once():
             pass
+        if data.zalo is not None:
+            while self.zalo.updates:
+                await data.zalo.intake.poll_once()
         await data.exports.drain()
-        await data.sender.drain()
+        while True:  # one channel's sending may queue for the other (a quota warning)
+            sent = await data.sender.drain()
+            if data.zalo is not None:
+                sent += await data.zalo.sender.drain()
+            if not sent:
+                break
 
     async def run_until(self, hhmm: str, day: date | None = None) -> None:
         """Move the clock to `hhmm` (local) of `day` (default: the current day), running every
@@ -192,6 +229,9 @@ class Harness:
                 version = texts.CONSENT_VERSION
                 await self.store.record_consent(person.id, version, Channel.TELEGRAM, now)
         return users
+
+    def zalo_user(self, user_id: str) -> ZaloUser:
+        return ZaloUser(self, user_id)
 
     def user(self, user_id: int, first_name: str) -> TgUser:
         return TgUser(self, user_id, first_name)
