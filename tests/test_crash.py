@@ -18,7 +18,7 @@ from bot.roster import parse_roster, plan_import
 from bot.slots import make_slots, slot_at
 from storage import Store
 from tests.conftest import roster_row
-from tests.fakes.loopback import LoopbackTelegram
+from tests.fakes.loopback import Loopback
 from tests.fakes.loopback import start_bot as start_bot_process
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -39,7 +39,7 @@ async def seed(db: Path) -> None:
                 await store.record_consent(person.id, texts.CONSENT_VERSION, Channel.TELEGRAM, now)
 
 
-def start_bot(tmp_path: Path, api: LoopbackTelegram) -> subprocess.Popen[str]:
+def start_bot(tmp_path: Path, api: Loopback[FakeTelegram]) -> subprocess.Popen[str]:
     return start_bot_process(tmp_path, api, SEND_RATE="0", CHAT_INTERVAL="0", LOG_LEVEL="WARNING")
 
 
@@ -54,7 +54,7 @@ def everyone_confirmed(fake: FakeTelegram) -> bool:
     return len({s.chat_id for s in fake.sent if s.text.startswith("✅")}) >= PEOPLE
 
 
-def press_all(api: LoopbackTelegram, code: str, people: range) -> None:
+def press_all(api: Loopback[FakeTelegram], code: str, people: range) -> None:
     for person_id in people:
         user = {"id": 10_000 + person_id, "is_bot": False, "first_name": f"CB{person_id}"}
         api.act(partial(FakeTelegram.press, user=user, data=f"ck:{code}:ok"))
@@ -66,7 +66,7 @@ def test_sigkill_mid_burst_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     settings = Settings()
     ref = slot_at(make_slots(settings.morning, settings.afternoon), datetime.now(settings.tz))
     half = PEOPLE // 2
-    api = LoopbackTelegram()
+    api = Loopback(FakeTelegram())
     with api.serving():
         bot = start_bot(tmp_path, api)
         try:

@@ -10,9 +10,9 @@ from pathlib import Path
 from bot.roster import parse_roster, plan_import
 from storage import Store
 from tests.conftest import roster_row
-from tests.fakes.loopback import LoopbackTelegram
+from tests.fakes.loopback import Loopback
 from tests.fakes.loopback import start_bot as start_bot_process
-from tests.fakes.telegram_api import TOKEN
+from tests.fakes.telegram_api import TOKEN, FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,13 +25,13 @@ async def seed(db: Path) -> None:
         await store.apply_import(plan_import([], entries), SystemClock().now())
 
 
-def start_bot(tmp_path: Path, api: LoopbackTelegram) -> subprocess.Popen[str]:
+def start_bot(tmp_path: Path, api: Loopback[FakeTelegram]) -> subprocess.Popen[str]:
     return start_bot_process(tmp_path, api, LOG_LEVEL="DEBUG")
 
 
 def test_run_polls_registers_commands_and_stops_on_sigterm(tmp_path: Path) -> None:
     asyncio.run(seed(tmp_path / "sokhoe.db"))
-    api = LoopbackTelegram()
+    api = Loopback(FakeTelegram())
     user = {"id": 501, "is_bot": False, "first_name": "An"}
     with api.serving():
         bot = start_bot(tmp_path, api)

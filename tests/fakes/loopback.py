@@ -13,17 +13,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl
 
 from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.zalo_api import FakeZalo
+
+FakeT = TypeVar("FakeT", FakeTelegram, FakeZalo)
 
 
-class LoopbackTelegram:
-    """Serves a FakeTelegram; getUpdates long-polls as Telegram does (waits for an update)."""
+class Loopback(Generic[FakeT]):
+    """Serves a fake Bot API (Telegram's or Zalo's); getUpdates long-polls (waits for an update)."""
 
-    def __init__(self, fake: FakeTelegram | None = None) -> None:
-        self.fake = fake or FakeTelegram()
+    def __init__(self, fake: FakeT) -> None:
+        self.fake: FakeT = fake
         self.lock = threading.Condition()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -68,20 +71,21 @@ class LoopbackTelegram:
         with self.lock:
             if method == "getUpdates":
                 deadline = time.monotonic() + float(params.get("timeout") or 0)
-                self.fake.call("getUpdates", params)  # drop what the offset confirms
+                if isinstance(self.fake, FakeTelegram):
+                    self.fake.call("getUpdates", params)  # drop what the offset confirms
                 while not self.fake.updates and time.monotonic() < deadline:
                     self.lock.wait(deadline - time.monotonic())
-            result = self.fake.call(method, params)
+            result: tuple[int, dict[str, Any]] = self.fake.call(method, params)
             self.lock.notify_all()
             return result
 
-    def act(self, action: Callable[[FakeTelegram], object]) -> None:
+    def act(self, action: Callable[[FakeT], object]) -> None:
         """Do something to the fake (a person sends a message) while the server is running."""
         with self.lock:
             action(self.fake)
             self.lock.notify_all()
 
-    def wait_for(self, predicate: Callable[[FakeTelegram], bool], timeout: float = 20.0) -> bool:
+    def wait_for(self, predicate: Callable[[FakeT], bool], timeout: float = 20.0) -> bool:
         """Wait until `predicate(fake)` holds (checked whenever the bot calls the API)."""
         deadline = time.monotonic() + timeout
         with self.lock:
@@ -93,7 +97,7 @@ class LoopbackTelegram:
         return True
 
     @contextmanager
-    def serving(self) -> Iterator[LoopbackTelegram]:
+    def serving(self) -> Iterator[Loopback[FakeT]]:
         thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         thread.start()
         try:
@@ -108,7 +112,7 @@ class LoopbackTelegram:
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def start_bot(folder: Path, api: LoopbackTelegram, **settings: str) -> subprocess.Popen[str]:
+def start_bot(folder: Path, api: Loopback[FakeTelegram], **settings: str) -> subprocess.Popen[str]:
     """`python -m bot run` in its own process, against this fake, on `folder/sokhoe.db`;
     its output (stdout and stderr together) readable from the process."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))}
