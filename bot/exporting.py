@@ -4,7 +4,6 @@ line and by the office's chat exports (which run after the batch that asked for 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import date
@@ -17,6 +16,7 @@ from bot.exports import day_text, heading, kind_named
 from bot.files import write_export
 from bot.messages import Reply
 from bot.questionnaire import Questionnaire
+from bot.sender import woken_or_stopped
 from bot.workdays import WorkCalendar
 from handlers.router import Services
 from storage.exports import ExportReader, export_rows
@@ -133,5 +133,4 @@ class ExportWorker:
             except Exception:
                 log.exception("export worker failed; retrying")
             self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=30)
+            await woken_or_stopped(self._wake, stop, 30)

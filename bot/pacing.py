@@ -22,10 +22,6 @@ class Pacer:
             self._chat_next[chat] = start + self.chat_interval
         return start
 
-    def hold(self, until: float) -> None:
-        """Nothing goes before `until` (the platform asked to wait)."""
-        self._next = max(self._next, until)
-
     def forget_before(self, now: float) -> None:
         """Drop chats whose interval has passed, so the table does not grow without end."""
         self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}

@@ -7,7 +7,6 @@ the whole sender for the time asked (or a backoff)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -39,6 +38,15 @@ class Transport(Protocol):
     async def deliver(self, item: Outgoing) -> Delivery:
         """Send one outbox item; never raises for what the platform answers."""
         ...
+
+
+async def woken_or_stopped(wake: asyncio.Event, stop: asyncio.Event, seconds: float) -> None:
+    """Sleep until `wake` or `stop` is set, or `seconds` pass: a loop's idle wait that never
+    delays a shutdown."""
+    waiters = [asyncio.ensure_future(wake.wait()), asyncio.ensure_future(stop.wait())]
+    await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    for waiter in waiters:
+        waiter.cancel()
 
 
 class Sender:
@@ -111,7 +119,6 @@ class Sender:
         if result.outcome == "retry":
             delay = result.retry_after or min(MAX_BACKOFF, 2.0 ** min(item.attempts, 6))
             self.paused_until = max(self.paused_until, now + timedelta(seconds=delay))
-            self.pacer.hold(time.monotonic() + delay)
             await self.store.postpone(item.id, now + timedelta(seconds=delay), result.error)
             log.warning("%s: holding %.1fs (%s)", self.transport.channel, delay, result.error)
             return False
@@ -135,5 +142,4 @@ class Sender:
                 log.exception("%s sender failed; retrying", self.transport.channel)
             pause = (self.paused_until - self.clock.now()).total_seconds()
             self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=max(pause, 1.0))
+            await woken_or_stopped(self._wake, stop, max(pause, 1.0))

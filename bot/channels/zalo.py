@@ -11,7 +11,6 @@ message id.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import json
 import logging
@@ -27,7 +26,7 @@ from bot import texts
 from bot.config import Settings
 from bot.domain import Channel, Role
 from bot.messages import Event, Outgoing, Reply
-from bot.sender import Delivery
+from bot.sender import Delivery, woken_or_stopped
 from bot.summary import split_text
 from storage import Store
 
@@ -236,11 +235,10 @@ class ZaloIntake:
     def wake(self) -> None:
         self._wake.set()
 
-    async def woken(self, seconds: float) -> None:
-        """Return when woken (the webhook kept an update) or after `seconds`."""
+    async def woken(self, stop: asyncio.Event, seconds: float) -> None:
+        """Return when woken (the webhook kept an update), stopped, or after `seconds`."""
         self._wake.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+        await woken_or_stopped(self._wake, stop, seconds)
 
     async def run(self, stop: asyncio.Event, wait: int = 25) -> None:
         await self.take()  # what a previous run kept but did not handle
@@ -264,7 +262,7 @@ async def take_when_woken(intake: ZaloIntake, stop: asyncio.Event) -> None:
             await intake.take()
         except Exception:
             log.exception("Zalo intake failed; retrying")
-        await intake.woken(5)
+        await intake.woken(stop, 5)
 
 
 class ZaloWebhook:
