@@ -27,7 +27,13 @@ from telegram.request import HTTPXRequest
 
 import handlers
 from bot import texts
-from bot.channels.telegram import TelegramIntake, TelegramTransport, event_key, to_event
+from bot.channels.telegram import (
+    TelegramIntake,
+    TelegramOff,
+    TelegramTransport,
+    event_key,
+    to_event,
+)
 from bot.channels.zalo import (
     QuotaWatch,
     ZaloApi,
@@ -78,16 +84,19 @@ def build_application(
     zalo_transport: httpx.AsyncBaseTransport | None = None,
 ) -> SoKhoeApp:
     """The real python-telegram-bot Application; `transport` lets tests fake the Bot API."""
+    settings.require_a_token()
     builder = (
         ApplicationBuilder()
-        .token(settings.require_token())
+        .token(settings.bot_token or TelegramOff.OFF_TOKEN)
         .updater(None)  # our own intake loop: see TelegramIntake
         .context_types(ContextTypes(bot_data=BotData))
         .defaults(Defaults(tzinfo=settings.tz))
     )
     if settings.telegram_api_base_url:
         builder = builder.base_url(f"{settings.telegram_api_base_url}/bot")
-    if transport is not None:
+    if not settings.bot_token:  # Zalo alone: Telegram's Bot is never asked anything real
+        builder = builder.request(TelegramOff()).get_updates_request(TelegramOff())
+    elif transport is not None:
         builder = builder.request(HTTPXRequest(httpx_kwargs={"transport": transport}))
         builder = builder.get_updates_request(HTTPXRequest(httpx_kwargs={"transport": transport}))
     app: SoKhoeApp = builder.build()  # type: ignore[assignment]
@@ -299,20 +308,25 @@ async def run_bot(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with lifespan(app):
-        await register_commands(app)
+        if settings.bot_token:
+            await register_commands(app)
         await app.start()
         data = app.bot_data
-        if not settings.bot_username:
+        if settings.bot_token and not settings.bot_username:
             settings = data.settings = _with_username(settings, app.bot.username)
             data.services.settings = settings
         install_jobs(app)
         await catch_up(data.services)
-        print(texts.RUN_STARTED.format(username=app.bot.username), flush=True)
-        tasks = [
-            asyncio.create_task(data.intake.run(stop)),
-            asyncio.create_task(data.sender.run(stop)),
-            asyncio.create_task(data.exports.run(stop)),
-        ]
+        channels = ("Telegram @" + app.bot.username if settings.bot_token else "") + (
+            " + Zalo" if data.zalo is not None else ""
+        )
+        print(texts.RUN_STARTED.format(channels=channels.strip(" +")), flush=True)
+        tasks = [asyncio.create_task(data.exports.run(stop))]
+        if settings.bot_token:
+            tasks += [
+                asyncio.create_task(data.intake.run(stop)),
+                asyncio.create_task(data.sender.run(stop)),
+            ]
         if data.zalo is not None:
             tasks += await start_zalo(data.zalo, settings, stop)
         await stop.wait()

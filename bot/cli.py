@@ -108,7 +108,7 @@ def _run(settings: Settings) -> int:
 
     from bot.app import run_bot
 
-    settings.require_token()
+    settings.require_a_token()
     try:
         asyncio.run(run_bot(settings))
     except InvalidToken:

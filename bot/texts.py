@@ -38,7 +38,7 @@ INVITES_NO_USERNAME = (
 )
 
 # --- running --------------------------------------------------------------------------------
-RUN_STARTED = "Sổ Khỏe đang chạy với bot @{username}. Nhấn Ctrl+C để dừng."
+RUN_STARTED = "Sổ Khỏe đang chạy ({channels}). Nhấn Ctrl+C để dừng."
 RUN_STOPPED = "Sổ Khỏe đã dừng."
 
 # --- enrolment ------------------------------------------------------------------------------

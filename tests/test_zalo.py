@@ -175,3 +175,17 @@ async def test_the_monthly_quota_warns_the_admins_once(both: Harness) -> None:
     await both.store.enqueue_many([(Channel.ZALO, "zl-y", Reply("y"))], now)
     await both.pump()
     assert len([m for m in people["AD"].inbox if m.text.startswith("⚠️ Zalo")]) == 1
+
+
+async def test_zalo_alone_without_a_telegram_token(both: Harness) -> None:
+    await both.stop()
+    both.configure(bot_token=None)
+    both.fake.calls.clear()
+    await both.start()
+    await both.import_roster(roster())
+    await enrol_on_zalo(both, "Z", "zl-only")
+    await both.run_until("07:30")
+    staff = both.zalo_user("zl-only")
+    assert staff.last.text.startswith("☀️ Chào buổi sáng!")
+    assert (await staff.send("1"))[0].text.startswith("✅ Đã ghi nhận khai báo buổi sáng")
+    assert both.fake.calls == []  # nothing ever went to Telegram

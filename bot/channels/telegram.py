@@ -4,6 +4,7 @@ and an intake loop that confirms updates to Telegram only after they are committ
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
@@ -20,6 +21,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
+from telegram._utils.types import ODVInput
 from telegram.constants import ChatType
 from telegram.error import (
     BadRequest,
@@ -28,6 +30,7 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.request import BaseRequest, RequestData
 from telegram.warnings import PTBDeprecationWarning
 
 from bot import texts
@@ -245,3 +248,35 @@ class TelegramIntake:
             except Exception as err:  # the offset did not move: Telegram delivers it again
                 log.warning("intake failed (%s); retrying", type(err).__name__)
                 await asyncio.sleep(3)
+
+
+class TelegramOff(BaseRequest):
+    """For a bot on Zalo alone: python-telegram-bot's Application still runs the JobQueue (the
+    one scheduler), so its Bot answers `getMe` here, locally, and nothing ever reaches Telegram."""
+
+    OFF_TOKEN = "0:telegram-off"
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if url.endswith("/getMe"):
+            me = {"id": 0, "is_bot": True, "first_name": "Sổ Khỏe", "username": "sokhoe_off"}
+            return 200, json.dumps({"ok": True, "result": me}).encode()
+        return 503, b'{"ok": false, "error_code": 503, "description": "Telegram is off"}'
