@@ -19,6 +19,10 @@ class Channel(StrEnum):
     TELEGRAM = "telegram"
     ZALO = "zalo"
 
+    @property
+    def sends_documents(self) -> bool:
+        return self is Channel.TELEGRAM  # Zalo's Bot API sends text and photos only
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -82,3 +86,4 @@ class Caller:
     flow: str = ""
     state: dict[str, Any] = field(default_factory=dict)
     preferred: str = ""  # the messenger the person answered on last ("" before any)
+    walk: dict[str, Any] = field(default_factory=dict)  # where they stand in a questionnaire

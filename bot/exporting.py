@@ -67,38 +67,20 @@ class ExportWorker:
         return done
 
     async def _run(self, request: ExportRequest) -> None:
-        services, store = self.services, self.services.store
-        settings, now = services.settings, services.clock.now()
-        person = await store.person(request.person_id)
-        actor = person.full_name if person else str(request.person_id)
+        services = self.services
         span = f"{request.first:%Y%m%d}-{request.last:%Y%m%d}"
-        name = f"{request.kind}-{span}-{request.id}.{request.format}"
-        path = settings.database_path.parent / "exports" / name
+        path = services.settings.database_path.parent / "exports"
+        path = path / f"{request.kind}-{span}-{request.id}.{request.format}"
         path.parent.mkdir(parents=True, exist_ok=True)
         period = (request.first, request.last)
-        channel = Channel(request.channel)
         try:
             count = await write_export_file(
-                settings, services.form, services.calendar, request.kind, period, request.unit, path
-            )
+                services.settings, services.form, services.calendar, request.kind, period,
+                request.unit, path,
+            )  # fmt: skip
         except Exception:
             log.exception("export request %s failed", request.id)
-            async with store.transaction():
-                await store.finish_export(request.id, "failed", None)
-                await store.audit(
-                    now,
-                    actor,
-                    "export",
-                    request.person_id,
-                    request.kind,
-                    period,
-                    request.unit,
-                    None,
-                    "failed",
-                )
-                await store.enqueue_many(
-                    [(channel, request.chat_id, Reply(texts.EXPORT_FAILED))], now
-                )
+            await self._finish(request, None, Reply(texts.EXPORT_FAILED))
             return
         caption = texts.EXPORT_READY.format(
             kind=texts.EXPORT_KIND_NAMES[request.kind],
@@ -107,24 +89,22 @@ class ExportWorker:
             unit=request.unit or texts.EXPORT_ALL_UNITS,
             rows=count,
         )
-        reply = Reply(caption, document=str(path))
-        if channel != Channel.TELEGRAM:  # Zalo sends no documents
-            path.unlink(missing_ok=True)
-            reply = Reply(f"{caption}\n{texts.DOCUMENTS_NOT_ON_CHANNEL}")
+        await self._finish(request, count, Reply(caption, document=str(path)))
+
+    async def _finish(self, request: ExportRequest, rows: int | None, reply: Reply) -> None:
+        """The request's outcome, its audit entry and the reply, in one transaction."""
+        store, now = self.services.store, self.services.clock.now()
+        person = await store.person(request.person_id)
+        actor = person.full_name if person else str(request.person_id)
+        period = (request.first, request.last)
         async with store.transaction():
-            await store.finish_export(request.id, "done", count)
+            await store.finish_export(request.id, "failed" if rows is None else "done", rows)
+            detail = "failed" if rows is None else "chat"
             await store.audit(
-                now,
-                actor,
-                "export",
-                request.person_id,
-                request.kind,
-                period,
-                request.unit,
-                count,
-                "chat",
-            )
-            await store.enqueue_many([(channel, request.chat_id, reply)], now)
+                now, actor, "export", request.person_id, request.kind, period, request.unit, rows,
+                detail,
+            )  # fmt: skip
+            await store.enqueue_many([(Channel(request.channel), request.chat_id, reply)], now)
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

@@ -26,7 +26,6 @@ from bot.slots import SlotRef, is_late, slot_at
 from handlers.risk import reopen_after_alert
 from handlers.router import Ctx
 
-FLOW = "checkin"
 log = logging.getLogger(__name__)
 
 
@@ -52,7 +51,7 @@ async def button(ctx: Ctx) -> list[Reply]:
     choice = parts[2]
     if choice == "redo":
         return await _restart(ctx, ref, prompt_header(ref))
-    walk = Walk.from_state(ctx.caller.state) if ctx.caller.flow == FLOW else None
+    walk = Walk.from_state(ctx.caller.walk) if ctx.caller.walk else None
     if walk is None or walk.ref != ref:
         walk = start(ctx.services.form, ref)
     step = next_step(ctx.services.form, walk, choice)
@@ -60,18 +59,14 @@ async def button(ctx: Ctx) -> list[Reply]:
         return _forged(ctx)
     walk, done = step
     if not done:
-        await ctx.store.set_conversation(
-            ctx.event.channel, ctx.event.account_id, FLOW, walk.to_state(), ctx.now
-        )
+        await ctx.store.set_walk(ctx.event.channel, ctx.event.account_id, walk.to_state(), ctx.now)
         return [ctx.in_place(screen(ctx.services.form, walk))]
     return await _store(ctx, walk)
 
 
 async def _restart(ctx: Ctx, ref: SlotRef, header: str) -> list[Reply]:
     walk = start(ctx.services.form, ref)
-    await ctx.store.set_conversation(
-        ctx.event.channel, ctx.event.account_id, FLOW, walk.to_state(), ctx.now
-    )
+    await ctx.store.set_walk(ctx.event.channel, ctx.event.account_id, walk.to_state(), ctx.now)
     return [screen(ctx.services.form, walk, header)]
 
 
@@ -82,7 +77,7 @@ async def _store(ctx: Ctx, walk: Walk) -> list[Reply]:
     late = is_late(ctx.services.slots, walk.ref, local)
     declaration = Declaration(person.id, walk.ref, walk.answers, ctx.now, late, bool(reported))
     await ctx.store.record_declaration(declaration, form.version, ctx.event.channel, ctx.event.key)
-    await ctx.store.end_conversation(ctx.event.channel, ctx.event.account_id)
+    await ctx.store.end_walk(ctx.event.channel, ctx.event.account_id)
     if on_leave(form, walk.answers):
         await ctx.store.add_leave(Leave(person.id, walk.ref.day, walk.ref.day), person.id, ctx.now)
     done = Reply(

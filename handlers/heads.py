@@ -15,7 +15,7 @@ from bot.messages import Choice, Reply, rows
 from bot.questionnaire import alerting, screen, start
 from bot.slots import SlotRef, slot_at
 from bot.summary import UnitSummary, office_table, split_text, summarize, summary_text
-from handlers.checkin import FLOW, prompt_header
+from handlers.checkin import prompt_header
 from handlers.risk import round_status
 from handlers.router import Ctx, Services
 
@@ -146,6 +146,6 @@ async def _nudge(ctx: Ctx, unit: str) -> list[Reply]:
     header = texts.NUDGE_HEADER.format(slot=texts.SLOT_NAMES[ref.slot]) + "\n" + prompt_header(ref)
     walk = start(services.form, ref)
     reply = screen(services.form, walk, header)
-    await store.dispatch(ref, "nudge", accounts, (FLOW, walk.to_state()), reply, now)
+    await store.dispatch(ref, "nudge", accounts, walk.to_state(), reply, now)
     await store.record_nudge(unit, ref, ctx.me().id, len(accounts), now)
     return [Reply(texts.NUDGED.format(count=len(accounts), unit=unit))]

@@ -29,6 +29,8 @@ async def export(ctx: Ctx) -> list[Reply]:
     if not me.has(Role.OFFICE):
         await ctx.store.audit(ctx.now, me.full_name, "export-refused", me.id, detail="/xuat")
         return [Reply(texts.EXPORT_OFFICE_ONLY)]
+    if not ctx.event.channel.sends_documents:
+        return [Reply(texts.DOCUMENTS_NOT_ON_CHANNEL)]
     buttons = rows(*(Choice(f"xp:k:{k}", texts.EXPORT_KIND_NAMES[k]) for k in KIND_NAMES))
     return await _ask(ctx, EXPORT, {}, Reply(texts.EXPORT_KIND_ASK, choices=buttons))
 

@@ -13,7 +13,7 @@ from bot.checkin import due_prompts, due_reminders
 from bot.questionnaire import screen, start
 from bot.slots import SlotName, SlotRef
 from bot.summary import week_days
-from handlers.checkin import FLOW, prompt_header
+from handlers.checkin import prompt_header
 from handlers.router import Services
 from scheduler.summaries import send_summaries, send_weekly
 
@@ -85,6 +85,6 @@ async def _dispatch(
         accounts = [account for person, account in people if person.id in chosen]
         walk = start(services.form, ref)
         reply = screen(services.form, walk, header)
-        await store.dispatch(ref, kind, accounts, (FLOW, walk.to_state()), reply, now)
+        await store.dispatch(ref, kind, accounts, walk.to_state(), reply, now)
     log.info("%s %s: %d %ss queued", ref.day, ref.slot, len(accounts), kind)
     return len(accounts)

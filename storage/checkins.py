@@ -32,6 +32,13 @@ def declaration_from_row(row: aiosqlite.Row) -> Declaration:
     )
 
 
+_SET_WALK = (
+    "INSERT INTO walks (channel, account_id, state, updated_at) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (channel, account_id) DO UPDATE SET state = excluded.state,"
+    " updated_at = excluded.updated_at"
+)
+
+
 class CheckinQueries(OutboxQueries):
     async def record_declaration(
         self, declaration: Declaration, form_version: str, channel: Channel, event_key: str
@@ -124,23 +131,17 @@ class CheckinQueries(OutboxQueries):
         ref: SlotRef,
         kind: str,
         accounts: Sequence[Account],
-        conversation: tuple[str, dict[str, Any]],
+        walk: dict[str, Any],
         reply: Reply,
         now: datetime,
     ) -> None:
-        """The same screen to many accounts: queued, their conversation set to it, and the
-        dispatch recorded so that nobody gets it twice for this slot."""
-        flow, state = conversation
+        """The same first screen to many accounts: queued, their walk set to its start, and the
+        dispatch recorded so that nobody gets a prompt or a reminder twice for this slot."""
         async with self.transaction():
             await self.enqueue_many([(a.channel, a.chat_id, reply) for a in accounts], now)
             await self._executemany(
-                "INSERT INTO conversations (channel, account_id, flow, state, updated_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, account_id) DO UPDATE SET"
-                " flow = excluded.flow, state = excluded.state, updated_at = excluded.updated_at",
-                [
-                    (a.channel.value, a.external_id, flow, json.dumps(state), ts(now))
-                    for a in accounts
-                ],
+                _SET_WALK,
+                [(a.channel.value, a.external_id, json.dumps(walk), ts(now)) for a in accounts],
             )
             await self._executemany(
                 "INSERT OR IGNORE INTO dispatches (day, slot, kind, person_id, created_at)"
@@ -150,6 +151,16 @@ class CheckinQueries(OutboxQueries):
                     for a in accounts
                 ],
             )
+
+    async def set_walk(
+        self, channel: Channel, account_id: str, walk: dict[str, Any], now: datetime
+    ) -> None:
+        await self._execute(_SET_WALK, (channel.value, account_id, json.dumps(walk), ts(now)))
+
+    async def end_walk(self, channel: Channel, account_id: str) -> None:
+        await self._execute(
+            "DELETE FROM walks WHERE channel = ? AND account_id = ?", (channel.value, account_id)
+        )
 
     async def record_run(self, day: date, job: str, now: datetime) -> bool:
         """False when this job had already run that day."""

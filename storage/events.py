@@ -17,12 +17,13 @@ _CALLER = """
            (SELECT group_concat(unit_code) FROM unit_heads h WHERE h.person_id = p.id) AS heads,
            EXISTS (SELECT 1 FROM consents s WHERE s.person_id = p.id AND s.version = :version
                    AND s.withdrawn_at IS NULL) AS consented,
-           c.flow, c.state, p.preferred_channel
+           c.flow, c.state, p.preferred_channel, w.state AS walk
     FROM (SELECT :channel AS channel, :account AS account) k
     LEFT JOIN accounts a ON a.channel = k.channel AND a.external_id = k.account
     LEFT JOIN people p ON p.id = a.person_id AND p.active
     LEFT JOIN units u ON u.code = p.unit_code
     LEFT JOIN conversations c ON c.channel = k.channel AND c.account_id = k.account
+    LEFT JOIN walks w ON w.channel = k.channel AND w.account_id = k.account
 """
 
 
@@ -53,7 +54,8 @@ class EventQueries(Database):
         person = None if row is None or row["id"] is None else person_from_row(row)
         flow, state = (row["flow"], json.loads(row["state"])) if row and row["flow"] else ("", {})
         preferred = row["preferred_channel"] if row and row["preferred_channel"] else ""
-        return Caller(person, bool(row and row["consented"]), flow, state, preferred)
+        walk = json.loads(row["walk"]) if row and row["walk"] else {}
+        return Caller(person, bool(row and row["consented"]), flow, state, preferred, walk)
 
     async def set_conversation(
         self, channel: Channel, account_id: str, flow: str, state: dict[str, Any], now: datetime

@@ -231,3 +231,16 @@ async def test_the_council_export_of_proposals(harness: Harness, tmp_path: Path)
     await export(harness.settings, "stories", day, day, "TCCB", tmp_path / "none.csv")
     assert (tmp_path / "none.csv").read_bytes().startswith(b"\xef\xbb\xbfS\xe1\xbb\x91,")
     assert len((tmp_path / "none.csv").read_text(encoding="utf-8-sig").splitlines()) == 1
+
+
+async def test_a_prompt_does_not_wipe_out_a_proposal_in_progress(harness: Harness) -> None:
+    people = await harness.enrol(roster())
+    proposer = people["P"]
+    harness.clock.current = harness.clock.current.replace(hour=7, minute=25)
+    await proposer.send("/decu")
+    await proposer.press(texts.DEED_NOMINEE_SELF)
+    await proposer.press(texts.DEED_CATEGORIES["idea"])
+    await harness.run_until("07:30")  # the morning prompt arrives in the middle
+    await proposer.press("✅ Khỏe")  # declaring does not end the proposal either
+    photos = await proposer.send(STORY)
+    assert photos[0].text == texts.DEED_PHOTOS_ASK.format(maximum=3)

@@ -57,6 +57,16 @@ CREATE TABLE dispatches (
     PRIMARY KEY (day, slot, kind, person_id)
 ) WITHOUT ROWID;
 
+-- Where a person stands in a check-in questionnaire (the symptoms picked so far), kept apart
+-- from `conversations` so that a prompt never disturbs a proposal or an export in progress.
+CREATE TABLE walks (
+    channel TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (channel, account_id)
+) WITHOUT ROWID;
+
 -- Which daily jobs have run on a day ("morning:prompt", "risk:deadline"...), for the catch-up.
 CREATE TABLE job_runs (
     day TEXT NOT NULL,
