@@ -69,6 +69,7 @@ class BotData:
     exports: ExportWorker
     zalo: ZaloChannel | None
     zalo_transport: httpx.AsyncBaseTransport | None  # tests fake the Zalo Bot API with it
+    wake: Callable[[], None]  # something was queued: the senders and the export worker look
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
@@ -152,6 +153,7 @@ async def post_init(app: SoKhoeApp) -> None:
         if data.zalo is not None:
             data.zalo.sender.wake()
 
+    data.wake = committed
     data.intake = TelegramIntake(app.bot, process_batch, committed)
     data.zalo = None
     if data.settings.zalo_bot_token:
@@ -194,7 +196,7 @@ async def _run_job(context: Context) -> None:
         return
     data = context.bot_data
     await spec.run(data.services, data.clock.now())
-    data.sender.wake()
+    data.wake()
 
 
 @dataclass

@@ -107,6 +107,7 @@ def _run(settings: Settings) -> int:
     from telegram.error import InvalidToken, NetworkError
 
     from bot.app import run_bot
+    from bot.channels.zalo import ZaloError
 
     settings.require_a_token()
     try:
@@ -118,6 +119,9 @@ def _run(settings: Settings) -> int:
         return 2
     except NetworkError as err:
         print(f"sokhoe: cannot reach the Bot API ({type(err).__name__})", file=sys.stderr)
+        return 3
+    except ZaloError as err:  # its text holds no URL, hence no token
+        print(f"sokhoe: the Zalo Bot API refused to start: {err}", file=sys.stderr)
         return 3
     return 0
 
