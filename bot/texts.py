@@ -121,6 +121,9 @@ CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
 
 # --- refusals and hints ---------------------------------------------------------------------
 GROUP_POINTER = "Sổ Khỏe chỉ làm việc trong tin nhắn riêng. Bạn nhắn riêng cho bot nhé: {link}"
+GROUP_POINTER_ZALO = (
+    "Sổ Khỏe chỉ làm việc trong tin nhắn riêng. Bạn nhắn riêng cho bot Sổ Khỏe trên Zalo nhé."
+)
 FORWARDED_REFUSED = (
     "Tin nhắn chuyển tiếp không được dùng để khai báo hay xác minh. Bạn gửi trực tiếp nhé."
 )

@@ -251,6 +251,8 @@ class Router:
 
     async def _replies(self, event: Event, services: Services) -> list[Reply]:
         if not event.private:
+            if event.channel == Channel.ZALO:  # Zalo bots have no link; the bot is named there
+                return [Reply(texts.GROUP_POINTER_ZALO)] if event.command else []
             if event.command or event.choice:
                 link = f"https://t.me/{services.settings.bot_username}"
                 return [Reply(texts.GROUP_POINTER.format(link=link))]
