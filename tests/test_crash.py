@@ -7,36 +7,19 @@ import asyncio
 import signal
 import sqlite3
 import subprocess
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from bot import texts
 from bot.config import Settings
 from bot.domain import Channel
-from bot.roster import parse_roster, plan_import
 from bot.slots import make_slots, slot_at
-from storage import Store
-from tests.conftest import roster_row
-from tests.fakes.loopback import Loopback
+from tests.fakes.loopback import Loopback, seed_enrolled
 from tests.fakes.loopback import start_bot as start_bot_process
 from tests.fakes.telegram_api import FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
 PEOPLE = 300
-
-
-async def seed(db: Path) -> None:
-    now = datetime.now(UTC)
-    rows = [roster_row(f"CB{i:03d}", f"Cán Bộ {i}") for i in range(1, PEOPLE + 1)]
-    entries, _ = parse_roster(enumerate(rows, start=2))
-    async with await Store.open(db) as store:
-        await store.apply_import(plan_import([], entries), now)
-        async with store.transaction():
-            for person in await store.all_people():
-                account = str(10_000 + person.id)
-                await store.link_account(Channel.TELEGRAM, account, account, person.id, now)
-                await store.record_consent(person.id, texts.CONSENT_VERSION, Channel.TELEGRAM, now)
 
 
 def start_bot(tmp_path: Path, api: Loopback[FakeTelegram]) -> subprocess.Popen[str]:
@@ -62,7 +45,7 @@ def press_all(api: Loopback[FakeTelegram], code: str, people: range) -> None:
 
 def test_sigkill_mid_burst_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     db = tmp_path / "sokhoe.db"
-    asyncio.run(seed(db))
+    asyncio.run(seed_enrolled(db, PEOPLE, Channel.TELEGRAM, lambda person: str(10_000 + person)))
     settings = Settings()
     ref = slot_at(make_slots(settings.morning, settings.afternoon), datetime.now(settings.tz))
     half = PEOPLE // 2

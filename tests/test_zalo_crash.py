@@ -15,14 +15,11 @@ from pathlib import Path
 
 import httpx
 
-from bot import texts
 from bot.config import Settings
 from bot.domain import Channel
-from bot.roster import parse_roster, plan_import
 from bot.slots import make_slots, slot_at
 from storage import Store
-from tests.conftest import roster_row
-from tests.fakes.loopback import Loopback, start_bot
+from tests.fakes.loopback import Loopback, seed_enrolled, start_bot
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import ZALO_TOKEN, FakeZalo
 
@@ -31,17 +28,10 @@ SECRET = "webhook-secret-123"
 
 
 async def seed(db: Path, code: str) -> None:
-    now = datetime.now(UTC)
-    rows = [roster_row(f"CB{i:03d}", f"Cán Bộ {i}") for i in range(1, PEOPLE + 1)]
-    entries, _ = parse_roster(enumerate(rows, start=2))
-    async with await Store.open(db) as store:
-        await store.apply_import(plan_import([], entries), now)
-        async with store.transaction():
-            for person in await store.all_people():
-                chat = f"zl-{person.id}"
-                await store.link_account(Channel.ZALO, chat, chat, person.id, now)
-                await store.record_consent(person.id, texts.CONSENT_VERSION, Channel.ZALO, now)
-                await store.save_menu(Channel.ZALO, chat, [f"ck:{code}:ok"], now)  # the prompt
+    chats = await seed_enrolled(db, PEOPLE, Channel.ZALO, lambda person: f"zl-{person}")
+    async with await Store.open(db) as store:  # the menu of the prompt each chat was shown
+        for chat in chats:
+            await store.save_menu(Channel.ZALO, chat, [f"ck:{code}:ok"], datetime.now(UTC))
 
 
 def free_port() -> int:

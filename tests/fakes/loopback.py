@@ -11,11 +11,17 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl
 
+from bot import texts
+from bot.domain import Channel
+from bot.roster import parse_roster, plan_import
+from storage import Store
+from tests.conftest import roster_row
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
 
@@ -131,3 +137,22 @@ def start_bot(folder: Path, api: Loopback[FakeTelegram], **settings: str) -> sub
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+async def seed_enrolled(
+    db: Path, count: int, channel: Channel, account: Callable[[int], str]
+) -> list[str]:
+    """A roster of `count` people, each linked to `account(person id)` with consent given, in
+    the database a bot process will open; the accounts, in person order."""
+    now = datetime.now(UTC)
+    rows = [roster_row(f"CB{i:03d}", f"Cán Bộ {i}") for i in range(1, count + 1)]
+    entries, _ = parse_roster(enumerate(rows, start=2))
+    accounts = []
+    async with await Store.open(db) as store:
+        await store.apply_import(plan_import([], entries), now)
+        async with store.transaction():
+            for person in await store.all_people():
+                accounts.append(account(person.id))
+                await store.link_account(channel, accounts[-1], accounts[-1], person.id, now)
+                await store.record_consent(person.id, texts.CONSENT_VERSION, channel, now)
+    return accounts
