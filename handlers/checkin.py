@@ -77,7 +77,8 @@ async def _store(ctx: Ctx, walk: Walk) -> list[Reply]:
     late = is_late(ctx.services.slots, walk.ref, local)
     declaration = Declaration(person.id, walk.ref, walk.answers, ctx.now, late, bool(reported))
     await ctx.store.record_declaration(declaration, form.version, ctx.event.channel, ctx.event.key)
-    await ctx.store.end_walk(ctx.event.channel, ctx.event.account_id)
+    if ctx.caller.walk:  # no write for nothing: intake speed is counted in trips to SQLite
+        await ctx.store.end_walk(ctx.event.channel, ctx.event.account_id)
     if on_leave(form, walk.answers):
         await ctx.store.add_leave(Leave(person.id, walk.ref.day, walk.ref.day), person.id, ctx.now)
     done = Reply(

@@ -226,6 +226,7 @@ class Harness:
                     continue
                 account = str(base + person.id)
                 await self.store.link_account(Channel.TELEGRAM, account, account, person.id, now)
+                await self.store.prefer_channel(person.id, Channel.TELEGRAM)  # as enrolment does
                 version = texts.CONSENT_VERSION
                 await self.store.record_consent(person.id, version, Channel.TELEGRAM, now)
         return users
