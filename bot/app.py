@@ -44,7 +44,7 @@ from bot.channels.zalo import (
 )
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.domain import Role
+from bot.domain import Person, Role, Unit
 from bot.exporting import ExportWorker
 from bot.files import read_questionnaire
 from bot.messages import Event, Reply
@@ -296,7 +296,8 @@ async def _on_error(update: object, context: Context) -> None:
 async def register_commands(app: SoKhoeApp) -> None:
     """The command menu Telegram shows: what every enrolled person may use."""
     router = app.bot_data.router
-    names = [n for n, _ in router.command_names if router.commands[n].role in (None, Role.STAFF)]
+    staff = Person(0, "", "", Unit("", ""), frozenset({Role.STAFF}), "")
+    names = list(router.commands_for(staff))
     await app.bot.set_my_commands(
         [BotCommand(n, texts.COMMAND_DESCRIPTIONS.get(n, n)) for n in names]
     )

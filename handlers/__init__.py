@@ -37,7 +37,7 @@ def register(router: Router) -> Router:
     router.command(("huy", "cancel"), deeds.cancel, consent=False)
 
     # The office: exports (refusals audited, so open to all), the audit log, announcements.
-    router.command(("xuat", "export"), office.export, consent=False)
+    router.command(("xuat", "export"), office.export, consent=False, listed=Role.OFFICE)
     router.choice("xp", office.export_button, consent=False)
     router.conversation(office.EXPORT, office.export_text, consent=False)
     router.command(("nhatky", "audit"), office.audit_log, role=Role.OFFICE, consent=False)

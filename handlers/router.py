@@ -119,6 +119,7 @@ class Route:
     flow: Flow
     role: Roles = Role.STAFF
     consent: bool = True  # health data needs consent first
+    listed: Roles = None  # who finds it in /help and the menu, if not everyone it allows
 
     @property
     def roles(self) -> frozenset[Role] | None:
@@ -128,6 +129,11 @@ class Route:
 
     def allows(self, person: Person | None) -> bool:
         return self.roles is None or (person is not None and bool(self.roles & person.roles))
+
+    def lists_for(self, person: Person | None) -> bool:
+        if self.listed is None:
+            return self.allows(person)
+        return Route(self.flow, self.listed).allows(person)
 
 
 @dataclass
@@ -145,8 +151,9 @@ class Router:
         flow: Flow,
         role: Roles = Role.STAFF,
         consent: bool = True,
+        listed: Roles = None,
     ) -> None:
-        route = Route(flow, role, consent)
+        route = Route(flow, role, consent, listed)
         for name in names:
             self.commands[name] = route
         self.command_names.append((names[0], names[1:]))
@@ -172,7 +179,7 @@ class Router:
 
     def commands_for(self, person: Person | None) -> list[str]:
         """The command names a person may use, in registration order, for /help."""
-        return [name for name, _ in self.command_names if self.commands[name].allows(person)]
+        return [name for name, _ in self.command_names if self.commands[name].lists_for(person)]
 
     async def take(
         self, services: Services, keys: Sequence[str], each: Callable[[], Awaitable[None]]

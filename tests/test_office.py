@@ -245,3 +245,11 @@ async def test_purge_after_confirmation(harness: Harness, monkeypatch: pytest.Mo
     )  # Wednesday's stay
     assert (await harness.store.recent_audit())[0].action == "purge"
     assert (await harness.store.recent_audit())[0].rows == 5
+
+
+async def test_help_lists_the_office_commands_to_the_office_only(harness: Harness) -> None:
+    people = await harness.enrol(roster())
+    staff_help = (await people["A"].send("/help"))[0].text
+    office_help = (await people["O"].send("/help"))[0].text
+    assert "/xuat" not in staff_help and "/thongbao" not in staff_help and "/khaibao" in staff_help
+    assert "/xuat" in office_help and "/thongbao" in office_help and "/nhatky" in office_help
