@@ -203,8 +203,8 @@ async def export(
         print(texts.EXPORT_BAD_RANGE, file=sys.stderr)
         return 2
 
-    def progress(rows: int) -> None:
-        print(f"\r{rows:,} …", end="", file=sys.stderr, flush=True)
+    def progress(rows: int, total: int | None) -> None:
+        print(f"\r{progress_bar(rows, total)}", end="", file=sys.stderr, flush=True)
 
     form = read_questionnaire(settings.questionnaire_path)
     calendar = WorkCalendar(settings.days_off, settings.makeup_days)
@@ -216,9 +216,9 @@ async def export(
             SystemClock().now(), texts.CLI_ACTOR, "export", kind=kind_name, period=(first, last),
             unit=unit, rows=count, detail=str(out),
         )  # fmt: skip
-    print(
-        ("\r" if count >= PROGRESS_EVERY else "") + texts.EXPORT_DONE.format(rows=count, path=out)
-    )
+    if count >= PROGRESS_EVERY:
+        print(file=sys.stderr)  # end the progress bar's line
+    print(texts.EXPORT_DONE.format(rows=count, path=out))
     return 0
 
 
@@ -249,3 +249,13 @@ async def purge(settings: Settings, before: date, confirmed: bool) -> int:
             )
     print(texts.PURGE_DONE.format(count=deleted, day=day))
     return 0
+
+
+def progress_bar(done: int, total: int | None, width: int = 30) -> str:
+    """`[#########---------------------]  30%   180,000 / 600,000`, or a count without a total."""
+    if not total:
+        return f"{done:,} …"
+    filled = min(width, width * done // total)
+    return (
+        f"[{'#' * filled}{'-' * (width - filled)}] {100 * done // total:3d}%  {done:,} / {total:,}"
+    )

@@ -33,16 +33,23 @@ async def write_export_file(
     period: tuple[date, date],
     unit: str | None,
     out: Path,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> int:
     """Write one export to a file (XLSX or CSV by its suffix) on a reader connection; the
     number of rows written."""
     kind = kind_named(kind_name, form)
     first, last = period
     async with await ExportReader.open(settings.database_path) as reader:
+        # the long one (a month of everyone) gets a total, so that progress can show a bar
+        total = (
+            await reader.declaration_count(first, last, unit)
+            if kind_name == "declarations"
+            else None
+        )
         rows = export_rows(reader, kind, period, unit, form, calendar, settings.tz)
         lines = heading(settings.org_name, kind, first, last, unit)
-        return await write_export(out, lines, kind, rows, progress)
+        report = (lambda done: progress(done, total)) if progress else None
+        return await write_export(out, lines, kind, rows, report)
 
 
 class ExportWorker:

@@ -115,6 +115,15 @@ class ExportReader(HeadQueries):
     ) -> AsyncIterator[aiosqlite.Row]:
         return self._rows(_AUDIT, {"start": ts(start), "end": ts(end), "unit": unit})
 
+    async def declaration_count(self, first: date, last: date, unit: str | None) -> int:
+        """How many rows a declarations export will hold (for the progress bar)."""
+        row = await self._fetchone(
+            "SELECT count(*) AS n FROM declarations d JOIN people p ON p.id = d.person_id"
+            " WHERE d.day BETWEEN :first AND :last AND (:unit IS NULL OR p.unit_code = :unit)",
+            _days(first, last, unit),
+        )
+        return int(row["n"]) if row else 0
+
 
 def _days(first: date, last: date, unit: str | None) -> dict[str, Any]:
     return {"first": first.isoformat(), "last": last.isoformat(), "unit": unit}
