@@ -147,7 +147,7 @@ PROMPT_HEADER = {
     "morning": "☀️ Chào buổi sáng! Khai báo y tế đầu ngày {day}.",
     "afternoon": "🌇 Khai báo y tế cuối ngày {day}.",
 }
-PROMPT_HINT = "Nếu bạn khỏe, chỉ cần bấm nút ✅ đầu tiên."
+PROMPT_HINT = "Nếu bạn khỏe, chỉ cần chọn ✅ đầu tiên."
 REMINDER_HEADER = "⏰ Bạn chưa khai báo {slot} hôm nay. Lượt khai báo đóng lúc {close}."
 MULTI_DONE = "Xong ➡️"
 MULTI_NONE = "Không có triệu chứng nào ➡️"
