@@ -36,6 +36,7 @@ from bot.deeds import (
     name_key,
     story_problem,
 )
+from bot.domain import Person
 from bot.messages import Choice, Reply, rows
 from handlers.recognition import notify_heads
 from handlers.router import Ctx
@@ -83,14 +84,7 @@ async def button(ctx: Ctx) -> list[Reply]:
     me = ctx.me()
     if action == "nom" and step == "nominee":
         if value == "self":
-            chosen = replace(
-                draft,
-                nominee_kind="self",
-                nominee_id=me.id,
-                nominee_name=me.full_name,
-                unit_code=me.unit.code,
-            )
-            return await _category(ctx, chosen)
+            return await _category(ctx, _person_nominee(draft, "self", me))
         if value == "person":
             return await _go(
                 ctx, "search", draft, Reply(texts.DEED_SEARCH_ASK, choices=rows(CANCEL))
@@ -102,14 +96,7 @@ async def button(ctx: Ctx) -> list[Reply]:
     if action == "pick" and step == "search" and value.isdigit():
         person = await ctx.store.person(int(value))
         if person is not None and person.active:
-            chosen = replace(
-                draft,
-                nominee_kind="person",
-                nominee_id=person.id,
-                nominee_name=person.full_name,
-                unit_code=person.unit.code,
-            )
-            return await _category(ctx, chosen)
+            return await _category(ctx, _person_nominee(draft, "person", person))
     if action == "unit" and step == "unit":
         unit = await ctx.store.unit(value)
         if unit is not None:
@@ -199,6 +186,17 @@ async def _search(ctx: Ctx, draft: Draft, text: str) -> list[Reply]:
         else texts.DEED_SEARCH_MANY.format(count=len(found), shown=SHOWN)
     )
     return await _go(ctx, "search", draft, Reply(title, choices=buttons))
+
+
+def _person_nominee(draft: Draft, kind: str, person: Person) -> Draft:
+    """A person nominated (oneself or a colleague): the head of their unit endorses."""
+    return replace(
+        draft,
+        nominee_kind=kind,
+        nominee_id=person.id,
+        nominee_name=person.full_name,
+        unit_code=person.unit.code,
+    )
 
 
 async def _category(ctx: Ctx, draft: Draft) -> list[Reply]:

@@ -18,6 +18,8 @@ from urllib.parse import parse_qsl
 
 import httpx
 
+from tests.fakes.common import serve
+
 TOKEN = "123456:TEST-token-0123456789abcdefghij"
 BOT = {"id": 100, "is_bot": True, "first_name": "Sổ Khỏe", "username": "SoKhoeTestBot"}
 EPOCH = 1_790_000_000
@@ -83,14 +85,7 @@ class FakeTelegram:
         return httpx.MockTransport(self._serve)
 
     async def _serve(self, request: httpx.Request) -> httpx.Response:
-        prefix = f"/bot{self.token}/"
-        if not request.url.path.startswith(prefix):
-            return httpx.Response(
-                401, json={"ok": False, "error_code": 401, "description": "Unauthorized"}
-            )
-        method = request.url.path[len(prefix) :]
-        status, body = self.call(method, _params(request))
-        return httpx.Response(status, json=body)
+        return serve(request, self.token, self.call, _params)
 
     def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         self.calls.append(method)

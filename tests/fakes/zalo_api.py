@@ -12,6 +12,8 @@ from typing import Any
 
 import httpx
 
+from tests.fakes.common import serve
+
 ZALO_TOKEN = "4242:zalo-test-token-abcdefghijklmnop"
 
 
@@ -38,15 +40,7 @@ class FakeZalo:
         return httpx.MockTransport(self._serve)
 
     async def _serve(self, request: httpx.Request) -> httpx.Response:
-        prefix = f"/bot{self.token}/"
-        if not request.url.path.startswith(prefix):
-            return httpx.Response(
-                401, json={"ok": False, "error_code": 401, "description": "Unauthorized"}
-            )
-        status, body = self.call(
-            request.url.path[len(prefix) :], json.loads(request.content or b"{}")
-        )
-        return httpx.Response(status, json=body)
+        return serve(request, self.token, self.call, _json)
 
     def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         self.calls.append(method)
@@ -102,3 +96,7 @@ class FakeZalo:
 
     def to(self, chat: str) -> list[ZaloSent]:
         return [s for s in self.sent if s.chat_id == chat]
+
+
+def _json(request: httpx.Request) -> dict[str, Any]:
+    return dict(json.loads(request.content or b"{}"))
