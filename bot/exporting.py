@@ -14,9 +14,9 @@ from bot.config import Settings
 from bot.domain import Channel
 from bot.exports import day_text, heading, kind_named
 from bot.files import write_export
+from bot.loops import woken_or_stopped
 from bot.messages import Reply
 from bot.questionnaire import Questionnaire
-from bot.sender import woken_or_stopped
 from bot.workdays import WorkCalendar
 from handlers.router import Services
 from storage.exports import ExportReader, export_rows

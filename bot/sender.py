@@ -16,6 +16,7 @@ from typing import Literal, Protocol
 
 from bot.clock import Clock
 from bot.domain import Channel
+from bot.loops import woken_or_stopped
 from bot.messages import Outgoing
 from bot.pacing import Pacer
 from storage import Store
@@ -38,15 +39,6 @@ class Transport(Protocol):
     async def deliver(self, item: Outgoing) -> Delivery:
         """Send one outbox item; never raises for what the platform answers."""
         ...
-
-
-async def woken_or_stopped(wake: asyncio.Event, stop: asyncio.Event, seconds: float) -> None:
-    """Sleep until `wake` or `stop` is set, or `seconds` pass: a loop's idle wait that never
-    delays a shutdown."""
-    waiters = [asyncio.ensure_future(wake.wait()), asyncio.ensure_future(stop.wait())]
-    await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    for waiter in waiters:
-        waiter.cancel()
 
 
 class Sender:

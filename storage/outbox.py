@@ -108,7 +108,8 @@ class OutboxQueries(Database):
         return len(queued)
 
     async def reachable_chats(self, person_ids: Sequence[int]) -> dict[int, tuple[Channel, str]]:
-        """Where to reach each of these people (see `reachable_chat`)."""
+        """Where to reach each of these people: the reachable account on the messenger each
+        answered on last, else the most recently linked; never both."""
         if not person_ids:
             return {}
         marks = ",".join("?" * len(person_ids))
@@ -146,13 +147,7 @@ class OutboxQueries(Database):
     async def reachable_chat(self, person_id: int) -> tuple[Channel, str] | None:
         """Where to reach a person: the reachable account on the messenger they answered on last,
         else the most recently linked; never both."""
-        row = await self._fetchone(
-            "SELECT a.channel, a.chat_id FROM accounts a JOIN people p ON p.id = a.person_id"
-            " WHERE a.person_id = ? AND a.unreachable_at IS NULL"
-            f" ORDER BY {PREFERRED} DESC, a.linked_at DESC LIMIT 1",
-            (person_id,),
-        )
-        return (Channel(row["channel"]), row["chat_id"]) if row else None
+        return (await self.reachable_chats([person_id])).get(person_id)
 
     async def due_outgoing(self, channel: Channel, now: datetime, limit: int) -> list[Outgoing]:
         rows = await self._fetchall(

@@ -14,7 +14,7 @@ from bot.config import Settings, SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # Modules of bot/ that are the assembly (they may do I/O); everything else is the pure core.
-SHELL = {"app", "cli", "__main__", "files", "sender", "config", "exporting"}
+SHELL = {"app", "cli", "__main__", "files", "sender", "config", "exporting", "loops"}
 FORBIDDEN = {"telegram", "aiosqlite", "sqlite3", "httpx", "openpyxl", "xlsxwriter", "storage",
              "handlers", "scheduler", "asyncio", "requests", "aiohttp"}  # fmt: skip
 

@@ -35,6 +35,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot import texts
 from bot.domain import Channel
+from bot.loops import StoppedError, unless_stopped
 from bot.messages import Contact, Event, Outgoing
 from bot.sender import Delivery
 
@@ -236,15 +237,11 @@ class TelegramIntake:
 
     async def run(self, stop: asyncio.Event, wait: int = 25) -> None:
         while not stop.is_set():
-            fetch = asyncio.ensure_future(self._fetch(wait))
-            stopping = asyncio.ensure_future(stop.wait())
-            await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            stopping.cancel()
-            if not fetch.done():
-                fetch.cancel()  # waiting in getUpdates: nothing taken, nothing lost
-                break
             try:
-                await self._take(fetch.result())  # a batch in hand is finished before stopping
+                updates = await unless_stopped(self._fetch(wait), stop)
+                await self._take(updates)  # a batch in hand is finished before stopping
+            except StoppedError:
+                break
             except Exception as err:  # the offset did not move: Telegram delivers it again
                 log.warning("intake failed (%s); retrying", type(err).__name__)
                 await asyncio.sleep(3)

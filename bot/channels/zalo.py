@@ -25,8 +25,9 @@ import httpx
 from bot import texts
 from bot.config import Settings
 from bot.domain import Channel, Role
+from bot.loops import StoppedError, unless_stopped, woken_or_stopped
 from bot.messages import Event, Outgoing, Reply
-from bot.sender import Delivery, woken_or_stopped
+from bot.sender import Delivery
 from bot.summary import split_text
 from storage import Store
 
@@ -105,15 +106,15 @@ def to_events(update: dict[str, Any], menu: list[str], now: datetime) -> list[Ev
             )
         ]
     if not text:
-        return [_with(base, unsupported=True)]
+        return [replace(base, unsupported=True)]
     if text.startswith("/"):
         head, _, rest = text.partition(" ")
-        return [_with(base, text=text, command=head[1:].lower(), args=rest.strip())]
+        return [replace(base, text=text, command=head[1:].lower(), args=rest.strip())]
     chosen = _chosen(text, menu)
     if chosen is None:
-        return [_with(base, text=text)]
+        return [replace(base, text=text)]
     return [
-        _with(base, key=f"{key}:{n}" if n else key, choice=choice)
+        replace(base, key=f"{key}:{n}" if n else key, choice=choice)
         for n, choice in enumerate(chosen)
     ]
 
@@ -131,10 +132,6 @@ def _chosen(text: str, menu: list[str]) -> list[str] | None:
     if any(not 1 <= n <= len(menu) for n in numbers):
         return None
     return [menu[n - 1] for n in numbers]
-
-
-def _with(event: Event, **changes: Any) -> Event:
-    return replace(event, **changes)
 
 
 def render(item: Outgoing) -> list[str]:
@@ -207,15 +204,19 @@ class ZaloIntake:
         return True
 
     async def poll_once(self, wait: int = 0) -> int:
+        update = await self._fetch(wait)
+        if update:
+            await self.receive(update)
+        return await self.take()
+
+    async def _fetch(self, wait: int) -> dict[str, Any] | None:
         try:
             update = await self.api.call("getUpdates", {"timeout": str(wait)}, wait=wait)
         except ZaloError as err:
             if err.code != 408:  # 408: nothing new, which is normal
                 raise
-            update = None
-        if update:
-            await self.receive(update)
-        return await self.take()
+            return None
+        return update if isinstance(update, dict) else None
 
     async def take(self) -> int:
         """Handle what the inbox holds, oldest first; each update leaves it with its handling."""
@@ -243,15 +244,15 @@ class ZaloIntake:
     async def run(self, stop: asyncio.Event, wait: int = 25) -> None:
         await self.take()  # what a previous run kept but did not handle
         while not stop.is_set():
-            fetch = asyncio.ensure_future(self.poll_once(wait))
-            stopping = asyncio.ensure_future(stop.wait())
-            await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            stopping.cancel()
-            if not fetch.done():
-                fetch.cancel()
+            try:
+                update = await unless_stopped(self._fetch(wait), stop)
+                if update:  # kept, then handled, even if a stop comes meanwhile
+                    await self.receive(update)
+                await self.take()
+            except StoppedError:
                 break
-            if fetch.exception() is not None:
-                log.warning("Zalo intake failed (%s); retrying", type(fetch.exception()).__name__)
+            except Exception as err:
+                log.warning("Zalo intake failed (%s); retrying", type(err).__name__)
                 await asyncio.sleep(3)
 
 
