@@ -184,3 +184,16 @@ async def test_zalo_alone_without_a_telegram_token(both: Harness) -> None:
     assert staff.last.text.startswith("☀️ Chào buổi sáng!")
     assert (await staff.send("1"))[0].text.startswith("✅ Đã ghi nhận khai báo buổi sáng")
     assert both.fake.calls == []  # nothing ever went to Telegram
+
+
+async def test_a_photo_sent_on_zalo_joins_a_proposal(both: Harness) -> None:
+    await both.enrol(roster(), unlinked=["Z"])
+    await enrol_on_zalo(both, "Z", "zl-dz")
+    staff = both.zalo_user("zl-dz")
+    await staff.send("/decu")
+    await staff.send("1")  # myself
+    await staff.send("3")  # a creative idea
+    await staff.send("Anh Dương đã đề xuất lịch trực luân phiên giúp cả phòng không ai quá tải.")
+    both.zalo.updates.append(both.zalo.update("zl-dz", photo="https://zalo.example/a.jpg"))
+    await both.pump()
+    assert staff.last.text.startswith(texts.DEED_PHOTO_SAVED.format(count=1, maximum=3))

@@ -101,7 +101,7 @@ def to_events(update: dict[str, Any], menu: list[str], now: datetime) -> list[Ev
     text = str(message.get("text") or "").strip()
     if update.get("event_name") == "message.image.received" or message.get("photo"):
         return [
-            _with(
+            replace(
                 base, photo=str(message.get("photo") or ""), text=str(message.get("caption") or "")
             )
         ]
