@@ -440,6 +440,7 @@ EXPORT_PERIODS = {
     "custom": "Chọn khoảng ngày",
 }
 EXPORT_CUSTOM_ASK = "Gõ khoảng ngày, ví dụ: 01/11/2026 - 15/11/2026"
+EXPORT_TEXT_EXPECTED = "Bạn đang chọn dữ liệu để xuất: dùng các lựa chọn ở trên, hoặc /huy để hủy."
 EXPORT_CUSTOM_BAD = "Không đọc được khoảng ngày “{text}”. Ví dụ đúng: 01/11/2026 - 15/11/2026"
 EXPORT_UNIT_ASK = "Đơn vị nào?"
 EXPORT_ALL_UNITS = "Tất cả đơn vị"

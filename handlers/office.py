@@ -78,7 +78,7 @@ async def export_text(ctx: Ctx) -> list[Reply]:
     """A custom range typed while exporting: `01/11/2026 - 15/11/2026`."""
     state = ctx.caller.state
     if not state.get("custom"):
-        return [Reply(texts.DEED_TEXT_EXPECTED.format(step=texts.EXPORT_KIND_ASK))]
+        return [Reply(texts.EXPORT_TEXT_EXPECTED)]
     words = [w for w in re.split(r"\s*(?:-|–|đến|den|to)\s*|\s+", ctx.event.text.strip()) if w]
     today = ctx.local_now.date()
     days = [parse_day(w, today) for w in words]
