@@ -26,12 +26,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.channels.telegram import TelegramTransport
-from bot.clock import SystemClock
 from bot.config import Settings
-from bot.pacing import Pacer
 from bot.sender import Sender
-from bot.slots import SlotName
-from scheduler.checkin import send_prompts
+from core.clock import SystemClock
+from core.pacing import Pacer
+from core.slots import SlotName
+from services.prompts import send_prompts
 from tests.conftest import HCM, roster_row
 from tests.fakes.telegram_api import FakeTelegram
 from tests.harness import FakeClock, Harness

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.slots import SlotName, SlotRef
+from core.slots import SlotName, SlotRef
 from tests.conftest import HCM, roster_row
 from tests.harness import FakeClock, Harness
 
@@ -44,7 +44,7 @@ async def main(people: int) -> None:
         while await intake.poll_once():
             pass
         intake_seconds = time.perf_counter() - started
-        stored = len(await bot.store.declaration_history(ref))
+        stored = len(await bot.store.checkins.declaration_history(ref))
 
         started = time.perf_counter()
         await bot.running.bot_data.sender.drain()

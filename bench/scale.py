@@ -25,16 +25,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot import texts
-from bot.clock import SystemClock
 from bot.config import Settings
 from bot.files import read_questionnaire
-from bot.roster import parse_roster, plan_import
-from bot.slots import SlotName, SlotRef
-from bot.summary import office_table
-from handlers.heads import unit_summaries
-from handlers.router import Services
-from storage import Store
+from core import texts
+from core.clock import SystemClock
+from core.roster import parse_roster, plan_import
+from core.slots import SlotName, SlotRef
+from core.summary import office_table
+from services.summaries import unit_summaries
+from services import Services
+from storage import open_store
 
 LAST = date(2026, 11, 20)
 
@@ -47,8 +47,8 @@ async def build(db: Path, people: int, days: int) -> None:
     ]  # fmt: skip
     entries, errors = parse_roster(enumerate(rows, start=2))
     assert not errors
-    async with await Store.open(db) as store:
-        await store.apply_import(plan_import([], entries), datetime.now(UTC))
+    async with await open_store(db) as store:
+        await store.people.apply_import(plan_import([], entries), datetime.now(UTC))
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA synchronous = OFF")
     healthy = json.dumps({"sym": [], "exp": "none", "place": "office"})
@@ -95,10 +95,10 @@ def declarations_in(db: Path) -> int:
 
 async def timings(db: Path) -> tuple[list[float], list[float]]:
     settings = Settings(database_path=db)
-    store = await Store.open(db)
+    store = await open_store(db)
     services = Services(store, settings, SystemClock(), read_questionnaire(None))
     ref = SlotRef(LAST, SlotName.MORNING)
-    units = [u.code for u in await store.units()]
+    units = [u.code for u in await store.people.units()]
     unit_times, office_times = [], []
     for _ in range(3):
         for unit in units:
@@ -107,7 +107,7 @@ async def timings(db: Path) -> tuple[list[float], list[float]]:
             unit_times.append(time.perf_counter() - started)
             assert summary[0].expected > 0
         started = time.perf_counter()
-        table = office_table(await store.unit_counts(ref), ref)
+        table = office_table(await store.checkins.unit_counts(ref), ref)
         office_times.append(time.perf_counter() - started)
         assert table.count("\n") > 100
     await store.close()

@@ -1,4 +1,5 @@
-"""Assembly: settings → store → channels → handlers → jobs, and the run loop."""
+"""Assembly: settings → store → services → channels and the one intake → flows, jobs; and the
+run loop. python-telegram-bot provides the Bot, the request layer and the JobQueue."""
 
 from __future__ import annotations
 
@@ -8,11 +9,10 @@ import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
-from datetime import time, timedelta
 from typing import Any
 
 import httpx
-from telegram import BotCommand, Update
+from telegram import BotCommand
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -21,38 +21,26 @@ from telegram.ext import (
     Defaults,
     ExtBot,
     JobQueue,
-    TypeHandler,
 )
 from telegram.request import HTTPXRequest
 
 import handlers
-from bot import texts
-from bot.channels.telegram import (
-    TelegramIntake,
-    TelegramOff,
-    TelegramTransport,
-    event_key,
-    to_event,
-)
-from bot.channels.zalo import (
-    QuotaWatch,
-    ZaloApi,
-    ZaloIntake,
-    ZaloTransport,
-    ZaloWebhook,
-    take_when_woken,
-)
-from bot.clock import Clock, SystemClock
-from bot.config import Settings
-from bot.domain import Person, Role, Unit
-from bot.exporting import ExportWorker
+import scheduler
+from bot.channels.telegram import TelegramIntake, TelegramOff, TelegramTransport
+from bot.channels.zalo import ZaloApi, ZaloIntake, ZaloTransport, ZaloWebhook, take_when_woken
+from bot.export_worker import ExportWorker
 from bot.files import read_questionnaire
-from bot.messages import Event, Reply
-from bot.pacing import Pacer
+from bot.intake import Intake
 from bot.sender import Sender
-from handlers.router import Router, Services
-from scheduler import JobSpec, catch_up, job_specs
-from storage import Store
+from core import texts
+from core.clock import Clock, SystemClock
+from core.domain import Person, Role, Unit
+from core.pacing import Pacer
+from core.settings import Settings
+from handlers.router import Router
+from services import Services
+from services.office import warn_about_quota
+from storage import open_store
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +52,7 @@ class BotData:
     clock: Clock
     services: Services
     router: Router
+    take: Intake  # every messenger's events go through it
     sender: Sender
     intake: TelegramIntake
     exports: ExportWorker
@@ -105,8 +94,6 @@ def build_application(
     app.bot_data.clock = clock or SystemClock()
     app.bot_data.zalo_transport = zalo_transport
     app.bot_data.router = handlers.register(Router())
-    app.add_handler(TypeHandler(Update, _on_update))
-    app.add_error_handler(_on_error)
     return app
 
 
@@ -130,21 +117,14 @@ async def lifespan(app: SoKhoeApp) -> AsyncIterator[SoKhoeApp]:
 
 async def post_init(app: SoKhoeApp) -> None:
     data = app.bot_data
-    form = read_questionnaire(data.settings.questionnaire_path)
-    store = await Store.open(data.settings.database_path)
-    data.services = Services(store, data.settings, data.clock, form)
-    pacer = Pacer(data.settings.send_rate, data.settings.chat_interval)
+    settings = data.settings
+    if settings.bot_token and not settings.bot_username:  # as Telegram knows it (getMe)
+        settings = data.settings = replace(settings, bot_username=app.bot.username)
+    form = read_questionnaire(settings.questionnaire_path)
+    store = await open_store(settings.database_path)
+    data.services = Services(store, settings, data.clock, form)
+    pacer = Pacer(settings.send_rate, settings.chat_interval)
     data.sender = Sender(store, TelegramTransport(app.bot), data.clock, pacer)
-
-    async def process_batch(updates: list[Update]) -> None:
-        """One commit for the whole batch (see handlers.router)."""
-
-        async def each() -> None:
-            for update in updates:
-                await app.process_update(update)  # its error handler apologises
-
-        await data.router.take(data.services, [event_key(u) for u in updates], each)
-
     data.exports = ExportWorker(data.services, data.sender.wake)
 
     def committed() -> None:
@@ -154,49 +134,18 @@ async def post_init(app: SoKhoeApp) -> None:
             data.zalo.sender.wake()
 
     data.wake = committed
-    data.intake = TelegramIntake(app.bot, process_batch, committed)
+    data.take = Intake(data.router, data.services, committed)
+    data.intake = TelegramIntake(app.bot, data.take.take, data.clock)
     data.zalo = None
-    if data.settings.zalo_bot_token:
-        data.zalo = zalo_channel(data, committed)
+    if settings.zalo_bot_token:
+        data.zalo = zalo_channel(data)
 
 
 def install_jobs(app: SoKhoeApp) -> None:
-    """The daily jobs, derived from settings under stable names, replacing any of that name.
-    The callbacks read the date and everything else from the clock and the database."""
-    job_queue = app.job_queue
-    assert job_queue is not None  # the job-queue extra is a dependency
-    tz = app.bot_data.settings.tz
-    for spec in job_specs(app.bot_data.services):
-        for old in job_queue.get_jobs_by_name(spec.name):
-            old.schedule_removal()
-        job_queue.run_daily(
-            _run_job,
-            time=spec.timing.at.replace(tzinfo=tz),
-            name=spec.name,
-            data=spec,
-            # APScheduler's default grace is 1 s: a busy loop would silently skip a prompt
-            job_kwargs={"misfire_grace_time": 15 * 60, "coalesce": True},
-        )
-
-    for old in job_queue.get_jobs_by_name("housekeeping"):
-        old.schedule_removal()
-    job_queue.run_daily(_housekeeping, time=time(3, 0, tzinfo=tz), name="housekeeping")
-
-
-async def _housekeeping(context: Context) -> None:
-    """Forget inbound event keys older than a week (Telegram keeps updates for a day)."""
-    data = context.bot_data
-    forgotten = await data.services.store.forget_events_before(data.clock.now() - timedelta(days=7))
-    log.info("housekeeping: %d event keys forgotten", forgotten)
-
-
-async def _run_job(context: Context) -> None:
-    spec = context.job.data if context.job else None
-    if not isinstance(spec, JobSpec):
-        return
-    data = context.bot_data
-    await spec.run(data.services, data.clock.now())
-    data.wake()
+    """The daily jobs on python-telegram-bot's JobQueue (see `scheduler`)."""
+    if app.job_queue is None:
+        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    scheduler.install_jobs(app.job_queue, app.bot_data.services, app.bot_data.wake)
 
 
 @dataclass
@@ -204,32 +153,20 @@ class ZaloChannel:
     api: ZaloApi
     sender: Sender
     intake: ZaloIntake
-    quota: QuotaWatch
 
 
-def zalo_channel(data: BotData, committed: Callable[[], None]) -> ZaloChannel:
-    """Zalo beside Telegram: the same router, store and services."""
+def zalo_channel(data: BotData) -> ZaloChannel:
+    """Zalo beside Telegram: the same intake, router, store and services."""
     settings, store = data.settings, data.services.store
     api = ZaloApi(settings.zalo_api_base_url, settings.zalo_bot_token or "", data.zalo_transport)
     transport = ZaloTransport(api, store, data.clock.now)
-    quota = QuotaWatch(store, settings, data.clock.now)
-    sender = Sender(
-        store,
-        transport,
-        data.clock,
-        Pacer(settings.zalo_send_rate, settings.chat_interval),
-        after=quota.check,
-    )
 
-    async def handle(events: list[Event]) -> None:
-        async def each() -> None:
-            for event in events:
-                await data.router.handle_safely(event, data.services)
+    async def quota() -> None:
+        await warn_about_quota(data.services)
 
-        await data.router.take(data.services, [e.key for e in events], each)
-        committed()
-
-    return ZaloChannel(api, sender, ZaloIntake(api, store, handle, data.clock.now), quota)
+    pacer = Pacer(settings.zalo_send_rate, settings.chat_interval)
+    sender = Sender(store, transport, data.clock, pacer, after=quota)
+    return ZaloChannel(api, sender, ZaloIntake(api, store, data.take.take, data.clock.now))
 
 
 async def start_zalo(
@@ -264,35 +201,6 @@ async def post_shutdown(app: SoKhoeApp) -> None:
     await app.bot_data.services.store.close()
 
 
-async def _on_update(update: object, context: Context) -> None:
-    if not isinstance(update, Update):
-        return
-    data = context.bot_data
-    event = to_event(update, data.clock.now())
-    if event is not None:
-        await data.router.handle(event, data.services)
-
-
-async def _on_error(update: object, context: Context) -> None:
-    """Log with context (ids, never message text), apologise, and tell the admin chat."""
-    error = context.error
-    update_id = update.update_id if isinstance(update, Update) else None
-    log.error("error handling update %s", update_id, exc_info=error)
-    data = context.bot_data
-    now = data.clock.now()
-    store = data.services.store
-    if isinstance(update, Update) and update.effective_chat is not None:
-        chat = str(update.effective_chat.id)
-        await store.enqueue_reply(
-            data.sender.transport.channel, chat, Reply(texts.INTERNAL_ERROR), now
-        )
-    if data.settings.admin_chat_id is not None:
-        notice = texts.ADMIN_ERROR.format(key=update_id, error=type(error).__name__)
-        await store.enqueue_reply(
-            data.sender.transport.channel, str(data.settings.admin_chat_id), Reply(notice), now
-        )
-
-
 async def register_commands(app: SoKhoeApp) -> None:
     """The command menu Telegram shows: what every enrolled person may use."""
     router = app.bot_data.router
@@ -315,11 +223,8 @@ async def run_bot(settings: Settings) -> None:
             await register_commands(app)
         await app.start()
         data = app.bot_data
-        if settings.bot_token and not settings.bot_username:
-            settings = data.settings = _with_username(settings, app.bot.username)
-            data.services.settings = settings
         install_jobs(app)
-        await catch_up(data.services)
+        await scheduler.catch_up(data.services)
         channels = ("Telegram @" + app.bot.username if settings.bot_token else "") + (
             " + Zalo" if data.zalo is not None else ""
         )
@@ -336,7 +241,3 @@ async def run_bot(settings: Settings) -> None:
         await asyncio.gather(*tasks)
         await app.stop()
     print(texts.RUN_STOPPED, flush=True)
-
-
-def _with_username(settings: Settings, username: str) -> Settings:
-    return replace(settings, bot_username=username)

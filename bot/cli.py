@@ -12,16 +12,16 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
-from bot import texts
-from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, load_settings
-from bot.enrolment import deep_link, new_code
-from bot.exporting import write_export_file
-from bot.exports import KIND_NAMES
+from bot.export_worker import write_export_file
 from bot.files import PROGRESS_EVERY, TableError, read_questionnaire, read_table, write_table
-from bot.roster import missing_columns, parse_roster, plan_import
-from bot.workdays import WorkCalendar
-from storage import Store
+from core import texts
+from core.clock import SystemClock
+from core.enrolment import deep_link, new_code
+from core.exports import KIND_NAMES
+from core.roster import missing_columns, parse_roster, plan_import
+from core.workdays import WorkCalendar
+from storage import open_store
 from storage.office import backup
 
 
@@ -145,12 +145,12 @@ async def import_roster(settings: Settings, path: Path) -> int:
             )
         print(texts.ROSTER_REJECTED.format(count=len(errors)), file=sys.stderr)
         return 1
-    async with await Store.open(settings.database_path) as store:
-        plan = plan_import(await store.all_people(), entries)
+    async with await open_store(settings.database_path) as store:
+        plan = plan_import(await store.people.all_people(), entries)
         if not plan.changes_anything:
             print(texts.ROSTER_NO_CHANGE.format(unchanged=plan.unchanged))
             return 0
-        await store.apply_import(plan, SystemClock().now())
+        await store.people.apply_import(plan, SystemClock().now())
     print(
         texts.ROSTER_SUMMARY.format(
             added=len(plan.added),
@@ -167,16 +167,16 @@ async def issue_invites(
 ) -> int:
     now = SystemClock().now()
     ttl = timedelta(days=days or settings.invite_ttl_days)
-    async with await Store.open(settings.database_path) as store:
-        if unit and await store.unit(unit) is None:
+    async with await open_store(settings.database_path) as store:
+        if unit and await store.people.unit(unit) is None:
             print(texts.INVITES_UNKNOWN_UNIT.format(unit=unit), file=sys.stderr)
             return 1
-        people = await store.people_not_enrolled(unit)
+        people = await store.people.people_not_enrolled(unit)
         if not people:
             print(texts.INVITES_NONE.format(unit=f" trong {unit}" if unit else ""))
             return 0
         codes = [(p.id, new_code()) for p in people]
-        await store.issue_invites(codes, now, ttl)
+        await store.people.issue_invites(codes, now, ttl)
     if not settings.bot_username:
         print(texts.INVITES_NO_USERNAME, file=sys.stderr)
     header = ["staff_code", "full_name", "unit_code", "code", "link"]
@@ -211,8 +211,8 @@ async def export(
     count = await write_export_file(
         settings, form, calendar, kind_name, (first, last), unit, out, progress
     )
-    async with await Store.open(settings.database_path) as store:
-        await store.audit(
+    async with await open_store(settings.database_path) as store:
+        await store.office.audit(
             SystemClock().now(), texts.CLI_ACTOR, "export", kind=kind_name, period=(first, last),
             unit=unit, rows=count, detail=str(out),
         )  # fmt: skip
@@ -224,15 +224,15 @@ async def export(
 
 async def make_backup(settings: Settings, target: Path) -> int:
     await asyncio.to_thread(backup, settings.database_path, target)
-    async with await Store.open(settings.database_path) as store:
-        await store.audit(SystemClock().now(), texts.CLI_ACTOR, "backup", detail=str(target))
+    async with await open_store(settings.database_path) as store:
+        await store.office.audit(SystemClock().now(), texts.CLI_ACTOR, "backup", detail=str(target))
     print(texts.BACKUP_DONE.format(path=target))
     return 0
 
 
 async def purge(settings: Settings, before: date, confirmed: bool) -> int:
-    async with await Store.open(settings.database_path) as store:
-        count = await store.count_declarations_before(before)
+    async with await open_store(settings.database_path) as store:
+        count = await store.office.count_declarations_before(before)
         day = f"{before:%d/%m/%Y}"
         if not confirmed:
             answer = await asyncio.to_thread(
@@ -242,9 +242,9 @@ async def purge(settings: Settings, before: date, confirmed: bool) -> int:
                 print(texts.PURGE_ABORTED)
                 return 1
         async with store.transaction():
-            deleted = await store.purge_declarations_before(before)
+            deleted = await store.office.purge_declarations_before(before)
             now, detail = SystemClock().now(), f"< {before.isoformat()}"
-            await store.audit(
+            await store.office.audit(
                 now, texts.CLI_ACTOR, "purge", kind="declarations", rows=deleted, detail=detail
             )
     print(texts.PURGE_DONE.format(count=deleted, day=day))

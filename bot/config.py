@@ -1,72 +1,16 @@
-"""Settings: one frozen dataclass built from the environment and an optional `.env` file."""
+"""Settings from the environment and an optional `.env` file: the one place that reads them."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.settings import Settings, SettingsError
 
-class SettingsError(Exception):
-    """A setting is missing or malformed; the message is one line naming the variable."""
-
-
-@dataclass(frozen=True)
-class Settings:
-    bot_token: str | None = None
-    zalo_bot_token: str | None = None
-    zalo_api_base_url: str = "https://bot-api.zaloplatforms.com"
-    zalo_send_rate: float = 5.0  # messages per second on Zalo: a conservative pace
-    zalo_monthly_quota: int = 0  # messages a month the Zalo plan allows; 0: no warning
-    zalo_webhook_url: str | None = None  # set: webhook mode (public HTTPS URL); unset: polling
-    zalo_webhook_secret: str | None = None
-    zalo_webhook_listen: str = "0.0.0.0:8443"  # where the webhook server listens
-    telegram_api_base_url: str | None = None
-    bot_username: str = ""
-    database_path: Path = Path("data/sokhoe.db")
-    timezone: str = "Asia/Ho_Chi_Minh"
-    org_name: str = "Sở"
-    log_level: str = "INFO"
-    admin_chat_id: int | None = None
-    announce_chat_id: int | None = None  # a Telegram channel or group for published stories
-    invite_ttl_days: int = 14
-    # The two daily slots, local time: prompt, reminder, close.
-    morning: tuple[time, time, time] = (time(7, 30), time(8, 15), time(9, 0))
-    afternoon: tuple[time, time, time] = (time(16, 30), time(17, 0), time(17, 30))
-    # The daily risk update: the sheet to heads, a reminder, the deadline (escalation).
-    risk: tuple[time, time, time] = (time(14, 0), time(14, 45), time(15, 0))
-    weekly_day: int = 5  # ISO weekday of the weekly summary (after the afternoon close): Friday
-    nudge_minutes: int = 10  # a unit's missing people are nudged at most this often
-    days_off: frozenset[date] = field(default_factory=frozenset)  # the organization's own
-    makeup_days: frozenset[date] = field(default_factory=frozenset)  # make-up working days
-    questionnaire_path: Path | None = None  # None: the bundled Ministry of Health form
-    send_rate: float = 29.0  # messages per second across all chats (Telegram allows ~30)
-    chat_interval: float = 1.0  # seconds between two messages to one chat
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    def require_token(self) -> str:
-        if not self.bot_token:
-            raise SettingsError(
-                "BOT_TOKEN is not set: put the token from @BotFather in the environment "
-                "or in .env (see .env.example)"
-            )
-        return self.bot_token
-
-    def require_a_token(self) -> None:
-        if not self.bot_token and not self.zalo_bot_token:
-            raise SettingsError(
-                "BOT_TOKEN (Telegram) or ZALO_BOT_TOKEN (Zalo) must be set: put one in the "
-                "environment or in .env (see .env.example)"
-            )
-
-    def __repr__(self) -> str:  # the token must never reach a log or a traceback
-        return f"Settings(org_name={self.org_name!r}, database_path={str(self.database_path)!r})"
+__all__ = ["Settings", "SettingsError", "load_settings"]
 
 
 def read_env_file(path: Path) -> dict[str, str]:

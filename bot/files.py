@@ -11,9 +11,9 @@ from typing import Any
 import openpyxl
 import xlsxwriter
 
-from bot import texts
-from bot.exports import Kind
-from bot.questionnaire import Questionnaire, parse_questionnaire
+from core import texts
+from core.exports import Kind
+from core.questionnaire import Questionnaire, parse_questionnaire
 
 
 def read_questionnaire(path: Path | None) -> Questionnaire:

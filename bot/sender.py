@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal, Protocol
 
-from bot.clock import Clock
-from bot.domain import Channel
 from bot.loops import woken_or_stopped
-from bot.messages import Outgoing
-from bot.pacing import Pacer
+from core.clock import Clock
+from core.domain import Channel
+from core.messages import Outgoing
+from core.pacing import Pacer
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class Sender:
         """Send everything due now, until the outbox is empty or the platform asks to wait."""
         before = self.sent
         while self.clock.now() >= self.paused_until:
-            due = await self.store.due_outgoing(
+            due = await self.store.outbox.due_outgoing(
                 self.transport.channel, self.clock.now(), self.batch
             )
             if not due:
@@ -105,23 +105,25 @@ class Sender:
         result = await self.transport.deliver(item)
         now = self.clock.now()
         if result.outcome == "sent":
-            await self.store.mark_sent(item.id, now)
+            await self.store.outbox.mark_sent(item.id, now)
             self.sent += 1
             return True
         if result.outcome == "retry":
             delay = result.retry_after or min(MAX_BACKOFF, 2.0 ** min(item.attempts, 6))
             self.paused_until = max(self.paused_until, now + timedelta(seconds=delay))
-            await self.store.postpone(item.id, now + timedelta(seconds=delay), result.error)
+            await self.store.outbox.postpone(item.id, now + timedelta(seconds=delay), result.error)
             log.warning("%s: holding %.1fs (%s)", self.transport.channel, delay, result.error)
             return False
         if result.outcome == "blocked":
             async with self.store.transaction():
-                await self.store.mark_failed(item.id, result.error)
-                await self.store.mark_unreachable(item.channel, item.chat_id, now)
-                await self.store.fail_pending_for_chat(item.channel, item.chat_id, result.error)
+                await self.store.outbox.mark_failed(item.id, result.error)
+                await self.store.people.mark_unreachable(item.channel, item.chat_id, now)
+                await self.store.outbox.fail_pending_for_chat(
+                    item.channel, item.chat_id, result.error
+                )
             log.info("%s chat %s unreachable: %s", item.channel, item.chat_id, result.error)
             return True
-        await self.store.mark_failed(item.id, result.error)
+        await self.store.outbox.mark_failed(item.id, result.error)
         log.error("%s: outbox %s failed: %s", item.channel, item.id, result.error)
         return True
 

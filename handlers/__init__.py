@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from bot.domain import Role
-from handlers import checkin, deeds, enrol, heads, history, leave, me, office, recognition, risk
+from core.domain import Role
+from handlers import (
+    checkin,
+    deeds,
+    enrol,
+    heads,
+    history,
+    leave,
+    me,
+    office,
+    review,
+    risk_update,
+)
 from handlers.router import Router
 
 
@@ -24,16 +35,16 @@ def register(router: Router) -> Router:
     router.command(("chuakhai", "missing"), heads.missing, role=(Role.HEAD, Role.OFFICE))
     router.command(("nhac", "remind"), heads.nudge, role=Role.HEAD)
     router.choice("hd", heads.button, role=(Role.HEAD, Role.OFFICE))
-    router.choice("rk", risk.button, role=Role.HEAD)
+    router.choice("rk", risk_update.button, role=Role.HEAD)
 
     # Good people, good deeds: proposing, then the review (not health data: no consent needed).
     router.command(("decu", "propose"), deeds.propose, consent=False)
     router.choice("dd", deeds.button, consent=False)
     router.conversation(deeds.FLOW, deeds.message, consent=False)
-    router.command(("decucuatoi", "mystories"), recognition.mine, consent=False)
-    router.command(("choduyet", "pending"), recognition.pending, role=(Role.HEAD, Role.OFFICE))
-    router.choice("dv", recognition.button, consent=False)
-    router.conversation(recognition.FLOW, recognition.message, consent=False)
+    router.command(("decucuatoi", "mystories"), review.mine, consent=False)
+    router.command(("choduyet", "pending"), review.pending, role=(Role.HEAD, Role.OFFICE))
+    router.choice("dv", review.button, consent=False)
+    router.conversation(review.FLOW, review.message, consent=False)
     router.command(("huy", "cancel"), deeds.cancel, consent=False)
 
     # The office: exports (refusals audited, so open to all), the audit log, announcements.

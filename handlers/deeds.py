@@ -19,11 +19,13 @@ stateDiagram-v2
 from __future__ import annotations
 
 from dataclasses import asdict, replace
-from datetime import datetime, time
 from typing import Any
 
-from bot import texts
-from bot.deeds import (
+from core import texts
+from core.buttons import ProposalButton
+from core.domain import Person
+from core.messages import Choice, Reply, rows
+from core.stories import (
     CATEGORIES,
     DAILY_LIMIT,
     FORMS,
@@ -36,13 +38,11 @@ from bot.deeds import (
     name_key,
     story_problem,
 )
-from bot.domain import Person
-from bot.messages import Choice, Reply, rows
-from handlers.recognition import notify_heads
 from handlers.router import Ctx
+from services.stories import over_daily_limit, submit
 
 FLOW = "deed"
-CANCEL = Choice("dd:cancel", texts.DEED_CANCEL)
+CANCEL = Choice(ProposalButton("cancel").encode(), texts.DEED_CANCEL)
 SHOWN = 8
 
 
@@ -56,28 +56,31 @@ def _state(ctx: Ctx) -> tuple[str, Draft]:
 
 async def _go(ctx: Ctx, step: str, draft: Draft, reply: Reply) -> list[Reply]:
     state = {"step": step, "draft": asdict(draft)}
-    await ctx.store.set_conversation(ctx.event.channel, ctx.event.account_id, FLOW, state, ctx.now)
+    await ctx.store.inbox.set_conversation(
+        ctx.event.channel, ctx.event.account_id, FLOW, state, ctx.now
+    )
     return [reply]
 
 
 async def propose(ctx: Ctx) -> list[Reply]:
     """`/decu`."""
-    midnight = datetime.combine(ctx.local_now.date(), time(0), ctx.settings.tz)
-    if await ctx.store.proposals_since(ctx.me().id, midnight) >= DAILY_LIMIT:
+    if await over_daily_limit(ctx.services, ctx.me(), ctx.now):
         return [Reply(texts.DEED_DAILY_LIMIT.format(limit=DAILY_LIMIT))]
     buttons = rows(
-        Choice("dd:nom:self", texts.DEED_NOMINEE_SELF),
-        Choice("dd:nom:person", texts.DEED_NOMINEE_PERSON),
-        Choice("dd:nom:unit", texts.DEED_NOMINEE_UNIT),
+        Choice(ProposalButton("nom", "self").encode(), texts.DEED_NOMINEE_SELF),
+        Choice(ProposalButton("nom", "person").encode(), texts.DEED_NOMINEE_PERSON),
+        Choice(ProposalButton("nom", "unit").encode(), texts.DEED_NOMINEE_UNIT),
         CANCEL,
     )
     return await _go(ctx, "nominee", Draft(), Reply(texts.DEED_NOMINEE_ASK, choices=buttons))
 
 
 async def button(ctx: Ctx) -> list[Reply]:
-    """`dd:<action>[:<value>]`."""
-    _, _, rest = (ctx.event.choice or "").partition(":")
-    action, _, value = rest.partition(":")
+    """A button of the proposal (`ProposalButton`)."""
+    pressed = ProposalButton.decode(ctx.event.choice or "")
+    if pressed is None:
+        return [Reply(texts.STALE_BUTTON)]
+    action, value = pressed.action, pressed.value
     step, draft = _state(ctx)
     if action == "cancel" or not step:
         return await cancel(ctx)
@@ -90,15 +93,17 @@ async def button(ctx: Ctx) -> list[Reply]:
                 ctx, "search", draft, Reply(texts.DEED_SEARCH_ASK, choices=rows(CANCEL))
             )
         if value == "unit":
-            units = await ctx.store.units()
-            buttons = rows(*(Choice(f"dd:unit:{u.code}", u.name) for u in units), CANCEL)
+            units = await ctx.store.people.units()
+            buttons = rows(
+                *(Choice(ProposalButton("unit", u.code).encode(), u.name) for u in units), CANCEL
+            )
             return await _go(ctx, "unit", draft, Reply(texts.DEED_UNIT_ASK, choices=buttons))
-    if action == "pick" and step == "search" and value.isdigit():
-        person = await ctx.store.person(int(value))
+    if action == "pick" and step == "search" and pressed.number is not None:
+        person = await ctx.store.people.person(pressed.number)
         if person is not None and person.active:
             return await _category(ctx, _person_nominee(draft, "person", person))
     if action == "unit" and step == "unit":
-        unit = await ctx.store.unit(value)
+        unit = await ctx.store.people.unit(value)
         if unit is not None:
             return await _category(
                 ctx,
@@ -110,11 +115,18 @@ async def button(ctx: Ctx) -> list[Reply]:
             ctx, "story", replace(draft, category=value), Reply(ask, choices=rows(CANCEL))
         )
     if action == "photos" and step == "photos":
-        buttons = rows(*(Choice(f"dd:form:{f}", texts.DEED_FORMS[f]) for f in FORMS), CANCEL)
+        buttons = rows(
+            *(Choice(ProposalButton("form", f).encode(), texts.DEED_FORMS[f]) for f in FORMS),
+            CANCEL,
+        )
         return await _go(ctx, "form", draft, Reply(texts.DEED_FORM_ASK, choices=buttons))
     if action == "form" and step == "form" and value in FORMS:
         buttons = rows(
-            *(Choice(f"dd:kind:{k}", texts.DEED_KINDS[k].capitalize()) for k in KINDS), CANCEL
+            *(
+                Choice(ProposalButton("kind", k).encode(), texts.DEED_KINDS[k].capitalize())
+                for k in KINDS
+            ),
+            CANCEL,
         )
         return await _go(
             ctx, "kind", replace(draft, form=value), Reply(texts.DEED_KIND_ASK, choices=buttons)
@@ -165,20 +177,26 @@ async def cancel(ctx: Ctx) -> list[Reply]:
     """`/huy`, or the cancel button: end whatever is in progress; nothing of it is kept."""
     if not ctx.caller.flow:
         return [Reply(texts.NOTHING_TO_CANCEL)]
-    await ctx.store.end_conversation(ctx.event.channel, ctx.event.account_id)
+    await ctx.store.inbox.end_conversation(ctx.event.channel, ctx.event.account_id)
     return [Reply(texts.DEED_CANCELLED if ctx.caller.flow == FLOW else texts.CANCELLED)]
 
 
 async def _search(ctx: Ctx, draft: Draft, text: str) -> list[Reply]:
     key = name_key(text)
     found = [
-        p for p in await ctx.store.all_people() if p.active and key and key in name_key(p.full_name)
+        p
+        for p in await ctx.store.people.all_people()
+        if p.active and key and key in name_key(p.full_name)
     ]
     if not found:
         return [Reply(texts.DEED_SEARCH_NONE.format(text=text.strip()), choices=rows(CANCEL))]
     shown = found[:SHOWN]
     buttons = rows(
-        *(Choice(f"dd:pick:{p.id}", f"{p.full_name} — {p.unit.name}") for p in shown), CANCEL
+        *(
+            Choice(ProposalButton("pick", str(p.id)).encode(), f"{p.full_name} — {p.unit.name}")
+            for p in shown
+        ),
+        CANCEL,
     )
     title = (
         texts.DEED_SEARCH_PICK
@@ -200,32 +218,29 @@ def _person_nominee(draft: Draft, kind: str, person: Person) -> Draft:
 
 
 async def _category(ctx: Ctx, draft: Draft) -> list[Reply]:
-    buttons = rows(*(Choice(f"dd:cat:{c}", texts.DEED_CATEGORIES[c]) for c in CATEGORIES), CANCEL)
+    buttons = rows(
+        *(Choice(ProposalButton("cat", c).encode(), texts.DEED_CATEGORIES[c]) for c in CATEGORIES),
+        CANCEL,
+    )
     return await _go(ctx, "category", draft, Reply(texts.DEED_CATEGORY_ASK, choices=buttons))
 
 
 def _photos_done() -> tuple[tuple[Choice, ...], ...]:
-    return rows(Choice("dd:photos:done", texts.DEED_PHOTOS_DONE), CANCEL)
+    return rows(Choice(ProposalButton("photos", "done").encode(), texts.DEED_PHOTOS_DONE), CANCEL)
 
 
 async def _preview(ctx: Ctx, draft: Draft) -> list[Reply]:
     buttons = rows(
-        Choice("dd:send", texts.DEED_SUBMIT), Choice("dd:edit", texts.DEED_EDIT_TEXT), CANCEL
+        Choice(ProposalButton("send").encode(), texts.DEED_SUBMIT),
+        Choice(ProposalButton("edit").encode(), texts.DEED_EDIT_TEXT),
+        CANCEL,
     )
     return await _go(ctx, "preview", draft, Reply(describe(draft), choices=buttons))
 
 
 async def _submit(ctx: Ctx, draft: Draft) -> list[Reply]:
-    me, store = ctx.me(), ctx.store
-    midnight = datetime.combine(ctx.local_now.date(), time(0), ctx.settings.tz)
-    if await store.proposals_since(me.id, midnight) >= DAILY_LIMIT:
-        return [Reply(texts.DEED_DAILY_LIMIT.format(limit=DAILY_LIMIT))]
-    story_id = await store.create_story(me.id, draft, ctx.event.channel, ctx.now)
-    await store.end_conversation(ctx.event.channel, ctx.event.account_id)
-    story = await store.story(story_id)
-    assert story is not None
-    unit = await store.unit(draft.unit_code)
-    done = Reply(
-        texts.DEED_SUBMITTED.format(id=story_id, unit=unit.name if unit else draft.unit_code)
-    )
-    return [ctx.in_place(Reply(describe(story, story_id))), done, *await notify_heads(ctx, story)]
+    replies = await submit(ctx.services, ctx.me(), draft, ctx.event.channel, ctx.now)
+    if len(replies) > 1:  # stored: the proposal is over
+        await ctx.store.inbox.end_conversation(ctx.event.channel, ctx.event.account_id)
+        replies[0] = ctx.in_place(replies[0])
+    return replies

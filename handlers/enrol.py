@@ -13,11 +13,12 @@ stateDiagram-v2
 
 from __future__ import annotations
 
-from bot import texts
-from bot.domain import Channel, Person
-from bot.enrolment import consent_request, invite_problem, looks_like_code, normalize_code
-from bot.messages import Reply
-from bot.phones import normalize_phone
+from core import texts
+from core.buttons import ConsentButton
+from core.domain import Channel, Person
+from core.enrolment import consent_request, invite_problem, looks_like_code, normalize_code
+from core.messages import Reply
+from core.phones import normalize_phone
 from handlers.router import Ctx
 
 
@@ -35,7 +36,7 @@ async def start(ctx: Ctx) -> list[Reply]:
 async def typed_text(ctx: Ctx) -> list[Reply]:
     """Free text outside any flow: an invite code typed by hand (Zalo, or a code on paper)."""
     code = normalize_code(ctx.event.text)
-    if looks_like_code(code) and (ctx.person is None or await ctx.store.invite(code)):
+    if looks_like_code(code) and (ctx.person is None or await ctx.store.people.invite(code)):
         return await _enrol_by_code(ctx, code)
     if ctx.person is None:
         return [Reply(texts.NOT_ENROLLED, ask_contact=True)]
@@ -44,7 +45,8 @@ async def typed_text(ctx: Ctx) -> list[Reply]:
 
 async def shared_contact(ctx: Ctx) -> list[Reply]:
     contact = ctx.event.contact
-    assert contact is not None  # the router sends only contacts here
+    if contact is None:  # the router sends only contacts here
+        return [Reply(texts.UNSUPPORTED)]
     if contact.account_id != ctx.event.account_id:
         return [Reply(texts.CONTACT_NOT_YOURS, ask_contact=True)]
     phone = normalize_phone(contact.phone)
@@ -52,7 +54,7 @@ async def shared_contact(ctx: Ctx) -> list[Reply]:
         return [Reply(texts.CONTACT_NOT_FOUND.format(phone=contact.phone), clear_keyboard=True)]
     if ctx.person is not None and ctx.person.phone == phone:
         return await _consent_or_greeting(ctx, ctx.person)
-    person = await ctx.store.active_person_by_phone(phone)
+    person = await ctx.store.people.active_person_by_phone(phone)
     if person is None:
         return [Reply(texts.CONTACT_NOT_FOUND.format(phone=phone), clear_keyboard=True)]
     return await _link(ctx, person)
@@ -61,32 +63,39 @@ async def shared_contact(ctx: Ctx) -> list[Reply]:
 async def consent(ctx: Ctx) -> list[Reply]:
     """The consent buttons: `consent:yes` / `consent:no`."""
     person = ctx.me()
-    if ctx.event.choice != "consent:yes":
+    pressed = ConsentButton.decode(ctx.event.choice or "")
+    if pressed is None or not pressed.agreed:
         return [Reply(texts.CONSENT_DECLINED)]
     if not ctx.caller.consented:
-        await ctx.store.record_consent(person.id, texts.CONSENT_VERSION, ctx.event.channel, ctx.now)
+        await ctx.store.people.record_consent(
+            person.id, texts.CONSENT_VERSION, ctx.event.channel, ctx.now
+        )
     local = ctx.now.astimezone(ctx.settings.tz)
     return [Reply(texts.WELCOME.format(time=local.strftime("%H:%M %d/%m/%Y")))]
 
 
 async def _enrol_by_code(ctx: Ctx, code: str) -> list[Reply]:
-    invite = await ctx.store.invite(code)
+    invite = await ctx.store.people.invite(code)
     if invite and ctx.person and invite.person_id == ctx.person.id:
         return await _consent_or_greeting(ctx, ctx.person)  # their own code, pressed again
     problem = invite_problem(invite, ctx.now)
     if problem or invite is None:
         return [Reply(problem or texts.INVITE_UNKNOWN)]
-    person = await ctx.store.person(invite.person_id)
+    person = await ctx.store.people.person(invite.person_id)
     if person is None or not person.active:
         return [Reply(texts.PERSON_INACTIVE)]
-    await ctx.store.use_invite(code, f"{ctx.event.channel}:{ctx.event.account_id}", ctx.now)
+    await ctx.store.people.use_invite(code, f"{ctx.event.channel}:{ctx.event.account_id}", ctx.now)
     return await _link(ctx, person)
 
 
 async def _link(ctx: Ctx, person: Person) -> list[Reply]:
     event = ctx.event
-    await ctx.store.link_account(event.channel, event.account_id, event.chat_id, person.id, ctx.now)
-    await ctx.store.prefer_channel(person.id, event.channel)  # the messenger answered on last
+    await ctx.store.people.link_account(
+        event.channel, event.account_id, event.chat_id, person.id, ctx.now
+    )
+    await ctx.store.people.prefer_channel(
+        person.id, event.channel
+    )  # the messenger answered on last
     hello = Reply(
         texts.LINKED.format(name=person.full_name, unit=person.unit.name), clear_keyboard=True
     )
@@ -97,7 +106,7 @@ async def _consent_or_greeting(ctx: Ctx, person: Person, greeted: bool = False) 
     if ctx.person is not None and ctx.person.id == person.id:
         consented = ctx.caller.consented
     else:  # just linked: the caller lookup was made before
-        consented = await ctx.store.has_consent(person.id, texts.CONSENT_VERSION)
+        consented = await ctx.store.people.has_consent(person.id, texts.CONSENT_VERSION)
     if not consented:
         return [consent_request(ctx.settings.org_name)]
     if greeted:

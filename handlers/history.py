@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.checkin import history_text
-from bot.messages import Reply
+from core.declarations import history_text
+from core.messages import Reply
 from handlers.router import Ctx
 
 
 async def history(ctx: Ctx) -> list[Reply]:
     person, today = ctx.me(), ctx.local_now.date()
     days = [today - timedelta(days=n) for n in range(7)]
-    declarations = await ctx.store.declarations_of(person.id, days[-1], today)
+    declarations = await ctx.store.checkins.declarations_of(person.id, days[-1], today)
     latest = {(d.ref.day, d.ref.slot): d for d in declarations}
-    leaves = await ctx.store.leaves_of(person.id, days[-1])
+    leaves = await ctx.store.checkins.leaves_of(person.id, days[-1])
     on_leave = {day for day in days for leave in leaves if leave.covers(day)}
     return [Reply(history_text(days, latest, on_leave, ctx.services.calendar))]

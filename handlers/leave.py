@@ -3,18 +3,18 @@ People on leave get no prompt and are counted as on leave, not missing."""
 
 from __future__ import annotations
 
-from bot import texts
-from bot.checkin import Leave
-from bot.domain import Role
-from bot.leave import parse_leave
-from bot.messages import Reply
+from core import texts
+from core.declarations import Leave
+from core.domain import Role
+from core.leave import parse_leave
+from core.messages import Reply
 from handlers.router import Ctx
 
 
 async def leave(ctx: Ctx) -> list[Reply]:
     me, today = ctx.me(), ctx.local_now.date()
     if not ctx.event.args:
-        upcoming = await ctx.store.leaves_of(me.id, today)
+        upcoming = await ctx.store.checkins.leaves_of(me.id, today)
         if not upcoming:
             return [Reply(texts.LEAVE_USAGE)]
         ranges = ", ".join(f"{x.first_day:%d/%m}–{x.last_day:%d/%m}" for x in upcoming)
@@ -28,11 +28,13 @@ async def leave(ctx: Ctx) -> list[Reply]:
     if request.staff_code and request.staff_code != me.staff_code:
         if not (me.has(Role.HEAD) or me.has(Role.OFFICE)):
             return [Reply(texts.LEAVE_NOT_HEAD)]
-        found = await ctx.store.person_by_code(request.staff_code)
+        found = await ctx.store.people.person_by_code(request.staff_code)
         if found is None or not found.active or (not me.has(Role.OFFICE) and found.unit != me.unit):
             return [Reply(texts.LEAVE_UNKNOWN_PERSON.format(code=request.staff_code))]
         person = found
-    await ctx.store.add_leave(Leave(person.id, request.first_day, request.last_day), me.id, ctx.now)
+    await ctx.store.checkins.add_leave(
+        Leave(person.id, request.first_day, request.last_day), me.id, ctx.now
+    )
     first, last = f"{request.first_day:%d/%m/%Y}", f"{request.last_day:%d/%m/%Y}"
     replies = [Reply(texts.LEAVE_SAVED.format(name=person.full_name, first=first, last=last))]
     if person.id != me.id:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot import texts
-from bot.messages import Choice, Reply, rows
+from core import texts
+from core.buttons import ChannelButton
+from core.messages import Choice, Reply, rows
 from handlers.router import Ctx
 
 
@@ -20,7 +21,7 @@ async def help_(ctx: Ctx) -> list[Reply]:
 
 async def me(ctx: Ctx) -> list[Reply]:
     person = ctx.me()
-    accounts = await ctx.store.accounts_of(person.id)
+    accounts = await ctx.store.people.accounts_of(person.id)
     consented = ctx.caller.consented
     text = texts.ME.format(
         name=person.full_name,
@@ -35,20 +36,24 @@ async def me(ctx: Ctx) -> list[Reply]:
 
 async def channel(ctx: Ctx) -> list[Reply]:
     """`/kenh`: which messenger reminders come on, for someone linked on both."""
-    accounts = await ctx.store.accounts_of(ctx.me().id)
+    accounts = await ctx.store.people.accounts_of(ctx.me().id)
     if len(accounts) < 2:
         names = ", ".join(texts.CHANNEL_NAMES[a.channel] for a in accounts)
         return [Reply(texts.CHANNEL_ONLY_ONE.format(channel=names))]
     buttons = rows(
-        *(Choice(f"kn:{a.channel.value}", texts.CHANNEL_NAMES[a.channel]) for a in accounts)
+        *(
+            Choice(ChannelButton(a.channel.value).encode(), texts.CHANNEL_NAMES[a.channel])
+            for a in accounts
+        )
     )
     return [Reply(texts.CHANNEL_ASK, choices=buttons)]
 
 
 async def channel_chosen(ctx: Ctx) -> list[Reply]:
-    _, value = ctx.choice_parts(2)
-    linked = {a.channel.value: a.channel for a in await ctx.store.accounts_of(ctx.me().id)}
+    pressed = ChannelButton.decode(ctx.event.choice or "")
+    value = pressed.channel if pressed else ""
+    linked = {a.channel.value: a.channel for a in await ctx.store.people.accounts_of(ctx.me().id)}
     if value not in linked:
         return [Reply(texts.FORGED_BUTTON)]
-    await ctx.store.prefer_channel(ctx.me().id, linked[value])
+    await ctx.store.people.prefer_channel(ctx.me().id, linked[value])
     return [Reply(texts.CHANNEL_SET.format(channel=texts.CHANNEL_NAMES[value]))]

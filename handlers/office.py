@@ -2,8 +2,8 @@
 (`/thongbao`). An export asked for here is written after the batch commits, by the export
 worker, and arrives as a document; every export, and every refused attempt, is audited.
 
-Buttons: `xp:<step>:<value>` (export) and `an:<step>[:<value>]` (announcement); the choices so
-far wait in the conversation (`export`, `announce`)."""
+Buttons: `ExportButton` and `AnnounceButton`; the choices so far wait in the conversation
+(`export`, `announce`)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,16 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from bot import texts
-from bot.domain import Role
-from bot.exports import KIND_NAMES, day_text
-from bot.leave import parse_day
-from bot.messages import Choice, Reply, rows
+from core import texts
+from core.buttons import AnnounceButton, ExportButton, ProposalButton
+from core.domain import Role
+from core.exports import KIND_NAMES, day_text
+from core.leave import parse_day
+from core.messages import Choice, Reply, rows
+from core.office import ExportRequest
 from handlers.router import Ctx
-from storage.office import ExportRequest
+from services.office import announce as send_announcement
+from services.office import queue_export, refuse_export
 
 EXPORT, ANNOUNCE = "export", "announce"
 MAX_ANNOUNCEMENT = 3000
@@ -27,26 +30,32 @@ async def export(ctx: Ctx) -> list[Reply]:
     """`/xuat`: the office only; anyone else is refused, and the refusal audited."""
     me = ctx.me()
     if not me.has(Role.OFFICE):
-        await ctx.store.audit(ctx.now, me.full_name, "export-refused", me.id, detail="/xuat")
-        return [Reply(texts.EXPORT_OFFICE_ONLY)]
+        return [await refuse_export(ctx.services, me, "/xuat", ctx.now)]
     if not ctx.event.channel.sends_documents:
         return [Reply(texts.DOCUMENTS_NOT_ON_CHANNEL)]
-    buttons = rows(*(Choice(f"xp:k:{k}", texts.EXPORT_KIND_NAMES[k]) for k in KIND_NAMES))
+    buttons = rows(
+        *(Choice(ExportButton("k", k).encode(), texts.EXPORT_KIND_NAMES[k]) for k in KIND_NAMES)
+    )
     return await _ask(ctx, EXPORT, {}, Reply(texts.EXPORT_KIND_ASK, choices=buttons))
 
 
 async def export_button(ctx: Ctx) -> list[Reply]:
     me = ctx.me()
     if not me.has(Role.OFFICE):
-        await ctx.store.audit(
-            ctx.now, me.full_name, "export-refused", me.id, detail=ctx.event.choice
-        )
-        return [Reply(texts.EXPORT_OFFICE_ONLY)]
-    _, step, value = ctx.choice_parts(3)
+        return [await refuse_export(ctx.services, me, ctx.event.choice or "", ctx.now)]
+    pressed = ExportButton.decode(ctx.event.choice or "")
+    if pressed is None:
+        return [Reply(texts.STALE_BUTTON)]
+    step, value = pressed.step, pressed.value
     state = dict(ctx.caller.state) if ctx.caller.flow == EXPORT else {}
     today = ctx.local_now.date()
     if step == "k" and value in KIND_NAMES:
-        buttons = rows(*(Choice(f"xp:p:{p}", label) for p, label in texts.EXPORT_PERIODS.items()))
+        buttons = rows(
+            *(
+                Choice(ExportButton("p", p).encode(), label)
+                for p, label in texts.EXPORT_PERIODS.items()
+            )
+        )
         return await _ask(
             ctx, EXPORT, {"kind": value}, Reply(texts.EXPORT_PERIOD_ASK, choices=buttons)
         )
@@ -63,8 +72,11 @@ async def export_button(ctx: Ctx) -> list[Reply]:
         return await _unit_step(
             ctx, {**state, "first": first.isoformat(), "last": today.isoformat()}
         )
-    if step == "u" and "first" in state and (value == "*" or await ctx.store.unit(value)):
-        buttons = rows(Choice("xp:f:xlsx", "Excel (XLSX)"), Choice("xp:f:csv", "CSV"))
+    if step == "u" and "first" in state and (value == "*" or await ctx.store.people.unit(value)):
+        buttons = rows(
+            Choice(ExportButton("f", "xlsx").encode(), "Excel (XLSX)"),
+            Choice(ExportButton("f", "csv").encode(), "CSV"),
+        )
         unit = None if value == "*" else value
         return await _ask(
             ctx, EXPORT, {**state, "unit": unit}, Reply(texts.EXPORT_FORMAT_ASK, choices=buttons)
@@ -90,38 +102,28 @@ async def export_text(ctx: Ctx) -> list[Reply]:
 
 
 async def _unit_step(ctx: Ctx, state: dict[str, Any]) -> list[Reply]:
-    units = await ctx.store.units()
+    units = await ctx.store.people.units()
     buttons = rows(
-        Choice("xp:u:*", texts.EXPORT_ALL_UNITS), *(Choice(f"xp:u:{u.code}", u.name) for u in units)
+        Choice(ExportButton("u", "*").encode(), texts.EXPORT_ALL_UNITS),
+        *(Choice(ExportButton("u", u.code).encode(), u.name) for u in units),
     )
     return await _ask(ctx, EXPORT, state, Reply(texts.EXPORT_UNIT_ASK, choices=buttons))
 
 
 async def _queue(ctx: Ctx, state: dict[str, Any], fmt: str) -> list[Reply]:
     first, last = date.fromisoformat(state["first"]), date.fromisoformat(state["last"])
+    channel, chat = ctx.event.channel.value, ctx.event.chat_id
     request = ExportRequest(
-        0,
-        ctx.me().id,
-        ctx.event.channel.value,
-        ctx.event.chat_id,
-        state["kind"],
-        first,
-        last,
-        state["unit"],
-        fmt,
+        0, ctx.me().id, channel, chat, state["kind"], first, last, state["unit"], fmt
     )
-    await ctx.store.request_export(request, ctx.now)
-    await ctx.store.end_conversation(ctx.event.channel, ctx.event.account_id)
-    text = texts.EXPORT_QUEUED.format(
-        kind=texts.EXPORT_KIND_NAMES[request.kind], first=day_text(first), last=day_text(last),
-        unit=request.unit or texts.EXPORT_ALL_UNITS,
-    )  # fmt: skip
+    text = await queue_export(ctx.services, request, ctx.now)
+    await ctx.store.inbox.end_conversation(ctx.event.channel, ctx.event.account_id)
     return [ctx.in_place(Reply(text))]
 
 
 async def audit_log(ctx: Ctx) -> list[Reply]:
     """`/nhatky`: the most recent audit entries."""
-    entries = await ctx.store.recent_audit()
+    entries = await ctx.store.office.recent_audit()
     if not entries:
         return [Reply(texts.AUDIT_NONE)]
     lines = [texts.AUDIT_HEADER]
@@ -144,32 +146,42 @@ async def audit_log(ctx: Ctx) -> list[Reply]:
 
 async def announce(ctx: Ctx) -> list[Reply]:
     """`/thongbao`: to everyone or one unit, with a preview and a confirmation."""
-    units = await ctx.store.units()
+    units = await ctx.store.people.units()
     buttons = rows(
-        Choice("an:a:*", texts.ANNOUNCE_EVERYONE),
-        *(Choice(f"an:a:{u.code}", u.name) for u in units),
+        Choice(AnnounceButton("a", "*").encode(), texts.ANNOUNCE_EVERYONE),
+        *(Choice(AnnounceButton("a", str(u.code)).encode(), u.name) for u in units),
     )
     return await _ask(ctx, ANNOUNCE, {}, Reply(texts.ANNOUNCE_AUDIENCE_ASK, choices=buttons))
 
 
 async def announce_button(ctx: Ctx) -> list[Reply]:
-    _, step, value = ctx.choice_parts(3)
+    pressed = AnnounceButton.decode(ctx.event.choice or "")
+    if pressed is None:
+        return [Reply(texts.STALE_BUTTON)]
+    step, value = pressed.step, pressed.value
     state = dict(ctx.caller.state) if ctx.caller.flow == ANNOUNCE else {}
-    if step == "a" and (value == "*" or await ctx.store.unit(value)):
+    if step == "a" and (value == "*" or await ctx.store.people.unit(value)):
         return await _ask(
             ctx, ANNOUNCE, {"unit": None if value == "*" else value}, Reply(texts.ANNOUNCE_TEXT_ASK)
         )
     if step == "send" and state.get("text"):
         return await _send_announcement(ctx, state)
-    if step == "st" and value.isdigit():
-        counts = await ctx.store.announcement_delivery(int(value))
+    if step == "st":
+        counts = await ctx.store.office.announcement_delivery(pressed.number)
         status = texts.ANNOUNCE_STATUS.format(
             id=value,
             sent=counts.get("sent", 0),
             pending=counts.get("pending", 0),
             failed=counts.get("failed", 0),
         )
-        return [Reply(status, choices=rows(Choice(f"an:st:{value}", texts.ANNOUNCE_STATUS_BUTTON)))]
+        return [
+            Reply(
+                status,
+                choices=rows(
+                    Choice(AnnounceButton("st", str(value)).encode(), texts.ANNOUNCE_STATUS_BUTTON)
+                ),
+            )
+        ]
     return [Reply(texts.STALE_BUTTON)]
 
 
@@ -182,31 +194,26 @@ async def announce_text(ctx: Ctx) -> list[Reply]:
         return [Reply(texts.ANNOUNCE_TOO_LONG.format(count=len(text)))]
     audience = state["unit"] or texts.ANNOUNCE_EVERYONE.lower()
     preview = texts.ANNOUNCE_PREVIEW.format(audience=audience, text=text)
-    buttons = rows(Choice("an:send", texts.ANNOUNCE_SEND), Choice("dd:cancel", texts.DEED_CANCEL))
+    buttons = rows(
+        Choice(AnnounceButton("send").encode(), texts.ANNOUNCE_SEND),
+        Choice(ProposalButton("cancel").encode(), texts.DEED_CANCEL),
+    )
     return await _ask(ctx, ANNOUNCE, {**state, "text": text}, Reply(preview, choices=buttons))
 
 
 async def _send_announcement(ctx: Ctx, state: dict[str, Any]) -> list[Reply]:
-    me, unit = ctx.me(), state.get("unit")
-    people = [
-        p.id
-        for p in await ctx.store.all_people()
-        if p.active and (unit is None or p.unit.code == unit)
-    ]
-    message = Reply(texts.ANNOUNCE_HEADER.format(org=ctx.settings.org_name, text=state["text"]))
-    number, queued, unreachable = await ctx.store.announce(me.id, unit, message, people, ctx.now)
-    await ctx.store.audit(
-        ctx.now, me.full_name, "announce", me.id, unit=unit, rows=queued, detail=f"#{number}"
+    unit = state.get("unit")
+    number, queued, unreachable = await send_announcement(
+        ctx.services, ctx.me(), unit, state["text"], ctx.now
     )
-    await ctx.store.end_conversation(ctx.event.channel, ctx.event.account_id)
+    await ctx.store.inbox.end_conversation(ctx.event.channel, ctx.event.account_id)
     done = texts.ANNOUNCE_QUEUED.format(id=number, queued=queued, unreachable=unreachable)
-    return [
-        ctx.in_place(
-            Reply(done, choices=rows(Choice(f"an:st:{number}", texts.ANNOUNCE_STATUS_BUTTON)))
-        )
-    ]
+    status = Choice(AnnounceButton("st", str(number)).encode(), texts.ANNOUNCE_STATUS_BUTTON)
+    return [ctx.in_place(Reply(done, choices=rows(status)))]
 
 
 async def _ask(ctx: Ctx, flow: str, state: dict[str, Any], reply: Reply) -> list[Reply]:
-    await ctx.store.set_conversation(ctx.event.channel, ctx.event.account_id, flow, state, ctx.now)
+    await ctx.store.inbox.set_conversation(
+        ctx.event.channel, ctx.event.account_id, flow, state, ctx.now
+    )
     return [ctx.in_place(reply) if ctx.event.choice else reply]

@@ -1,49 +1,24 @@
-"""The neutral dispatcher: one event in, guards (private chat, enrolment, role, consent), one flow.
-
-An intake batch is one transaction: the events' idempotency keys are claimed together, each
-flow writes its data and its replies (to the outbox), and one commit makes them durable; only
-then can a reply be sent. If any event of a batch fails, the batch is rolled back and done
-again with each event in a savepoint of its own, so one bad event cannot sink the others.
-"""
+"""The neutral dispatcher: one event in, the guards (private chat, forwarded, enrolment, role,
+consent), one flow, its replies out. Transactions, idempotency and the error policy belong to
+the intake (`bot.intake`), which calls `Router.replies` for each event of a batch."""
 
 from __future__ import annotations
 
-import contextvars
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from bot import texts
-from bot.clock import Clock
-from bot.config import Settings
-from bot.domain import Caller, Channel, Person, Role
-from bot.enrolment import consent_request
-from bot.messages import Event, Reply
-from bot.questionnaire import Questionnaire
-from bot.slots import Slot, make_slots
-from bot.workdays import WorkCalendar
+from core import texts
+from core.buttons import prefix_of
+from core.domain import Caller, Channel, Person, Role
+from core.enrolment import consent_request
+from core.messages import Event, Reply
+from core.settings import Settings
+from services import Services
 from storage import Store
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Services:
-    store: Store
-    settings: Settings
-    clock: Clock
-    form: Questionnaire
-    calendar: WorkCalendar = field(init=False)
-    slots: list[Slot] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.calendar = WorkCalendar(self.settings.days_off, self.settings.makeup_days)
-        self.slots = make_slots(self.settings.morning, self.settings.afternoon)
-
-    def local(self, moment: datetime) -> datetime:
-        return moment.astimezone(self.settings.tz)
 
 
 @dataclass
@@ -75,16 +50,15 @@ class Ctx:
     def local_now(self) -> datetime:
         return self.services.local(self.event.at)
 
-    def choice_parts(self, count: int) -> list[str]:
-        """The pressed button's id split at ":" into `count` parts ("" where missing)."""
-        parts = (self.event.choice or "").split(":", count - 1)
-        return [*parts, *[""] * (count - len(parts))]
-
     def in_place(self, reply: Reply) -> Reply:
         """Replace the message whose button was pressed, where there is one (Telegram)."""
         if self.event.message_id is None:
             return reply
         return Reply(reply.text, choices=reply.choices, edit=self.event.message_id)
+
+    def notify(self, notices: Iterable[tuple[int, Reply]]) -> list[Reply]:
+        """Notices for other people, as replies addressed to them."""
+        return [replace(reply, to_person=person) for person, reply in notices]
 
     def me(self) -> Person:
         """The person, for flows whose route requires enrolment."""
@@ -94,21 +68,6 @@ class Ctx:
 
 
 Flow = Callable[[Ctx], Awaitable[list[Reply]]]
-
-
-@dataclass
-class Batch:
-    fresh: set[str]  # the keys of this batch not processed before
-    strict: bool  # True: no savepoints; a failure marks the batch to be done again
-    failed: bool = False
-
-
-class _BatchFailedError(Exception):
-    """Rolls back a batch in which an event failed, to take it again event by event."""
-
-
-# The batch the current task is taking in (Telegram and Zalo intakes are separate tasks).
-_batch: contextvars.ContextVar[Batch | None] = contextvars.ContextVar("batch", default=None)
 
 
 Roles = Role | tuple[Role, ...] | None  # who may use a route; None: anyone, enrolled or not
@@ -181,82 +140,8 @@ class Router:
         """The command names a person may use, in registration order, for /help."""
         return [name for name, _ in self.command_names if self.commands[name].lists_for(person)]
 
-    async def take(
-        self, services: Services, keys: Sequence[str], each: Callable[[], Awaitable[None]]
-    ) -> None:
-        """A batch of events (`each` handles them all) in one transaction and one commit; if
-        one fails, the batch is rolled back and taken again with a savepoint per event."""
-        for strict in (True, False):
-            try:
-                async with services.store.transaction():
-                    async with self.batch(
-                        services.store, keys, services.clock.now(), strict
-                    ) as batch:
-                        await each()
-                    if batch.failed:
-                        raise _BatchFailedError
-            except _BatchFailedError:
-                log.warning("an event failed: taking the batch again, each event on its own")
-                continue
-            return
-
-    async def handle_safely(self, event: Event, services: Services) -> None:
-        """`handle`, and for a channel without python-telegram-bot's error handler: log a
-        failure and apologise (outside a strict batch, which is taken again anyway)."""
-        try:
-            await self.handle(event, services)
-        except Exception:
-            log.exception("error handling event %s", event.key)
-            batch = _batch.get()
-            if batch is None or not batch.strict:
-                reply = Reply(texts.INTERNAL_ERROR)
-                await services.store.enqueue_many([(event.channel, event.chat_id, reply)], event.at)
-
-    @asynccontextmanager
-    async def batch(
-        self, store: Store, keys: Sequence[str], now: datetime, strict: bool
-    ) -> AsyncIterator[Batch]:
-        """Handle the events of one intake batch (inside the caller's transaction)."""
-        current = Batch(await store.claim_events(keys, now), strict)
-        token = _batch.set(current)
-        try:
-            yield current
-        finally:
-            _batch.reset(token)
-
-    async def handle(self, event: Event, services: Services) -> None:
-        batch = _batch.get()
-        if batch is None:  # a lone event: claim it and handle it in a transaction of its own
-            async with services.store.transaction():
-                if await services.store.claim_events([event.key], services.clock.now()):
-                    await self._handle(event, services)
-            return
-        if event.key not in batch.fresh:
-            log.info("event %s already processed", event.key)
-            return
-        if not batch.strict:
-            async with services.store.savepoint():  # a failure undoes this event alone
-                await self._handle(event, services)
-            return
-        try:
-            await self._handle(event, services)
-        except Exception:
-            batch.failed = True
-            raise
-
-    async def _handle(self, event: Event, services: Services) -> None:
-        store = services.store
-        replies = await self._replies(event, services)
-        outgoing: list[tuple[Channel, str, Reply | str]] = []
-        if event.callback_id:
-            outgoing.append((event.channel, event.chat_id, event.callback_id))
-        outgoing.extend((event.channel, event.chat_id, r) for r in replies if r.to_person is None)
-        await store.enqueue_many(outgoing, event.at)
-        others = [(r.to_person, r) for r in replies if r.to_person is not None]
-        if others:
-            await store.enqueue_for(others, event.at)
-
-    async def _replies(self, event: Event, services: Services) -> list[Reply]:
+    async def replies(self, event: Event, services: Services) -> list[Reply]:
+        """What the bot answers to one event (writes of the flow join the caller's transaction)."""
         if not event.private:
             if event.channel == Channel.ZALO:  # Zalo bots have no link; the bot is named there
                 return [Reply(texts.GROUP_POINTER_ZALO)] if event.command else []
@@ -266,10 +151,12 @@ class Router:
             return []
         if event.forwarded:
             return [Reply(texts.FORWARDED_REFUSED)]
-        caller = await services.store.caller(event.channel, event.account_id, texts.CONSENT_VERSION)
+        caller = await services.store.inbox.caller(
+            event.channel, event.account_id, texts.CONSENT_VERSION
+        )
         if caller.person is not None and caller.preferred != event.channel.value:
             # reach people on the messenger they answered on last, never on both
-            await services.store.prefer_channel(caller.person.id, event.channel)
+            await services.store.people.prefer_channel(caller.person.id, event.channel)
         route, refusal = self._route(event, caller)
         if route is None:
             return [Reply(refusal)]
@@ -288,7 +175,7 @@ class Router:
         if event.command is not None:
             return self.commands.get(event.command), texts.UNKNOWN_COMMAND
         if event.choice is not None:
-            prefix = event.choice.split(":", 1)[0]
+            prefix = prefix_of(event.choice)
             if prefix not in self.choices:
                 log.warning("forged button data from %s:%s", event.channel, event.account_id)
                 return None, texts.FORGED_BUTTON

@@ -1,22 +1,29 @@
-"""Jobs derived from settings and the database, on python-telegram-bot's JobQueue (one
-scheduler), under stable names; a catch-up pass at start-up runs what today still owes."""
+"""The one timing table of the day, its installation on python-telegram-bot's JobQueue (the
+one scheduler) under stable names, and the catch-up pass at start-up. Each job calls a service
+and is idempotent per job and day: a job that has run for a day sends nothing when run again,
+unless it is meant to repeat (the prompts, which never prompt anyone twice)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from functools import partial
+from typing import Any
 
-from bot.schedule import Timing, owed
-from handlers.router import Services
-from scheduler.checkin import close_slot, send_prompts, send_reminders
-from scheduler.risk import escalate, remind_sheets, send_sheets
+from telegram.ext import JobQueue
+
+from core.schedule import Timing, owed
+from services import Services
+from services.prompts import send_prompts, send_reminders
+from services.risk_rounds import escalate, remind_sheets, send_sheets
+from services.summaries import close_slot
 
 log = logging.getLogger(__name__)
 
 Step = Callable[[Services, date], Awaitable[int]]
+HOUSEKEEPING = "housekeeping"
 
 
 @dataclass(frozen=True)
@@ -29,16 +36,20 @@ class JobSpec:
         return self.timing.name
 
     async def run(self, services: Services, now: datetime) -> int:
-        """Run for the local day of `now`, recording the run with what it queued (one
-        transaction: a crash leaves neither)."""
+        """Run for the local day of `now`, once: the run is recorded with what it queued (one
+        transaction: a crash leaves neither); a second run that day queues nothing, unless the
+        job is meant to repeat."""
         day = services.local(now).date()
         async with services.store.transaction():
-            await services.store.record_run(day, self.name, services.clock.now())
+            first = await services.store.jobs.record_run(day, self.name, services.now())
+            if not first and not self.timing.rerun:
+                log.info("%s already ran on %s", self.name, day)
+                return 0
             return await self.step(services, day)
 
 
 def job_specs(services: Services) -> list[JobSpec]:
-    """Every daily job, in the order of the day."""
+    """Every daily job, in the order of the day: the one timing table."""
     specs = []
     for slot in services.slots:
         prompt = f"{slot.name}:prompt"
@@ -66,12 +77,49 @@ def job_specs(services: Services) -> list[JobSpec]:
 
 async def catch_up(services: Services) -> int:
     """At start-up: what today still owes (the bot may have been down when a job was due)."""
-    now = services.local(services.clock.now())
+    now = services.local(services.now())
     specs = {spec.name: spec for spec in job_specs(services)}
-    done = await services.store.runs(now.date())
+    done = await services.store.jobs.runs(now.date())
     queued = 0
     for name in owed([s.timing for s in specs.values()], now.time(), done):
         count = await specs[name].run(services, now)
         log.info("catch-up %s: %d", name, count)
         queued += count
     return queued
+
+
+async def housekeeping(services: Services) -> int:
+    """Forget inbound event keys older than a week (Telegram keeps updates for a day)."""
+    before = services.now() - timedelta(days=7)
+    forgotten = await services.store.inbox.forget_events_before(before)
+    log.info("housekeeping: %d event keys forgotten", forgotten)
+    return forgotten
+
+
+def install_jobs(job_queue: JobQueue[Any], services: Services, after: Callable[[], None]) -> None:
+    """The daily jobs, derived from settings under stable names, replacing any of that name;
+    `after` runs after each (it wakes the senders). Each reads the day from the clock."""
+    tz = services.settings.tz
+
+    def install(name: str, at: time, run: Callable[[], Awaitable[object]]) -> None:
+        async def callback(_: object) -> None:
+            await run()
+            after()
+
+        for old in job_queue.get_jobs_by_name(name):
+            old.schedule_removal()
+        job_queue.run_daily(
+            callback,
+            time=at.replace(tzinfo=tz),
+            name=name,
+            # APScheduler's default grace is 1 s: a busy loop would silently skip a prompt
+            job_kwargs={"misfire_grace_time": 15 * 60, "coalesce": True},
+        )
+
+    for spec in job_specs(services):
+        install(spec.name, spec.timing.at, partial(_run_now, spec, services))
+    install(HOUSEKEEPING, time(3, 0), partial(housekeeping, services))
+
+
+async def _run_now(spec: JobSpec, services: Services) -> int:
+    return await spec.run(services, services.now())

@@ -1,38 +1,16 @@
-"""All SQL lives here, behind one `Store` that returns the core's dataclasses."""
+"""All SQL lives here: the `Store` protocol of small repositories, and SQLite behind it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from storage.channels import ChannelQueries
-from storage.deeds import DeedQueries
-from storage.events import EventQueries
-from storage.heads import HeadQueries
-from storage.office import OfficeQueries
-from storage.outbox import OutboxQueries
-from storage.people import PeopleQueries
+from storage.protocol import Store
+from storage.sqlite import SqliteStore
 
 
-class Store(
-    PeopleQueries,
-    HeadQueries,
-    DeedQueries,
-    OfficeQueries,
-    ChannelQueries,
-    EventQueries,
-    OutboxQueries,
-):
-    """Open with `await Store.open(path)`; close with `await store.close()` (or `async with`)."""
-
-    @classmethod
-    async def open(cls, path: Path) -> Store:
-        return cls(await cls.connect(path))
-
-    async def __aenter__(self) -> Store:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
+async def open_store(path: Path) -> SqliteStore:
+    """The store of the bot's database (SQLite, migrated to the latest schema)."""
+    return await SqliteStore.open(path)
 
 
-__all__ = ["Store"]
+__all__ = ["SqliteStore", "Store", "open_store"]

@@ -9,13 +9,15 @@ from typing import Any
 
 import aiosqlite
 
-from bot.checkin import Declaration, Leave
-from bot.domain import Account, Channel, Person
-from bot.messages import Reply
-from bot.slots import SlotName, SlotRef
-from storage.db import from_ts, ts
-from storage.outbox import PREFERRED, OutboxQueries
-from storage.people import PERSON_SQL, person_from_row
+from core.declarations import Declaration, Leave
+from core.domain import Account, Channel, Person, Unit
+from core.messages import Reply
+from core.slots import SlotName, SlotRef
+from core.summary import Standing, UnitCount, WeekRecord
+from storage.db import Database, Repository, from_ts, ts
+from storage.inbox import SET_WALK
+from storage.outbox import PREFERRED, OutboxRepo
+from storage.people import PERSON_COLUMNS, PERSON_SQL, person_from_row
 
 
 def declaration_from_row(row: aiosqlite.Row) -> Declaration:
@@ -32,14 +34,60 @@ def declaration_from_row(row: aiosqlite.Row) -> Declaration:
     )
 
 
-_SET_WALK = (
-    "INSERT INTO walks (channel, account_id, state, updated_at) VALUES (?, ?, ?, ?)"
-    " ON CONFLICT (channel, account_id) DO UPDATE SET state = excluded.state,"
-    " updated_at = excluded.updated_at"
-)
+# A unit's standing walks people_unit, then looks each person up once per table.
+_STANDING = f"""
+    SELECT {PERSON_COLUMNS},
+        d.id AS declaration_id, d.person_id, d.day, d.slot, d.answers, d.alert, d.late,
+        d.declared_at,
+        EXISTS (SELECT 1 FROM leaves l WHERE l.person_id = p.id AND l.cancelled_at IS NULL
+                AND l.first_day <= :day AND l.last_day >= :day) AS on_leave,
+        EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id AND a.unreachable_at IS NULL)
+        AND EXISTS (SELECT 1 FROM consents s WHERE s.person_id = p.id AND s.version = :version
+                    AND s.withdrawn_at IS NULL) AS reachable
+    FROM people p JOIN units u ON u.code = p.unit_code
+    LEFT JOIN checkins c ON c.day = :day AND c.slot = :slot AND c.person_id = p.id
+    LEFT JOIN declarations d ON d.id = c.declaration_id
+    WHERE p.active AND {{unit}}
+    ORDER BY p.unit_code, p.full_name
+"""
 
 
-class CheckinQueries(OutboxQueries):
+_UNIT_COUNTS = """
+    SELECT p.unit_code, u.name AS unit_name, count(*) AS active,
+           sum(l.person_id IS NOT NULL) AS on_leave,
+           sum(c.person_id IS NOT NULL AND l.person_id IS NULL) AS declared,
+           sum(coalesce(c.alert, 0) AND l.person_id IS NULL) AS alerts,
+           sum(coalesce(c.late, 0) AND l.person_id IS NULL) AS late
+    FROM people p JOIN units u ON u.code = p.unit_code
+    LEFT JOIN checkins c ON c.day = :day AND c.slot = :slot AND c.person_id = p.id
+    LEFT JOIN (SELECT DISTINCT person_id FROM leaves WHERE cancelled_at IS NULL
+               AND first_day <= :day AND last_day >= :day) l ON l.person_id = p.id
+    WHERE p.active AND (:unit IS NULL OR p.unit_code = :unit)
+    GROUP BY p.unit_code ORDER BY u.name
+"""
+
+
+async def count_units(db: Database, ref: SlotRef, unit: str | None) -> list[UnitCount]:
+    """Each unit's numbers for a slot (the store's and the export reader's)."""
+    params = {"day": ref.day.isoformat(), "slot": ref.slot.value, "unit": unit}
+    return [
+        UnitCount(
+            unit=Unit(r["unit_code"], r["unit_name"]),
+            expected=r["active"] - r["on_leave"],
+            declared=r["declared"],
+            on_leave=r["on_leave"],
+            alerts=r["alerts"],
+            late=r["late"],
+        )
+        for r in await db.fetchall(_UNIT_COUNTS, params)
+    ]
+
+
+class CheckinRepo(Repository):
+    def __init__(self, db: Database, outbox: OutboxRepo) -> None:
+        super().__init__(db)
+        self._outbox = outbox
+
     async def record_declaration(
         self, declaration: Declaration, form_version: str, channel: Channel, event_key: str
     ) -> int:
@@ -111,14 +159,6 @@ class CheckinQueries(OutboxQueries):
             for r in rows
         ]
 
-    async def colleagues_to_alert(self) -> list[Person]:
-        """Heads and office people (the core picks those of the right unit)."""
-        rows = await self._fetchall(
-            PERSON_SQL + " WHERE p.active AND EXISTS (SELECT 1 FROM person_roles r"
-            " WHERE r.person_id = p.id AND r.role IN ('head', 'office'))"
-        )
-        return [person_from_row(r) for r in rows]
-
     async def dispatched(self, ref: SlotRef, kind: str) -> set[int]:
         rows = await self._fetchall(
             "SELECT person_id FROM dispatches WHERE day = ? AND slot = ? AND kind = ?",
@@ -138,9 +178,9 @@ class CheckinQueries(OutboxQueries):
         """The same first screen to many accounts: queued, their walk set to its start, and the
         dispatch recorded so that nobody gets a prompt or a reminder twice for this slot."""
         async with self.transaction():
-            await self.enqueue_many([(a.channel, a.chat_id, reply) for a in accounts], now)
+            await self._outbox.enqueue_many([(a.channel, a.chat_id, reply) for a in accounts], now)
             await self._executemany(
-                _SET_WALK,
+                SET_WALK,
                 [(a.channel.value, a.external_id, json.dumps(walk), ts(now)) for a in accounts],
             )
             await self._executemany(
@@ -151,28 +191,6 @@ class CheckinQueries(OutboxQueries):
                     for a in accounts
                 ],
             )
-
-    async def set_walk(
-        self, channel: Channel, account_id: str, walk: dict[str, Any], now: datetime
-    ) -> None:
-        await self._execute(_SET_WALK, (channel.value, account_id, json.dumps(walk), ts(now)))
-
-    async def end_walk(self, channel: Channel, account_id: str) -> None:
-        await self._execute(
-            "DELETE FROM walks WHERE channel = ? AND account_id = ?", (channel.value, account_id)
-        )
-
-    async def record_run(self, day: date, job: str, now: datetime) -> bool:
-        """False when this job had already run that day."""
-        changed = await self._execute(
-            "INSERT OR IGNORE INTO job_runs (day, job, ran_at) VALUES (?, ?, ?)",
-            (day.isoformat(), job, ts(now)),
-        )
-        return changed > 0
-
-    async def runs(self, day: date) -> set[str]:
-        rows = await self._fetchall("SELECT job FROM job_runs WHERE day = ?", (day.isoformat(),))
-        return {r["job"] for r in rows}
 
     # --- leave --------------------------------------------------------------------------------
 
@@ -212,6 +230,74 @@ class CheckinQueries(OutboxQueries):
             for r in rows
         ]
 
-    async def person_by_code(self, staff_code: str) -> Person | None:
-        row = await self._fetchone(PERSON_SQL + " WHERE p.staff_code = ?", (staff_code,))
-        return person_from_row(row) if row else None
+    async def standings(
+        self, ref: SlotRef, version: str, unit: str | None = None
+    ) -> list[Standing]:
+        """Everyone active (of one unit, or all) on a slot: leave, reachability, declaration."""
+        params = {
+            "unit": unit,
+            "day": ref.day.isoformat(),
+            "slot": ref.slot.value,
+            "version": version,
+        }
+        # a literal condition, not "(:unit IS NULL OR ...)", so that SQLite uses people_unit
+        where = "p.unit_code = :unit" if unit is not None else "1"
+        rows = await self._fetchall(_STANDING.format(unit=where), params)
+        return [
+            Standing(
+                person=person_from_row(r),
+                on_leave=bool(r["on_leave"]),
+                reachable=bool(r["reachable"]),
+                declaration=declaration_from_row(r) if r["declaration_id"] else None,
+            )
+            for r in rows
+        ]
+
+    async def unit_counts(self, ref: SlotRef, unit: str | None = None) -> list[UnitCount]:
+        """Each unit's numbers for a slot, counted by SQLite (the office's table: one query)."""
+        return await count_units(self._db, ref, unit)
+
+    async def day_declarations(self, day: date, unit: str) -> list[Declaration]:
+        """The declarations that count on a day (both slots) of a unit's people."""
+        rows = await self._fetchall(
+            "SELECT d.* FROM checkins c JOIN declarations d ON d.id = c.declaration_id"
+            " JOIN people p ON p.id = c.person_id WHERE c.day = ? AND p.unit_code = ?",
+            (day.isoformat(), unit),
+        )
+        return [declaration_from_row(r) for r in rows]
+
+    async def last_nudge(self, unit: str) -> datetime | None:
+        row = await self._fetchone(
+            "SELECT max(nudged_at) AS at FROM nudges WHERE unit_code = ?", (unit,)
+        )
+        return from_ts(row["at"]) if row and row["at"] else None
+
+    async def record_nudge(
+        self, unit: str, ref: SlotRef, by: int, count: int, now: datetime
+    ) -> None:
+        await self._execute(
+            "INSERT INTO nudges (unit_code, day, slot, nudged_by, nudged_at, people)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (unit, ref.day.isoformat(), ref.slot.value, by, ts(now), count),
+        )
+
+    async def week_record(self, days: Sequence[date]) -> WeekRecord:
+        first, last = days[0].isoformat(), days[-1].isoformat()
+        declared: dict[tuple[date, SlotName], dict[int, bool]] = {}
+        for r in await self._fetchall(
+            "SELECT day, slot, person_id, late FROM checkins WHERE day BETWEEN ? AND ?",
+            (first, last),
+        ):
+            key = (date.fromisoformat(r["day"]), SlotName(r["slot"]))
+            declared.setdefault(key, {})[r["person_id"]] = bool(r["late"])
+        leave: dict[date, set[int]] = {}
+        for r in await self._fetchall(
+            "SELECT person_id, first_day, last_day FROM leaves WHERE cancelled_at IS NULL"
+            " AND first_day <= ? AND last_day >= ?",
+            (last, first),
+        ):
+            for day in days:
+                if r["first_day"] <= day.isoformat() <= r["last_day"]:
+                    leave.setdefault(day, set()).add(r["person_id"])
+        people = [person_from_row(r) for r in await self._fetchall(PERSON_SQL + " WHERE p.active")]
+        return WeekRecord(list(days), people, declared, leave)

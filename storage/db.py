@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -119,31 +119,31 @@ class Database:
 
     # Each helper is one trip to aiosqlite's thread: the trips, not SQLite, bound throughput.
 
-    async def _execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one writing statement; returns the rows it changed."""
         async with self.transaction():
             cursor = await self._conn.execute(sql, params)
             return cursor.rowcount
 
-    async def _executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> None:
+    async def executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> None:
         async with self.transaction():
             await self._conn.executemany(sql, params)
 
-    async def _insert(self, sql: str, params: Sequence[Any] = ()) -> int:
+    async def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
         async with self.transaction():
             row = await self._conn.execute_insert(sql, params)
             return int(row[0]) if row else 0
 
-    async def _fetchall(
+    async def fetchall(
         self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
     ) -> list[aiosqlite.Row]:
         async with self._reading():
             return list(await self._conn.execute_fetchall(sql, params))
 
-    async def _fetchone(
+    async def fetchone(
         self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
     ) -> aiosqlite.Row | None:
-        rows = await self._fetchall(sql, params)
+        rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
 
     @asynccontextmanager
@@ -155,3 +155,32 @@ class Database:
             return
         async with self._lock:
             yield
+
+
+class Repository:
+    """One small repository: its queries on the shared connection (and its transactions)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def transaction(self) -> AbstractAsyncContextManager[None]:
+        return self._db.transaction()
+
+    async def _execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return await self._db.execute(sql, params)
+
+    async def _executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> None:
+        await self._db.executemany(sql, params)
+
+    async def _insert(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return await self._db.insert(sql, params)
+
+    async def _fetchall(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> list[aiosqlite.Row]:
+        return await self._db.fetchall(sql, params)
+
+    async def _fetchone(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> aiosqlite.Row | None:
+        return await self._db.fetchone(sql, params)

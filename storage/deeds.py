@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from bot.deeds import Draft, Move, State, Story
-from bot.domain import Channel
-from storage.db import Database, from_ts, ts
+from core.domain import Channel
+from core.stories import Draft, Move, State, Story
+from storage.db import Repository, from_ts, ts
 
 _STORY = """
     SELECT s.*, p.full_name AS proposer_name,
@@ -44,7 +44,7 @@ def _story(row: aiosqlite.Row) -> Story:
     )
 
 
-class DeedQueries(Database):
+class DeedRepo(Repository):
     async def create_story(
         self, proposer_id: int, draft: Draft, channel: Channel, now: datetime
     ) -> int:

@@ -4,42 +4,20 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from bot.messages import Reply
-from storage.db import from_ts, ts
-from storage.outbox import OutboxQueries, payload_of
+from core.messages import Reply
+from core.office import AuditEntry, ExportRequest
+from storage.db import Database, Repository, from_ts, ts
+from storage.outbox import OutboxRepo, payload_of
 
 
-@dataclass(frozen=True)
-class AuditEntry:
-    at: datetime
-    actor: str
-    action: str
-    kind: str
-    first: date | None
-    last: date | None
-    unit: str
-    rows: int | None
-    detail: str
+class OfficeRepo(Repository):
+    def __init__(self, db: Database, outbox: OutboxRepo) -> None:
+        super().__init__(db)
+        self._outbox = outbox
 
-
-@dataclass(frozen=True)
-class ExportRequest:
-    id: int
-    person_id: int
-    channel: str
-    chat_id: str
-    kind: str
-    first: date
-    last: date
-    unit: str | None
-    format: str
-
-
-class OfficeQueries(OutboxQueries):
     async def audit(
         self,
         now: datetime,
@@ -129,7 +107,7 @@ class OfficeQueries(OutboxQueries):
                 " unreachable) VALUES (?, ?, ?, ?, 0, 0)",
                 (person_id, unit, reply.text, ts(now)),
             )
-            targets = await self.reachable_chats(list(recipients))
+            targets = await self._outbox.reachable_chats(list(recipients))
             await self._executemany(
                 "INSERT INTO outbox (channel, chat_id, kind, payload, created_at, announcement_id)"
                 " VALUES (?, ?, 'text', ?, ?, ?)",

@@ -9,9 +9,9 @@ from typing import Any
 
 import aiosqlite
 
-from bot.domain import Channel
-from bot.messages import Choice, Outgoing, Reply
-from storage.db import Database, ts
+from core.domain import Channel
+from core.messages import Choice, Outgoing, Reply
+from storage.db import Repository, ts
 
 
 def _payload(reply: Reply) -> dict[str, Any]:
@@ -67,7 +67,7 @@ def _outgoing(row: aiosqlite.Row) -> Outgoing:
     )
 
 
-class OutboxQueries(Database):
+class OutboxRepo(Repository):
     async def enqueue_reply(
         self,
         channel: Channel,
@@ -181,3 +181,12 @@ class OutboxQueries(Database):
             " WHERE state = 'pending' AND channel = ? AND chat_id = ?",
             (error, channel.value, chat_id),
         )
+
+    async def sent_since(self, channel: Channel, since: datetime) -> int:
+        """Messages a channel delivered since a moment (a month's quota)."""
+        row = await self._fetchone(
+            "SELECT count(*) AS n FROM outbox WHERE channel = ? AND state = 'sent'"
+            " AND kind <> 'ack' AND sent_at >= ?",
+            (channel.value, ts(since)),
+        )
+        return int(row["n"]) if row else 0

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from bot.domain import Account, Channel, Invite, Person, Role, Unit
-from bot.roster import ImportPlan, RosterEntry
-from storage.db import Database, from_ts, ts
+from core.domain import Account, Channel, Invite, Person, Role, Unit
+from core.roster import ImportPlan, RosterEntry
+from storage.db import Repository, from_ts, ts
 
 # What `person_from_row` reads, from `people p JOIN units u`.
 PERSON_COLUMNS = """
@@ -44,7 +44,7 @@ def _invite(row: aiosqlite.Row) -> Invite:
     )
 
 
-class PeopleQueries(Database):
+class PeopleRepo(Repository):
     async def all_people(self) -> list[Person]:
         rows = await self._fetchall(PERSON_SQL + " ORDER BY p.unit_code, p.full_name")
         return [person_from_row(r) for r in rows]
@@ -188,3 +188,28 @@ class PeopleQueries(Database):
             (person_id, version),
         )
         return row is not None
+
+    async def prefer_channel(self, person_id: int, channel: Channel) -> None:
+        await self._execute(
+            "UPDATE people SET preferred_channel = ? WHERE id = ?", (channel.value, person_id)
+        )
+
+    async def person_by_code(self, staff_code: str) -> Person | None:
+        row = await self._fetchone(PERSON_SQL + " WHERE p.staff_code = ?", (staff_code,))
+        return person_from_row(row) if row else None
+
+    async def leaders(self) -> list[Person]:
+        """Heads and office people (the core picks those of the right unit)."""
+        rows = await self._fetchall(
+            PERSON_SQL + " WHERE p.active AND EXISTS (SELECT 1 FROM person_roles r"
+            " WHERE r.person_id = p.id AND r.role IN ('head', 'office'))"
+        )
+        return [person_from_row(r) for r in rows]
+
+    async def units(self) -> list[Unit]:
+        """Units with anyone active in them."""
+        rows = await self._fetchall(
+            "SELECT code, name FROM units u WHERE EXISTS"
+            " (SELECT 1 FROM people p WHERE p.unit_code = u.code AND p.active) ORDER BY name"
+        )
+        return [Unit(r["code"], r["name"]) for r in rows]

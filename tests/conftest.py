@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from storage import Store
+from storage import Store, open_store
 from tests.fakes.zalo_api import ZALO_TOKEN
 from tests.harness import FakeClock, Harness
 
@@ -47,7 +47,7 @@ async def harness(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
 
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    async with await Store.open(tmp_path / "store.db") as opened:
+    async with await open_store(tmp_path / "store.db") as opened:
         yield opened
 
 

@@ -10,12 +10,12 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot import texts
 from bot.app import SoKhoeApp, build_application, lifespan
 from bot.config import Settings
-from bot.domain import Channel
-from bot.enrolment import new_code
-from bot.roster import parse_roster, plan_import
+from core import texts
+from core.domain import Channel
+from core.enrolment import new_code
+from core.roster import parse_roster, plan_import
 from scheduler import job_specs
 from storage import Store
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, Sent
@@ -220,15 +220,19 @@ class Harness:
         await self.import_roster(rows)
         users, now = {}, self.clock.now()
         async with self.store.transaction():
-            for person in await self.store.all_people():
+            for person in await self.store.people.all_people():
                 users[person.staff_code] = self.user(base + person.id, person.full_name)
                 if person.staff_code in unlinked:
                     continue
                 account = str(base + person.id)
-                await self.store.link_account(Channel.TELEGRAM, account, account, person.id, now)
-                await self.store.prefer_channel(person.id, Channel.TELEGRAM)  # as enrolment does
+                await self.store.people.link_account(
+                    Channel.TELEGRAM, account, account, person.id, now
+                )
+                await self.store.people.prefer_channel(
+                    person.id, Channel.TELEGRAM
+                )  # as enrolment does
                 version = texts.CONSENT_VERSION
-                await self.store.record_consent(person.id, version, Channel.TELEGRAM, now)
+                await self.store.people.record_consent(person.id, version, Channel.TELEGRAM, now)
         return users
 
     def zalo_user(self, user_id: str) -> ZaloUser:
@@ -240,13 +244,13 @@ class Harness:
     async def import_roster(self, rows: Sequence[Mapping[str, str]]) -> None:
         entries, errors = parse_roster(enumerate(rows, start=2))
         assert not errors, errors
-        plan = plan_import(await self.store.all_people(), entries)
-        await self.store.apply_import(plan, self.clock.now())
+        plan = plan_import(await self.store.people.all_people(), entries)
+        await self.store.people.apply_import(plan, self.clock.now())
 
     async def invite(self, staff_code: str, days: int = 14) -> str:
-        people = {p.staff_code: p for p in await self.store.all_people()}
+        people = {p.staff_code: p for p in await self.store.people.all_people()}
         code = new_code()
-        await self.store.issue_invites(
+        await self.store.people.issue_invites(
             [(people[staff_code].id, code)], self.clock.now(), timedelta(days=days)
         )
         return code

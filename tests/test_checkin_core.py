@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from bot import texts
-from bot.checkin import alert_recipients, due_prompts, due_reminders
-from bot.domain import Person, Role, Unit
 from bot.files import read_questionnaire
-from bot.leave import LeaveRequest, parse_leave
-from bot.pacing import Pacer
-from bot.questionnaire import (
+from core import texts
+from core.declarations import alert_recipients, due_prompts, due_reminders
+from core.domain import Person, Role, Unit
+from core.leave import LeaveRequest, parse_leave
+from core.pacing import Pacer
+from core.questionnaire import (
     Walk,
     alerting,
     describe,
@@ -23,9 +23,9 @@ from bot.questionnaire import (
     screen,
     start,
 )
-from bot.schedule import Timing, owed
-from bot.slots import SlotName, SlotRef, is_late, make_slots, slot_at
-from bot.workdays import WorkCalendar
+from core.schedule import Timing, owed
+from core.slots import SlotName, SlotRef, is_late, make_slots, slot_at
+from core.workdays import WorkCalendar
 from tests.conftest import HCM
 
 FORM = read_questionnaire(None)

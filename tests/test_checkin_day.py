@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from bot import texts
-from bot.checkin import Leave
-from bot.slots import SlotName, SlotRef
+from core import texts
+from core.declarations import Leave
+from core.slots import SlotName, SlotRef
 from tests.conftest import HCM, roster_row
 from tests.fakes.telegram_api import Sent
 from tests.harness import Harness, TgUser
@@ -43,9 +43,9 @@ async def report_fever(user: TgUser) -> list[Sent]:
 
 async def test_a_morning_for_twenty_people(harness: Harness) -> None:
     people = await harness.enrol(twenty())
-    on_leave = await harness.store.person_by_code("TCCB10")
+    on_leave = await harness.store.people.person_by_code("TCCB10")
     assert on_leave is not None
-    await harness.store.add_leave(
+    await harness.store.checkins.add_leave(
         Leave(on_leave.id, MONDAY, MONDAY), on_leave.id, harness.clock.now()
     )
 
@@ -86,10 +86,10 @@ async def test_a_morning_for_twenty_people(harness: Harness) -> None:
     assert any(texts.DECLARED_LATE in r.text for r in late)
     stored = {
         d.person_id: d
-        for d in await harness.store.declaration_history(SlotRef(MONDAY, SlotName.MORNING))
+        for d in await harness.store.checkins.declaration_history(SlotRef(MONDAY, SlotName.MORNING))
     }
     assert len(stored) == 18
-    khtc10 = await harness.store.person_by_code("KHTC10")
+    khtc10 = await harness.store.people.person_by_code("KHTC10")
     assert khtc10 is not None and stored[khtc10.id].late
     assert sum(d.late for d in stored.values()) == 1
     assert sum(d.alert for d in stored.values()) == 2
@@ -106,11 +106,11 @@ async def test_a_declaration_can_be_changed_until_close_and_history_is_kept(
     await an.press(texts.REDO)
     await report_fever(an)
     ref = SlotRef(MONDAY, SlotName.MORNING)
-    history = await harness.store.declaration_history(ref)
+    history = await harness.store.checkins.declaration_history(ref)
     assert [d.alert for d in history] == [False, True]
-    person = await harness.store.person_by_code("A1")
+    person = await harness.store.people.person_by_code("A1")
     assert person is not None
-    latest = await harness.store.declarations_of(person.id, MONDAY, MONDAY)
+    latest = await harness.store.checkins.declarations_of(person.id, MONDAY, MONDAY)
     assert [d.alert for d in latest] == [True]  # the latest counts
 
 
@@ -149,7 +149,7 @@ async def test_free_text_stale_and_forged_buttons(harness: Harness) -> None:
     assert stale[0].buttons[0][1] == f"ck:{MONDAY:%Y%m%d}m:ok"  # the current prompt instead
     assert (await an.press_data(f"ck:{MONDAY:%Y%m%d}m:sym:plague"))[0].text == texts.FORGED_BUTTON
     assert (await an.press_data("ck:garbage"))[0].text == texts.FORGED_BUTTON
-    assert await harness.store.declaration_history(SlotRef(MONDAY, SlotName.MORNING)) == []
+    assert await harness.store.checkins.declaration_history(SlotRef(MONDAY, SlotName.MORNING)) == []
 
 
 async def test_declare_command_history_and_leave(harness: Harness) -> None:
@@ -173,9 +173,9 @@ async def test_declare_command_history_and_leave(harness: Harness) -> None:
     assert (await an.send("/nghi H1 25/11"))[0].text == texts.LEAVE_NOT_HEAD
     await head.send("/nghi A1 27/11")
     assert "Lê Trưởng đã ghi nhận bạn nghỉ phép từ 27/11/2026" in an.last.text
-    person = await harness.store.person_by_code("A1")
+    person = await harness.store.people.person_by_code("A1")
     assert person is not None
-    assert await harness.store.on_leave(date(2026, 11, 26)) == {person.id}
+    assert await harness.store.checkins.on_leave(date(2026, 11, 26)) == {person.id}
     await harness.run_until("18:00", day=date(2026, 11, 27))
     # Monday afternoon only: Tuesday 24/11 is a public holiday, then leave every day
     assert [p.split("\n")[0] for p in prompts(an)] == ["🌇 Khai báo y tế cuối ngày 23/11."]

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot import texts
-from bot.domain import Invite, Person, Role, Unit
-from bot.enrolment import invite_problem, looks_like_code, new_code, normalize_code
-from bot.phones import normalize_phone
-from bot.roster import parse_roles, parse_roster, plan_import
+from core import texts
+from core.domain import Invite, Person, Role, Unit
+from core.enrolment import invite_problem, looks_like_code, new_code, normalize_code
+from core.phones import normalize_phone
+from core.roster import parse_roles, parse_roster, plan_import
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 

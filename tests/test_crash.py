@@ -12,8 +12,8 @@ from functools import partial
 from pathlib import Path
 
 from bot.config import Settings
-from bot.domain import Channel
-from bot.slots import make_slots, slot_at
+from core.domain import Channel
+from core.slots import make_slots, slot_at
 from tests.fakes.loopback import Loopback, seed_enrolled
 from tests.fakes.loopback import start_bot as start_bot_process
 from tests.fakes.telegram_api import FakeTelegram

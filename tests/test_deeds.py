@@ -7,9 +7,9 @@ from pathlib import Path
 
 import openpyxl
 
-from bot import texts
 from bot.cli import export
-from bot.deeds import State
+from core import texts
+from core.stories import State
 from tests.conftest import roster_row
 from tests.fakes.telegram_api import Sent
 from tests.harness import Harness, TgUser
@@ -103,9 +103,9 @@ async def test_a_story_with_two_photos_from_proposal_to_publication(harness: Har
         texts.DEED_PUBLISHED_PROPOSER.format(id=1),
     ]
     assert decision in office.inbox[-2].text
-    story = await harness.store.story(1)
+    story = await harness.store.deeds.story(1)
     assert story is not None and story.state == State.PUBLISHED
-    moves = [m for m, _, _ in await harness.store.story_moves(1)]
+    moves = [m for m, _, _ in await harness.store.deeds.story_moves(1)]
     assert moves == ["submit", "endorse", "approve", "publish"]
 
 
@@ -130,7 +130,7 @@ async def test_returned_then_resubmitted_and_a_rejection(harness: Harness) -> No
     assert proposer.last.text == texts.DEED_REJECTED_PROPOSER.format(
         id=1, note="Chưa đủ tiêu chuẩn khen đột xuất."
     )
-    moves = [m for m, _, _ in await harness.store.story_moves(1)]
+    moves = [m for m, _, _ in await harness.store.deeds.story_moves(1)]
     assert moves == ["submit", "return", "resubmit", "endorse", "reject"]
 
 
@@ -149,7 +149,7 @@ async def test_only_the_right_role_moves_a_story(harness: Harness) -> None:
     assert (await proposer.press_data("dv:ap:1"))[0].text.startswith("Bạn không thể")  # staff
     assert (await head.press_data("dv:af:1:director"))[0].text.startswith("Bạn không thể")
     assert (await other.press_data("dv:op:1"))[0].text.startswith("Bạn không thể")
-    story = await harness.store.story(1)
+    story = await harness.store.deeds.story(1)
     assert story is not None and story.state == State.ENDORSED
     assert (await proposer.press_data("dv:en:999"))[0].text == texts.DEED_UNKNOWN
 
@@ -170,13 +170,15 @@ async def test_limits_refuse_and_store_nothing(harness: Harness) -> None:
     assert pdf[0].text == texts.DEED_ONLY_PHOTOS
     cancelled = await proposer.press(texts.DEED_CANCEL)
     assert cancelled[0].text == texts.DEED_CANCELLED
-    assert await harness.store.stories_of((await harness.store.person_by_code("P")).id) == []  # type: ignore[union-attr]
+    nominee = await harness.store.people.person_by_code("P")
+    assert nominee is not None
+    assert await harness.store.deeds.stories_of(nominee.id) == []
 
     for _ in range(5):
         await propose(proposer, photos=0)
     sixth = await proposer.send("/decu")
     assert sixth[0].text == texts.DEED_DAILY_LIMIT.format(limit=5)
-    assert len(await harness.store.stories_of((await harness.store.person_by_code("P")).id)) == 5  # type: ignore[union-attr]
+    assert len(await harness.store.deeds.stories_of(nominee.id)) == 5
 
 
 async def test_my_stories_and_pending_lists(harness: Harness) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot import texts
-from bot.slots import SlotName, SlotRef
+from core import texts
+from core.slots import SlotName, SlotRef
 from tests.conftest import roster_row
 from tests.fakes.telegram_api import Failure
 from tests.harness import Harness
@@ -19,11 +19,13 @@ async def test_restart_after_a_crash_mid_broadcast(harness: Harness) -> None:
     services = harness.running.bot_data.services
     sender = harness.running.bot_data.sender
     harness.clock.current = harness.clock.current.replace(hour=7, minute=30)
-    from scheduler.checkin import send_prompts
+    from services.prompts import send_prompts
 
     await send_prompts(services, MONDAY, SlotName.MORNING)
     harness.clock.advance(seconds=5)
-    due = await harness.store.due_outgoing(sender.transport.channel, harness.clock.now(), 100)
+    due = await harness.store.outbox.due_outgoing(
+        sender.transport.channel, harness.clock.now(), 100
+    )
     for item in due[:9]:  # half the broadcast goes out, then the process dies
         await sender._send(item)
     await harness.stop()
@@ -70,9 +72,9 @@ async def test_a_blocked_bot_marks_the_account_unreachable(harness: Harness) -> 
     )
     await harness.run_until("07:30")
     assert prompts(blocked) == []
-    person = await harness.store.person_by_code("KHTC02")
+    person = await harness.store.people.person_by_code("KHTC02")
     assert person is not None
-    assert await harness.store.reachable_chat(person.id) is None
+    assert await harness.store.outbox.reachable_chat(person.id) is None
     await harness.run_until("08:15")  # no reminder is even queued for an unreachable account
     assert blocked.inbox == []
     assert [len(prompts(people[c])) for c in ("KHTC01", "KHTC03")] == [1, 1]
@@ -99,7 +101,10 @@ async def test_the_same_update_twice_is_one_declaration_and_one_confirmation(
     await harness.pump()
     harness.fake.updates.append(duplicate)
     await harness.pump()
-    assert len(await harness.store.declaration_history(SlotRef(MONDAY, SlotName.MORNING))) == 1
+    assert (
+        len(await harness.store.checkins.declaration_history(SlotRef(MONDAY, SlotName.MORNING)))
+        == 1
+    )
     confirmations = [m for m in an.inbox if m.text.startswith("✅ Đã ghi nhận")]
     assert len(confirmations) == 1
     assert HEALTHY not in confirmations[0].text

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot import texts
-from bot.domain import Channel, Person
-from bot.messages import Reply
+from core import texts
+from core.domain import Channel, Person
+from core.messages import Reply
 from handlers.router import Ctx
 from tests.conftest import roster_row
 from tests.harness import Harness
@@ -31,7 +31,7 @@ async def test_enrol_by_deep_link_code_then_consent(harness: Harness) -> None:
     assert harness.fake.answered, "the button press is acknowledged"
     person = await linked(harness, "501")
     assert person is not None and person.staff_code == "CB001"
-    assert await harness.store.has_consent(person.id, texts.CONSENT_VERSION)
+    assert await harness.store.people.has_consent(person.id, texts.CONSENT_VERSION)
 
 
 async def test_enrol_by_typed_code_in_lower_case(harness: Harness) -> None:
@@ -123,7 +123,7 @@ async def test_nothing_health_related_before_consent(harness: Harness) -> None:
     await an.press(texts.CONSENT_NO)
     person = await linked(harness, "501")
     assert person is not None
-    assert not await harness.store.has_consent(person.id, texts.CONSENT_VERSION)
+    assert not await harness.store.people.has_consent(person.id, texts.CONSENT_VERSION)
 
     replies = await an.send("/me")
     assert "chưa đồng ý" in replies[0].text
@@ -195,12 +195,14 @@ async def test_free_text_sticker_and_forged_button(harness: Harness) -> None:
 
 async def linked(harness: Harness, account: str) -> Person | None:
     """The person a Telegram account is linked to."""
-    return (await harness.store.caller(Channel.TELEGRAM, account, texts.CONSENT_VERSION)).person
+    return (
+        await harness.store.inbox.caller(Channel.TELEGRAM, account, texts.CONSENT_VERSION)
+    ).person
 
 
 async def test_a_failing_event_does_not_sink_its_batch(harness: Harness) -> None:
     async def boom(ctx: Ctx) -> list[Reply]:
-        await ctx.store.record_consent(1, "half-done", Channel.TELEGRAM, ctx.now)  # undone
+        await ctx.store.people.record_consent(1, "half-done", Channel.TELEGRAM, ctx.now)  # undone
         raise RuntimeError("a bug in a flow")
 
     harness.running.bot_data.router.command(("boom",), boom, role=None, consent=False)
@@ -212,4 +214,4 @@ async def test_a_failing_event_does_not_sink_its_batch(harness: Harness) -> None
     await harness.pump()
     assert [m.text for m in binh.inbox] == [texts.INTERNAL_ERROR]
     assert len(an.inbox) == 2  # both of An's events, around the failing one
-    assert not await harness.store.has_consent(1, "half-done")
+    assert not await harness.store.people.has_consent(1, "half-done")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
-from bot import texts
-from bot.checkin import Leave
+from core import texts
+from core.declarations import Leave
 from tests.conftest import roster_row
 from tests.fakes.telegram_api import Failure, Sent
 from tests.harness import Harness, TgUser
@@ -36,9 +36,11 @@ def summaries(user: TgUser) -> list[Sent]:
 
 async def test_the_0900_summary_of_a_scripted_morning(harness: Harness) -> None:
     people = await harness.enrol(morning_roster(), unlinked=["C"])
-    annual = await harness.store.person_by_code("A")
+    annual = await harness.store.people.person_by_code("A")
     assert annual is not None
-    await harness.store.add_leave(Leave(annual.id, MONDAY, MONDAY), annual.id, harness.clock.now())
+    await harness.store.checkins.add_leave(
+        Leave(annual.id, MONDAY, MONDAY), annual.id, harness.clock.now()
+    )
     harness.fake.failures.append(
         Failure("sendMessage", people["B"].id, 403, "Forbidden: bot was blocked by the user")
     )

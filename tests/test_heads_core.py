@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.checkin import Declaration
-from bot.domain import Person, Role, Unit
-from bot.risk import RULES, RiskLevel, person_risk, unit_risk
-from bot.slots import SlotName, SlotRef
-from bot.summary import Standing, WeekRecord, cut, person_week, split_text, summarize, week_days
-from bot.workdays import WorkCalendar
+from core.declarations import Declaration
+from core.domain import Person, Role, Unit
+from core.risk import RULES, RiskLevel, person_risk, unit_risk
+from core.slots import SlotName, SlotRef
+from core.summary import Standing, WeekRecord, cut, person_week, split_text, summarize, week_days
+from core.workdays import WorkCalendar
 
 V, H, R, N = RiskLevel.VERY_HIGH, RiskLevel.HIGH, RiskLevel.RISK, RiskLevel.NEW_NORMAL
 

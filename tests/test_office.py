@@ -12,11 +12,11 @@ from typing import Any
 import openpyxl
 import pytest
 
-from bot import texts
-from bot.checkin import Declaration
 from bot.cli import export, make_backup, purge
-from bot.domain import Channel
-from bot.slots import SlotName, SlotRef
+from core import texts
+from core.declarations import Declaration
+from core.domain import Channel
+from core.slots import SlotName, SlotRef
 from tests.conftest import roster_row
 from tests.fakes.telegram_api import Failure, Sent
 from tests.harness import Harness, TgUser
@@ -85,7 +85,7 @@ async def test_the_office_exports_this_months_declarations(harness: Harness) -> 
         d
         for day in (MONDAY, date(2026, 11, 25))
         for s in SlotName
-        for d in await harness.store.declaration_history(SlotRef(day, s))
+        for d in await harness.store.checkins.declaration_history(SlotRef(day, s))
     ]
     assert len(rows) == len(stored) == 10
     fever = next(r for r in rows if r[9] == "x")
@@ -199,7 +199,7 @@ async def test_backup_while_the_bot_writes_holds_every_committed_declaration(
 ) -> None:
     await harness.enrol(roster())
     store, now = harness.store, harness.clock.now()
-    person = await store.person_by_code("A")
+    person = await store.people.person_by_code("A")
     assert person is not None
     committed, hundred = 0, asyncio.Event()
 
@@ -209,7 +209,7 @@ async def test_backup_while_the_bot_writes_holds_every_committed_declaration(
             ref = SlotRef(
                 MONDAY - timedelta(days=n // 2), SlotName.MORNING if n % 2 else SlotName.AFTERNOON
             )
-            await store.record_declaration(
+            await store.checkins.record_declaration(
                 Declaration(person.id, ref, {"sym": ()}, now, False, False),
                 "v",
                 Channel.TELEGRAM,
@@ -237,14 +237,14 @@ async def test_purge_after_confirmation(harness: Harness, monkeypatch: pytest.Mo
     await a_week_of_declarations(harness, people)
     monkeypatch.setattr("builtins.input", lambda prompt: "không")
     assert await purge(harness.settings, date(2026, 11, 25), confirmed=False) == 1
-    assert await harness.store.count_declarations_before(date(2026, 11, 25)) == 5
+    assert await harness.store.office.count_declarations_before(date(2026, 11, 25)) == 5
     monkeypatch.setattr("builtins.input", lambda prompt: "xoa")
     assert await purge(harness.settings, date(2026, 11, 25), confirmed=False) == 0
     assert (
-        await harness.store.count_declarations_before(date(2026, 11, 26)) == 5
+        await harness.store.office.count_declarations_before(date(2026, 11, 26)) == 5
     )  # Wednesday's stay
-    assert (await harness.store.recent_audit())[0].action == "purge"
-    assert (await harness.store.recent_audit())[0].rows == 5
+    assert (await harness.store.office.recent_audit())[0].action == "purge"
+    assert (await harness.store.office.recent_audit())[0].rows == 5
 
 
 async def test_help_lists_the_office_commands_to_the_office_only(harness: Harness) -> None:

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from bot.cli import main
-from storage import Store
+from storage import open_store
 
 HEADER = ["staff_code", "full_name", "unit_code", "unit_name", "roles", "phone"]
 UNITS = [
@@ -40,8 +40,8 @@ def write_csv(path: Path, rows: list[list[str]], bom: bool = True) -> Path:
 
 def people(db: Path) -> list[tuple[str, bool]]:
     async def read() -> list[tuple[str, bool]]:
-        async with await Store.open(db) as store:
-            return [(p.staff_code, p.active) for p in await store.all_people()]
+        async with await open_store(db) as store:
+            return [(p.staff_code, p.active) for p in await store.people.all_people()]
 
     return asyncio.run(read())
 
@@ -113,8 +113,8 @@ def test_xlsx_with_phone_typed_as_a_number(
     assert "thêm 1" in capsys.readouterr().out
 
     async def phone() -> str:
-        async with await Store.open(db) as store:
-            return (await store.all_people())[0].phone
+        async with await open_store(db) as store:
+            return (await store.people.all_people())[0].phone
 
     assert asyncio.run(phone()) == "0912345678"
 

@@ -7,8 +7,8 @@ import signal
 import subprocess
 from pathlib import Path
 
-from bot.roster import parse_roster, plan_import
-from storage import Store
+from core.roster import parse_roster, plan_import
+from storage import open_store
 from tests.conftest import roster_row
 from tests.fakes.loopback import Loopback
 from tests.fakes.loopback import start_bot as start_bot_process
@@ -18,11 +18,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 async def seed(db: Path) -> None:
-    from bot.clock import SystemClock
+    from core.clock import SystemClock
 
     entries, _ = parse_roster([(2, roster_row("CB001", "Nguyễn Văn An", phone="0912345678"))])
-    async with await Store.open(db) as store:
-        await store.apply_import(plan_import([], entries), SystemClock().now())
+    async with await open_store(db) as store:
+        await store.people.apply_import(plan_import([], entries), SystemClock().now())
 
 
 def start_bot(tmp_path: Path, api: Loopback[FakeTelegram]) -> subprocess.Popen[str]:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import Channel
-from bot.messages import Choice, Reply, rows
-from bot.roster import parse_roster, plan_import
-from storage import Store
+from core.domain import Channel
+from core.messages import Choice, Reply, rows
+from core.roster import parse_roster, plan_import
+from storage import SqliteStore, Store, open_store
 from storage.db import migrations
 from tests.conftest import roster_row
 
@@ -18,7 +18,7 @@ NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
 async def claim(store: Store, key: str, now: datetime) -> bool:
-    return key in await store.claim_events([key], now)
+    return key in await store.inbox.claim_events([key], now)
 
 
 async def seed(store: Store) -> None:
@@ -27,17 +27,23 @@ async def seed(store: Store) -> None:
             [roster_row("A1", "An", phone="0912345678"), roster_row("B1", "Bình", roles="head")], 2
         )
     )
-    await store.apply_import(plan_import([], entries), NOW)
+    await store.people.apply_import(plan_import([], entries), NOW)
 
 
-async def test_pragmas_and_migrations(store: Store, tmp_path: Path) -> None:
-    assert (await store._fetchone("PRAGMA journal_mode"))[0] == "wal"  # type: ignore[index]
-    assert (await store._fetchone("PRAGMA foreign_keys"))[0] == 1  # type: ignore[index]
-    version = (await store._fetchone("PRAGMA user_version"))[0]  # type: ignore[index]
+async def pragma(store: SqliteStore, name: str) -> object:
+    row = await store._db.fetchone(f"PRAGMA {name}")
+    return row[0] if row else None
+
+
+async def test_pragmas_and_migrations(tmp_path: Path) -> None:
+    store = await open_store(tmp_path / "store.db")
+    assert await pragma(store, "journal_mode") == "wal"
+    assert await pragma(store, "foreign_keys") == 1
+    version = await pragma(store, "user_version")
     assert version == migrations()[-1][0]
     await store.close()
-    async with await Store.open(tmp_path / "store.db") as again:  # migrating twice is a no-op
-        assert (await again._fetchone("PRAGMA user_version"))[0] == version  # type: ignore[index]
+    async with await open_store(tmp_path / "store.db") as again:  # migrating twice is a no-op
+        assert await pragma(again, "user_version") == version
 
 
 async def test_a_failed_transaction_leaves_nothing(store: Store) -> None:
@@ -63,58 +69,58 @@ async def test_a_failed_savepoint_keeps_the_rest_of_the_batch(store: Store) -> N
 async def test_claim_event_is_once(store: Store) -> None:
     assert await claim(store, "tg:1", NOW)
     assert not await claim(store, "tg:1", NOW)
-    assert await store.forget_events_before(NOW + timedelta(days=8)) == 1
+    assert await store.inbox.forget_events_before(NOW + timedelta(days=8)) == 1
 
 
 async def test_people_roles_accounts(store: Store) -> None:
     await seed(store)
-    an = await store.active_person_by_phone("0912345678")
+    an = await store.people.active_person_by_phone("0912345678")
     assert an is not None and an.full_name == "An" and an.unit.code == "KHTC"
-    await store.link_account(Channel.TELEGRAM, "501", "501", an.id, NOW)
-    caller = await store.caller(Channel.TELEGRAM, "501", "v1")
+    await store.people.link_account(Channel.TELEGRAM, "501", "501", an.id, NOW)
+    caller = await store.inbox.caller(Channel.TELEGRAM, "501", "v1")
     assert caller.person == an
     assert not caller.consented
-    await store.record_consent(an.id, "v1", Channel.TELEGRAM, NOW)
-    assert (await store.caller(Channel.TELEGRAM, "501", "v1")).consented
-    assert not (await store.caller(Channel.TELEGRAM, "501", "v2")).consented
-    assert await store.reachable_chat(an.id) == (Channel.TELEGRAM, "501")
-    await store.mark_unreachable(Channel.TELEGRAM, "501", NOW)
-    assert await store.reachable_chat(an.id) is None
-    binh = next(p for p in await store.all_people() if p.staff_code == "B1")
+    await store.people.record_consent(an.id, "v1", Channel.TELEGRAM, NOW)
+    assert (await store.inbox.caller(Channel.TELEGRAM, "501", "v1")).consented
+    assert not (await store.inbox.caller(Channel.TELEGRAM, "501", "v2")).consented
+    assert await store.outbox.reachable_chat(an.id) == (Channel.TELEGRAM, "501")
+    await store.people.mark_unreachable(Channel.TELEGRAM, "501", NOW)
+    assert await store.outbox.reachable_chat(an.id) is None
+    binh = next(p for p in await store.people.all_people() if p.staff_code == "B1")
     assert {r.value for r in binh.roles} == {"staff", "head"}
-    assert [p.staff_code for p in await store.people_not_enrolled()] == ["B1"]
+    assert [p.staff_code for p in await store.people.people_not_enrolled()] == ["B1"]
 
 
 async def test_newer_invite_revokes_the_older(store: Store) -> None:
     await seed(store)
-    an = (await store.all_people())[0]
-    await store.issue_invites([(an.id, "AAAAAAAA")], NOW, timedelta(days=14))
-    await store.issue_invites([(an.id, "BBBBBBBB")], NOW, timedelta(days=14))
-    old, new = await store.invite("AAAAAAAA"), await store.invite("BBBBBBBB")
+    an = (await store.people.all_people())[0]
+    await store.people.issue_invites([(an.id, "AAAAAAAA")], NOW, timedelta(days=14))
+    await store.people.issue_invites([(an.id, "BBBBBBBB")], NOW, timedelta(days=14))
+    old, new = await store.people.invite("AAAAAAAA"), await store.people.invite("BBBBBBBB")
     assert old is not None and old.revoked
     assert new is not None and not new.revoked and new.expires_at == NOW + timedelta(days=14)
 
 
 async def test_outbox_order_dedupe_and_payload(store: Store) -> None:
     reply = Reply("Chào", choices=rows(Choice("a:1", "Một"), Choice("a:2", "Hai")))
-    assert await store.enqueue_reply(Channel.TELEGRAM, "9", reply, NOW, dedupe_key="p1")
-    assert not await store.enqueue_reply(Channel.TELEGRAM, "9", reply, NOW, dedupe_key="p1")
-    await store.enqueue_reply(Channel.TELEGRAM, "9", Reply("Sau"), NOW)
-    due = await store.due_outgoing(Channel.TELEGRAM, NOW, 10)
+    assert await store.outbox.enqueue_reply(Channel.TELEGRAM, "9", reply, NOW, dedupe_key="p1")
+    assert not await store.outbox.enqueue_reply(Channel.TELEGRAM, "9", reply, NOW, dedupe_key="p1")
+    await store.outbox.enqueue_reply(Channel.TELEGRAM, "9", Reply("Sau"), NOW)
+    due = await store.outbox.due_outgoing(Channel.TELEGRAM, NOW, 10)
     assert [d.text for d in due] == ["Chào", "Sau"]
     assert due[0].choices == reply.choices
-    await store.postpone(due[0].id, NOW + timedelta(seconds=5), "429")
-    assert [d.text for d in await store.due_outgoing(Channel.TELEGRAM, NOW, 10)] == ["Sau"]
+    await store.outbox.postpone(due[0].id, NOW + timedelta(seconds=5), "429")
+    assert [d.text for d in await store.outbox.due_outgoing(Channel.TELEGRAM, NOW, 10)] == ["Sau"]
 
 
 async def test_conversation_state(store: Store) -> None:
     async def state() -> tuple[str, dict[str, object]]:
-        caller = await store.caller(Channel.ZALO, "abc", "v1")
+        caller = await store.inbox.caller(Channel.ZALO, "abc", "v1")
         assert caller.person is None  # state is kept by account, enrolled or not
         return caller.flow, caller.state
 
     assert await state() == ("", {})
-    await store.set_conversation(Channel.ZALO, "abc", "checkin", {"step": 2}, NOW)
+    await store.inbox.set_conversation(Channel.ZALO, "abc", "checkin", {"step": 2}, NOW)
     assert await state() == ("checkin", {"step": 2})
-    await store.end_conversation(Channel.ZALO, "abc")
+    await store.inbox.end_conversation(Channel.ZALO, "abc")
     assert await state() == ("", {})

@@ -6,11 +6,11 @@ from datetime import date
 
 import httpx
 
-from bot import texts
 from bot.channels.zalo import ZaloWebhook
-from bot.domain import Channel
-from bot.messages import Reply
-from bot.slots import SlotName, SlotRef
+from core import texts
+from core.domain import Channel
+from core.messages import Reply
+from core.slots import SlotName, SlotRef
 from tests.conftest import roster_row
 from tests.harness import Harness
 from tests.test_checkin_day import HEALTHY
@@ -45,7 +45,7 @@ async def test_enrolment_by_typed_code_and_numbered_consent(both: Harness) -> No
     assert linked[1].text.endswith(consent)
     welcome = await zalo.send("1")
     assert welcome[0].text.startswith("Cảm ơn bạn! Đã ghi nhận sự đồng ý")
-    caller = await both.store.caller(Channel.ZALO, "zl-501", texts.CONSENT_VERSION)
+    caller = await both.store.inbox.caller(Channel.ZALO, "zl-501", texts.CONSENT_VERSION)
     assert caller.person is not None
     assert caller.consented
 
@@ -72,7 +72,7 @@ async def test_symptoms_by_numbers_alert_the_head_on_zalo_and_the_office_on_tele
     assert any(r.text == texts.GUIDANCE for r in replies)
     assert any(m.text.startswith("🚨 Cảnh báo y tế") and "Sốt, Ho" in m.text for m in head.inbox)
     assert any(m.text.startswith("🚨") and "Dương Dùng Zalo" in m.text for m in office.inbox)
-    stored = await both.store.declaration_history(SlotRef(MONDAY, SlotName.MORNING))
+    stored = await both.store.checkins.declaration_history(SlotRef(MONDAY, SlotName.MORNING))
     assert [d.answers["sym"] for d in stored] == [("fever", "cough")]
     assert (await staff.send("7"))[0].text == texts.FREE_TEXT_HINT  # the menu is gone
 
@@ -101,7 +101,9 @@ async def test_a_redelivered_update_counts_once_and_one_messenger_is_used(both: 
     update = both.zalo.update("zl-dz", "1", message_id="same-id")
     both.zalo.updates += [update, update]
     await both.pump()
-    assert len(await both.store.declaration_history(SlotRef(MONDAY, SlotName.MORNING))) == 1
+    assert (
+        len(await both.store.checkins.declaration_history(SlotRef(MONDAY, SlotName.MORNING))) == 1
+    )
     assert sum(m.text.startswith("✅ Đã ghi nhận") for m in both.zalo.to("zl-dz")) == 1
 
     # linked on both: prompts follow the messenger the person answered on last, never both
@@ -149,7 +151,7 @@ async def test_the_webhook_refuses_a_wrong_secret_and_keeps_a_right_one(both: Ha
         server.close()
         await server.wait_closed()
     assert (refused.status_code, kept.status_code) == (403, 200)
-    assert [key for key, _ in await both.store.inbox(Channel.ZALO)] == ["zl:hook-1"]
+    assert [key for key, _ in await both.store.inbox.held(Channel.ZALO)] == ["zl:hook-1"]
     await zalo.intake.take()
     await zalo.sender.drain()
     assert both.zalo.to("zl-x")[0].text == texts.NOT_ENROLLED
@@ -162,12 +164,14 @@ async def test_the_monthly_quota_warns_the_admins_once(both: Harness) -> None:
     rows = [*roster(), roster_row("AD", "An Quản Trị", unit="VP", roles="admin")]
     people = await both.enrol(rows)
     now = both.clock.now()
-    await both.store.enqueue_many([(Channel.ZALO, f"zl-{n}", Reply("x")) for n in range(9)], now)
+    await both.store.outbox.enqueue_many(
+        [(Channel.ZALO, f"zl-{n}", Reply("x")) for n in range(9)], now
+    )
     await both.pump()
     warnings = [m for m in people["AD"].inbox if m.text.startswith("⚠️ Zalo")]
     assert len(warnings) == 1
     assert "9/10" in warnings[0].text
-    await both.store.enqueue_many([(Channel.ZALO, "zl-y", Reply("y"))], now)
+    await both.store.outbox.enqueue_many([(Channel.ZALO, "zl-y", Reply("y"))], now)
     await both.pump()
     assert len([m for m in people["AD"].inbox if m.text.startswith("⚠️ Zalo")]) == 1
 

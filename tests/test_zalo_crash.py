@@ -16,9 +16,9 @@ from pathlib import Path
 import httpx
 
 from bot.config import Settings
-from bot.domain import Channel
-from bot.slots import make_slots, slot_at
-from storage import Store
+from core.domain import Channel
+from core.slots import make_slots, slot_at
+from storage import open_store
 from tests.fakes.loopback import Loopback, seed_enrolled, start_bot
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import ZALO_TOKEN, FakeZalo
@@ -29,9 +29,9 @@ SECRET = "webhook-secret-123"
 
 async def seed(db: Path, code: str) -> None:
     chats = await seed_enrolled(db, PEOPLE, Channel.ZALO, lambda person: f"zl-{person}")
-    async with await Store.open(db) as store:  # the menu of the prompt each chat was shown
+    async with await open_store(db) as store:  # the menu of the prompt each chat was shown
         for chat in chats:
-            await store.save_menu(Channel.ZALO, chat, [f"ck:{code}:ok"], datetime.now(UTC))
+            await store.inbox.save_menu(Channel.ZALO, chat, [f"ck:{code}:ok"], datetime.now(UTC))
 
 
 def free_port() -> int:

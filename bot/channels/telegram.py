@@ -33,11 +33,12 @@ from telegram.error import (
 from telegram.request import BaseRequest, RequestData
 from telegram.warnings import PTBDeprecationWarning
 
-from bot import texts
-from bot.domain import Channel
 from bot.loops import StoppedError, unless_stopped
-from bot.messages import Contact, Event, Outgoing
 from bot.sender import Delivery
+from core import texts
+from core.clock import Clock
+from core.domain import Channel
+from core.messages import Contact, Event, Outgoing
 
 log = logging.getLogger(__name__)
 
@@ -199,18 +200,16 @@ class TelegramTransport:
 
 
 class TelegramIntake:
-    """Own poll loop: a batch is processed and committed, and only then is its offset confirmed
-    (python-telegram-bot's built-in polling confirms before its handlers have run)."""
+    """Own poll loop: a batch is turned into neutral events and taken (committed), and only then
+    is its offset confirmed (python-telegram-bot's built-in polling confirms before its handlers
+    have run)."""
 
     def __init__(
-        self,
-        bot: Bot,
-        process_batch: Callable[[list[Update]], Awaitable[None]],
-        on_committed: Callable[[], None],
+        self, bot: Bot, take: Callable[[list[Event]], Awaitable[None]], clock: Clock
     ) -> None:
         self.bot = bot
-        self.process_batch = process_batch
-        self.on_committed = on_committed
+        self.take = take
+        self.clock = clock
         self.offset: int | None = None
 
     async def poll_once(self, wait: int = 0) -> int:
@@ -229,10 +228,10 @@ class TelegramIntake:
     async def _take(self, updates: list[Update]) -> int:
         if not updates:
             return 0
-        await self.process_batch(updates)
+        now = self.clock.now()
+        await self.take([e for u in updates if (e := to_event(u, now)) is not None])
         # Telegram forgets this batch only when the next getUpdates sends the new offset.
         self.offset = updates[-1].update_id + 1
-        self.on_committed()
         return len(updates)
 
     async def run(self, stop: asyncio.Event, wait: int = 25) -> None:

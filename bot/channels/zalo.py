@@ -22,13 +22,12 @@ from typing import Any
 
 import httpx
 
-from bot import texts
-from bot.config import Settings
-from bot.domain import Channel, Role
 from bot.loops import StoppedError, unless_stopped, woken_or_stopped
-from bot.messages import Event, Outgoing, Reply
 from bot.sender import Delivery
-from bot.summary import split_text
+from core import texts
+from core.domain import Channel
+from core.messages import Event, Outgoing
+from core.summary import split_text
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -174,7 +173,7 @@ class ZaloTransport:
             return Delivery("failed", error=f"{err.code} {err.description}")
         choices = [c.id for row in item.choices for c in row]
         if choices:
-            await self.store.save_menu(Channel.ZALO, item.chat_id, choices, self.clock())
+            await self.store.inbox.save_menu(Channel.ZALO, item.chat_id, choices, self.clock())
         return Delivery("sent")
 
 
@@ -200,7 +199,7 @@ class ZaloIntake:
         key = update_key(update)
         if key is None:
             return False
-        await self.store.inbox_put(key, Channel.ZALO, update, self.clock())
+        await self.store.inbox.inbox_put(key, Channel.ZALO, update, self.clock())
         return True
 
     async def poll_once(self, wait: int = 0) -> int:
@@ -221,15 +220,15 @@ class ZaloIntake:
     async def take(self) -> int:
         """Handle what the inbox holds, oldest first; each update leaves it with its handling."""
         taken = 0
-        while held := await self.store.inbox(Channel.ZALO):
+        while held := await self.store.inbox.held(Channel.ZALO):
             events = []
             for _, update in held:
                 message = update.get("message") or {}
                 chat = str((message.get("chat") or {}).get("id", ""))
-                menu = await self.store.menu(Channel.ZALO, chat)
+                menu = await self.store.inbox.menu(Channel.ZALO, chat)
                 events += to_events(update, menu, self.clock())
             await self.handle(events)
-            await self.store.inbox_done([key for key, _ in held])
+            await self.store.inbox.inbox_done([key for key, _ in held])
             taken += len(held)
         return taken
 
@@ -307,34 +306,3 @@ class ZaloWebhook:
         if await self.intake.receive(update):  # committed: only now may Zalo forget it
             self.intake.wake()
         return 200
-
-
-class QuotaWatch:
-    """Counts what Zalo delivered this month and warns the admins once at 80% of the plan."""
-
-    def __init__(self, store: Store, settings: Settings, clock: Callable[[], datetime]) -> None:
-        self.store = store
-        self.settings = settings
-        self.clock = clock
-
-    async def check(self) -> None:
-        quota = self.settings.zalo_monthly_quota
-        if quota <= 0:
-            return
-        local = self.clock().astimezone(self.settings.tz)
-        month = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        sent = await self.store.sent_since(Channel.ZALO, month)
-        if sent < 0.8 * quota:
-            return
-        async with self.store.transaction():
-            if not await self.store.record_run(month.date(), "zalo-quota", self.clock()):
-                return  # warned already this month
-            text = texts.ZALO_QUOTA_WARNING.format(
-                sent=sent, quota=quota, percent=f"{sent / quota:.0%}"
-            )
-            admins = [p.id for p in await self.store.all_people() if p.active and p.has(Role.ADMIN)]
-            await self.store.enqueue_for([(admin, Reply(text)) for admin in admins], self.clock())
-            if self.settings.admin_chat_id is not None:
-                chat = str(self.settings.admin_chat_id)
-                await self.store.enqueue_many([(Channel.TELEGRAM, chat, Reply(text))], self.clock())
-        log.warning("Zalo: %d of %d messages this month", sent, quota)

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl
 
-from bot import texts
-from bot.domain import Channel
-from bot.roster import parse_roster, plan_import
-from storage import Store
+from core import texts
+from core.domain import Channel
+from core.roster import parse_roster, plan_import
+from storage import open_store
 from tests.conftest import roster_row
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
@@ -148,11 +148,11 @@ async def seed_enrolled(
     rows = [roster_row(f"CB{i:03d}", f"Cán Bộ {i}") for i in range(1, count + 1)]
     entries, _ = parse_roster(enumerate(rows, start=2))
     accounts = []
-    async with await Store.open(db) as store:
-        await store.apply_import(plan_import([], entries), now)
+    async with await open_store(db) as store:
+        await store.people.apply_import(plan_import([], entries), now)
         async with store.transaction():
-            for person in await store.all_people():
+            for person in await store.people.all_people():
                 accounts.append(account(person.id))
-                await store.link_account(channel, accounts[-1], accounts[-1], person.id, now)
-                await store.record_consent(person.id, texts.CONSENT_VERSION, channel, now)
+                await store.people.link_account(channel, accounts[-1], accounts[-1], person.id, now)
+                await store.people.record_consent(person.id, texts.CONSENT_VERSION, channel, now)
     return accounts

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from bot import texts
-from bot.domain import Person, Unit
-from bot.summary import LIST_LIMIT
+from core import texts
+from core.domain import Person, Unit
+from core.summary import LIST_LIMIT
 
 
 class RiskLevel(StrEnum):

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from bot.exports import (
+from core.exports import (
     Kind,
     audit_cells,
     declaration_cells,
@@ -20,11 +20,12 @@ from bot.exports import (
     summary_cells,
     utc_range,
 )
-from bot.questionnaire import Questionnaire
-from bot.slots import SlotName, SlotRef
-from bot.workdays import WorkCalendar
+from core.questionnaire import Questionnaire
+from core.slots import SlotName, SlotRef
+from core.summary import UnitCount
+from core.workdays import WorkCalendar
+from storage.checkins import count_units
 from storage.db import Database, ts
-from storage.heads import HeadQueries
 
 CHUNK = 2000  # rows fetched per trip to SQLite's thread
 
@@ -72,9 +73,13 @@ _AUDIT = """
 """
 
 
-class ExportReader(HeadQueries):
-    """`async with await ExportReader.open(path) as reader:` then iterate a kind's rows. It has
-    the queries of the heads (unit counts) on its own connection."""
+class ExportReader:
+    """`async with await ExportReader.open(path) as reader:` then iterate a kind's rows: reads
+    only, on a connection of its own (SQLite refuses any write on it)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+        self._db = Database(conn)
 
     @classmethod
     async def open(cls, path: Path) -> ExportReader:
@@ -84,6 +89,9 @@ class ExportReader(HeadQueries):
 
     async def close(self) -> None:
         await self._conn.close()
+
+    async def unit_counts(self, ref: SlotRef, unit: str | None = None) -> list[UnitCount]:
+        return await count_units(self._db, ref, unit)
 
     async def __aenter__(self) -> ExportReader:
         return self
@@ -117,7 +125,7 @@ class ExportReader(HeadQueries):
 
     async def declaration_count(self, first: date, last: date, unit: str | None) -> int:
         """How many rows a declarations export will hold (for the progress bar)."""
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             "SELECT count(*) AS n FROM declarations d JOIN people p ON p.id = d.person_id"
             " WHERE d.day BETWEEN :first AND :last AND (:unit IS NULL OR p.unit_code = :unit)",
             _days(first, last, unit),

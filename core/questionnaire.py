@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot import texts
-from bot.messages import Choice, Reply
-from bot.slots import SlotName, SlotRef
+from core import texts
+from core.messages import Choice, Reply
+from core.slots import SlotName, SlotRef
 
 Answer = str | tuple[str, ...]
 HEALTHY = "ok"

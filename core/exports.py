@@ -9,9 +9,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from bot import texts
-from bot.questionnaire import Questionnaire
-from bot.summary import UnitCount, percent
+from core import texts
+from core.questionnaire import Questionnaire
+from core.summary import UnitCount, percent
 
 
 class Record(Protocol):

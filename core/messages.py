@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain import Channel
+from core.domain import Channel
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@ import re
 import secrets
 from datetime import datetime
 
-from bot import texts
-from bot.domain import Invite
-from bot.messages import Choice, Reply, rows
+from core import texts
+from core.buttons import ConsentButton
+from core.domain import Invite
+from core.messages import Choice, Reply, rows
 
 # No 0/O, 1/I/L: codes are read off paper and typed on a phone.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -49,6 +50,7 @@ def consent_request(org: str) -> Reply:
     return Reply(
         texts.CONSENT_NOTICE.format(org=org),
         choices=rows(
-            Choice("consent:yes", texts.CONSENT_YES), Choice("consent:no", texts.CONSENT_NO)
+            Choice(ConsentButton(True).encode(), texts.CONSENT_YES),
+            Choice(ConsentButton(False).encode(), texts.CONSENT_NO),
         ),
     )

@@ -7,9 +7,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.domain import Caller, Channel
-from storage.db import Database, ts
+from core.domain import Caller, Channel
+from storage.db import Repository, ts
 from storage.people import person_from_row
+
+SET_WALK = (
+    "INSERT INTO walks (channel, account_id, state, updated_at) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (channel, account_id) DO UPDATE SET state = excluded.state,"
+    " updated_at = excluded.updated_at"
+)
 
 _CALLER = """
     SELECT p.id, p.staff_code, p.full_name, p.unit_code, u.name AS unit_name, p.phone, p.active,
@@ -27,7 +33,7 @@ _CALLER = """
 """
 
 
-class EventQueries(Database):
+class InboxRepo(Repository):
     async def claim_events(self, keys: Sequence[str], now: datetime) -> set[str]:
         """The keys seen for the first time (now claimed); in the caller's transaction, so a
         crash before the commit forgets them and the redelivered events are handled then."""
@@ -71,4 +77,49 @@ class EventQueries(Database):
         await self._execute(
             "DELETE FROM conversations WHERE channel = ? AND account_id = ?",
             (channel.value, account_id),
+        )
+
+    async def save_menu(
+        self, channel: Channel, chat_id: str, choices: list[str], now: datetime
+    ) -> None:
+        await self._execute(
+            "INSERT INTO menus (channel, chat_id, choices, shown_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (channel, chat_id) DO UPDATE SET choices = excluded.choices,"
+            " shown_at = excluded.shown_at",
+            (channel.value, chat_id, json.dumps(choices), ts(now)),
+        )
+
+    async def menu(self, channel: Channel, chat_id: str) -> list[str]:
+        row = await self._fetchone(
+            "SELECT choices FROM menus WHERE channel = ? AND chat_id = ?", (channel.value, chat_id)
+        )
+        return list(json.loads(row["choices"])) if row else []
+
+    async def inbox_put(
+        self, key: str, channel: Channel, body: dict[str, Any], now: datetime
+    ) -> None:
+        """Keep an update from the moment it arrives, before anything else is done with it."""
+        await self._execute(
+            "INSERT OR IGNORE INTO inbox (key, channel, body, received_at) VALUES (?, ?, ?, ?)",
+            (key, channel.value, json.dumps(body, ensure_ascii=False), ts(now)),
+        )
+
+    async def held(self, channel: Channel, limit: int = 100) -> list[tuple[str, dict[str, Any]]]:
+        rows = await self._fetchall(
+            "SELECT key, body FROM inbox WHERE channel = ? ORDER BY received_at, key LIMIT ?",
+            (channel.value, limit),
+        )
+        return [(r["key"], json.loads(r["body"])) for r in rows]
+
+    async def inbox_done(self, keys: list[str]) -> None:
+        await self._executemany("DELETE FROM inbox WHERE key = ?", [(k,) for k in keys])
+
+    async def set_walk(
+        self, channel: Channel, account_id: str, walk: dict[str, Any], now: datetime
+    ) -> None:
+        await self._execute(SET_WALK, (channel.value, account_id, json.dumps(walk), ts(now)))
+
+    async def end_walk(self, channel: Channel, account_id: str) -> None:
+        await self._execute(
+            "DELETE FROM walks WHERE channel = ? AND account_id = ?", (channel.value, account_id)
         )

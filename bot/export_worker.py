@@ -9,18 +9,16 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from bot import texts
 from bot.config import Settings
-from bot.domain import Channel
-from bot.exports import day_text, heading, kind_named
 from bot.files import write_export
 from bot.loops import woken_or_stopped
-from bot.messages import Reply
-from bot.questionnaire import Questionnaire
-from bot.workdays import WorkCalendar
-from handlers.router import Services
-from storage.exports import ExportReader, export_rows
-from storage.office import ExportRequest
+from core.exports import heading, kind_named
+from core.office import ExportRequest
+from core.questionnaire import Questionnaire
+from core.workdays import WorkCalendar
+from services import Services
+from services.office import finish_export
+from storage.export_reader import ExportReader, export_rows
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +64,7 @@ class ExportWorker:
 
     async def drain(self) -> int:
         done = 0
-        for request in await self.services.store.pending_exports():
+        for request in await self.services.store.office.pending_exports():
             await self._run(request)
             done += 1
         if done:
@@ -87,31 +85,9 @@ class ExportWorker:
             )  # fmt: skip
         except Exception:
             log.exception("export request %s failed", request.id)
-            await self._finish(request, None, Reply(texts.EXPORT_FAILED))
+            await finish_export(services, request, None, None)
             return
-        caption = texts.EXPORT_READY.format(
-            kind=texts.EXPORT_KIND_NAMES[request.kind],
-            first=day_text(request.first),
-            last=day_text(request.last),
-            unit=request.unit or texts.EXPORT_ALL_UNITS,
-            rows=count,
-        )
-        await self._finish(request, count, Reply(caption, document=str(path)))
-
-    async def _finish(self, request: ExportRequest, rows: int | None, reply: Reply) -> None:
-        """The request's outcome, its audit entry and the reply, in one transaction."""
-        store, now = self.services.store, self.services.clock.now()
-        person = await store.person(request.person_id)
-        actor = person.full_name if person else str(request.person_id)
-        period = (request.first, request.last)
-        async with store.transaction():
-            await store.finish_export(request.id, "failed" if rows is None else "done", rows)
-            detail = "failed" if rows is None else "chat"
-            await store.audit(
-                now, actor, "export", request.person_id, request.kind, period, request.unit, rows,
-                detail,
-            )  # fmt: skip
-            await store.enqueue_many([(Channel(request.channel), request.chat_id, reply)], now)
+        await finish_export(services, request, count, str(path))
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot import texts
-from bot.checkin import Declaration, slot_label
-from bot.domain import Person, Unit
-from bot.slots import SlotName, SlotRef
-from bot.workdays import WorkCalendar
+from core import texts
+from core.declarations import Declaration, slot_label
+from core.domain import Person, Unit
+from core.slots import SlotName, SlotRef
+from core.workdays import WorkCalendar
 
 LIST_LIMIT = 10  # names shown in a list before "and N more"
 MESSAGE_LIMIT = 4000  # Telegram allows 4096 characters

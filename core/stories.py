@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from bot import texts
-from bot.domain import Person, Role
+from core import texts
+from core.domain import Person, Role
 
 MIN_STORY, MAX_STORY = 30, 3000
 MAX_PHOTOS = 3
@@ -53,6 +53,26 @@ MOVES: dict[tuple[State, Move], State] = {
     (State.ENDORSED, Move.APPROVE): State.APPROVED,
     (State.ENDORSED, Move.REJECT): State.REJECTED,
     (State.APPROVED, Move.PUBLISH): State.PUBLISHED,
+}
+
+# The buttons under a story card, by its state: (button code, label), and the move of each code.
+NEXT_MOVES: dict[State, tuple[tuple[str, str], ...]] = {
+    State.SUBMITTED: (("en", texts.DEED_ENDORSE), ("rt", texts.DEED_RETURN)),
+    State.ENDORSED: (("ap", texts.DEED_APPROVE), ("rj", texts.DEED_REJECT)),
+    State.APPROVED: (("pb", texts.DEED_PUBLISH),),
+    State.RETURNED: (("rs", texts.DEED_RESUBMIT),),
+}
+MOVE_OF = {
+    "en": Move.ENDORSE,
+    "rt": Move.RETURN,
+    "ap": Move.APPROVE,
+    "rj": Move.REJECT,
+    "pb": Move.PUBLISH,
+    "rs": Move.RESUBMIT,
+    "af": Move.APPROVE,  # the form chosen
+    "td": Move.APPROVE,  # decided today
+    "pa": Move.PUBLISH,  # to everyone
+    "pc": Move.PUBLISH,  # to the announcement chat
 }
 
 CATEGORIES = ("frontline", "support", "idea", "other")

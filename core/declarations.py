@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot import texts
-from bot.domain import Person, Role
-from bot.questionnaire import Answer
-from bot.slots import SlotName, SlotRef
-from bot.workdays import WorkCalendar
+from core import texts
+from core.domain import Person, Role
+from core.questionnaire import Answer
+from core.slots import SlotName, SlotRef
+from core.workdays import WorkCalendar
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,10 @@ def alert_recipients(person: Person, colleagues: Iterable[Person]) -> list[int]:
             and (c.has(Role.OFFICE) or c.heads_unit(person.unit.code))
         }
     )
+
+
+def prompt_header(ref: SlotRef) -> str:
+    return texts.PROMPT_HEADER[ref.slot].format(day=f"{ref.day:%d/%m}") + "\n" + texts.PROMPT_HINT
 
 
 def slot_label(ref: SlotRef) -> str:

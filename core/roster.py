@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot import texts
-from bot.domain import Person, Role, Unit
-from bot.phones import normalize_phone
+from core import texts
+from core.domain import Person, Role, Unit
+from core.phones import normalize_phone
 
 COLUMNS = ("staff_code", "full_name", "unit_code", "unit_name", "roles", "phone")
 REQUIRED = ("staff_code", "full_name", "unit_code", "unit_name")

@@ -1,0 +1,1 @@
+"""The pure domain: records and decisions, no I/O; imports nothing else of the project."""

@@ -1,0 +1,40 @@
+"""Where a slot stands: each unit's summary, the summaries when a slot closes, the week's."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core import texts
+from core.declarations import Declaration
+from core.notices import slot_summaries, weekly_summaries
+from core.questionnaire import alerting
+from core.slots import SlotName, SlotRef
+from core.summary import UnitSummary, summarize, week_days
+from services import Services
+
+
+async def unit_summaries(
+    services: Services, ref: SlotRef, unit: str | None = None
+) -> list[UnitSummary]:
+    """Each unit's summary of a slot (one unit's, or every unit's), by unit name."""
+    standings = await services.store.checkins.standings(ref, texts.CONSENT_VERSION, unit)
+    units = sorted({s.person.unit for s in standings}, key=lambda u: u.name)
+
+    def reported(declaration: Declaration) -> str:
+        return ", ".join(o.label for _, o in alerting(services.form, declaration.answers))
+
+    return [summarize(u, ref, standings, reported) for u in units]
+
+
+async def close_slot(services: Services, day: date, slot: SlotName) -> int:
+    """The slot's summaries to heads and the office; on the weekly day, the week's too.
+    (Declarations after the close are stored as late: that is decided where they are taken.)"""
+    if not services.calendar.is_working_day(day):
+        return 0
+    store, ref = services.store, SlotRef(day, slot)
+    leaders = await store.people.leaders()
+    notices = slot_summaries(await unit_summaries(services, ref), leaders, ref)
+    week = week_days(day, services.calendar, services.settings.weekly_day)
+    if slot == SlotName.AFTERNOON and week:
+        notices += weekly_summaries(await store.checkins.week_record(week), leaders)
+    return await store.outbox.enqueue_for(notices, services.now())

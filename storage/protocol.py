@@ -1,0 +1,410 @@
+"""What the rest of the bot may ask of a database: a `Store` made of small repositories, each a
+protocol whose methods say the intent and return the core's records. SQLite implements it
+(`storage.sqlite`); a second database plugs in here.
+
+The unit of work is explicit: `async with store.transaction():` begins and commits; every
+repository's statements inside it join it, and a nested one becomes part of it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from core.declarations import Declaration, Leave
+from core.domain import Account, Caller, Channel, Invite, Person, Unit
+from core.messages import Outgoing, Reply
+from core.office import AuditEntry, ExportRequest
+from core.risk import RiskLevel, RiskRound
+from core.roster import ImportPlan
+from core.slots import SlotRef
+from core.stories import Draft, Move, State, Story
+from core.summary import Standing, UnitCount, WeekRecord
+
+
+class People(Protocol):
+    """The roster, accounts, invites, consent, units and who leads them."""
+
+    async def all_people(self) -> list[Person]: ...
+
+    async def person(self, person_id: int) -> Person | None: ...
+
+    async def active_person_by_phone(self, phone: str) -> Person | None: ...
+
+    async def apply_import(self, plan: ImportPlan, now: datetime) -> None:
+        """Write a planned roster import in one transaction."""
+        ...
+
+    async def accounts_of(self, person_id: int) -> list[Account]: ...
+
+    async def link_account(
+        self, channel: Channel, external_id: str, chat_id: str, person_id: int, now: datetime
+    ) -> None:
+        """One account per person per messenger: linking a new one unlinks the old."""
+        ...
+
+    async def mark_unreachable(self, channel: Channel, chat_id: str, now: datetime) -> None: ...
+
+    async def people_not_enrolled(self, unit_code: str | None = None) -> list[Person]: ...
+
+    async def unit(self, code: str) -> Unit | None: ...
+
+    async def issue_invites(
+        self, codes: Sequence[tuple[int, str]], now: datetime, ttl: timedelta
+    ) -> None:
+        """Store new codes; a person's older unused codes are revoked so only the newest works."""
+        ...
+
+    async def invite(self, code: str) -> Invite | None: ...
+
+    async def use_invite(self, code: str, used_by: str, now: datetime) -> None: ...
+
+    async def record_consent(
+        self, person_id: int, version: str, channel: Channel, now: datetime
+    ) -> None: ...
+
+    async def has_consent(self, person_id: int, version: str) -> bool: ...
+
+    async def prefer_channel(self, person_id: int, channel: Channel) -> None: ...
+
+    async def person_by_code(self, staff_code: str) -> Person | None: ...
+
+    async def leaders(self) -> list[Person]:
+        """Heads and office people (the core picks those of the right unit)."""
+        ...
+
+    async def units(self) -> list[Unit]:
+        """Units with anyone active in them."""
+        ...
+
+
+class Checkins(Protocol):
+    """Declarations, leave, dispatches, standings of a slot, nudges, the week."""
+
+    async def record_declaration(
+        self, declaration: Declaration, form_version: str, channel: Channel, event_key: str
+    ) -> int:
+        """Keep the history; the newest declaration of a slot is the one that counts."""
+        ...
+
+    async def declared(self, ref: SlotRef) -> set[int]: ...
+
+    async def declarations_of(self, person_id: int, first: date, last: date) -> list[Declaration]:
+        """The declarations that count, oldest first."""
+        ...
+
+    async def declaration_history(self, ref: SlotRef) -> list[Declaration]:
+        """Every declaration of a slot, changes included, in the order they were made."""
+        ...
+
+    async def promptable(self, version: str) -> list[tuple[Person, Account]]:
+        """Active people who consented, with the reachable account to prompt them on."""
+        ...
+
+    async def dispatched(self, ref: SlotRef, kind: str) -> set[int]: ...
+
+    async def dispatch(
+        self,
+        ref: SlotRef,
+        kind: str,
+        accounts: Sequence[Account],
+        walk: dict[str, Any],
+        reply: Reply,
+        now: datetime,
+    ) -> None:
+        """The same first screen to many accounts: queued, their walk set to its start, and the
+        dispatch recorded so that nobody gets a prompt or a reminder twice for this slot."""
+        ...
+
+    async def add_leave(self, leave: Leave, set_by: int, now: datetime) -> None: ...
+
+    async def on_leave(self, day: date) -> set[int]: ...
+
+    async def leaves_of(self, person_id: int, since: date) -> list[Leave]: ...
+
+    async def standings(
+        self, ref: SlotRef, version: str, unit: str | None = None
+    ) -> list[Standing]:
+        """Everyone active (of one unit, or all) on a slot: leave, reachability, declaration."""
+        ...
+
+    async def unit_counts(self, ref: SlotRef, unit: str | None = None) -> list[UnitCount]:
+        """Each unit's numbers for a slot, counted by SQLite (the office's table: one query)."""
+        ...
+
+    async def day_declarations(self, day: date, unit: str) -> list[Declaration]:
+        """The declarations that count on a day (both slots) of a unit's people."""
+        ...
+
+    async def last_nudge(self, unit: str) -> datetime | None: ...
+
+    async def record_nudge(
+        self, unit: str, ref: SlotRef, by: int, count: int, now: datetime
+    ) -> None: ...
+
+    async def week_record(self, days: Sequence[date]) -> WeekRecord: ...
+
+
+class Risk(Protocol):
+    """The daily risk rounds and levels."""
+
+    async def open_round(self, day: date, unit: str, reason: str, now: datetime) -> RiskRound:
+        """Open the day's first round (idempotent), or a new one after a confirmed one."""
+        ...
+
+    async def latest_round(self, day: date, unit: str) -> RiskRound | None: ...
+
+    async def open_rounds(self, day: date) -> list[RiskRound]:
+        """Each unit's latest round of the day that is not confirmed yet."""
+        ...
+
+    async def record_risk_change(
+        self, day: date, unit: str, person_id: int, level: RiskLevel, by: int, now: datetime
+    ) -> None: ...
+
+    async def risk_changes(self, day: date, unit: str) -> dict[int, RiskLevel]:
+        """The head's latest change of each person's level that day."""
+        ...
+
+    async def confirm_round(
+        self,
+        round_: RiskRound,
+        by: int,
+        now: datetime,
+        late: bool,
+        levels: Sequence[tuple[int, RiskLevel, RiskLevel]],
+    ) -> bool:
+        """Record what was put on the map (person, suggested, level); False if already done."""
+        ...
+
+    async def previous_levels(self, unit: str, before: date) -> dict[int, RiskLevel]:
+        """The levels last put on the map for a unit before a day (its latest confirmed round)."""
+        ...
+
+
+class Deeds(Protocol):
+    """Good-deed stories and their moves."""
+
+    async def create_story(
+        self, proposer_id: int, draft: Draft, channel: Channel, now: datetime
+    ) -> int: ...
+
+    async def story(self, story_id: int) -> Story | None: ...
+
+    async def move_story(
+        self,
+        story: Story,
+        move: Move,
+        state: State,
+        actor_id: int,
+        now: datetime,
+        note: str | None = None,
+        decision: tuple[str, str, date] | None = None,
+        text: str | None = None,
+    ) -> bool:
+        """Move a story on, if nobody moved it first; with the move recorded."""
+        ...
+
+    async def story_moves(self, story_id: int) -> list[tuple[str, str, datetime]]:
+        """(move, state, when) in order."""
+        ...
+
+    async def proposals_since(self, proposer_id: int, since: datetime) -> int: ...
+
+    async def stories_of(self, proposer_id: int, limit: int = 20) -> list[Story]: ...
+
+    async def stories_waiting(
+        self, states: Sequence[State], units: Sequence[str] | None
+    ) -> list[Story]:
+        """Stories in these states (of these units, or all), oldest first."""
+        ...
+
+
+class Office(Protocol):
+    """The audit log, export requests, announcements, retention."""
+
+    async def audit(
+        self,
+        now: datetime,
+        actor: str,
+        action: str,
+        actor_id: int | None = None,
+        kind: str | None = None,
+        period: tuple[date, date] | None = None,
+        unit: str | None = None,
+        rows: int | None = None,
+        detail: str | None = None,
+    ) -> None: ...
+
+    async def recent_audit(self, limit: int = 20) -> list[AuditEntry]: ...
+
+    async def request_export(self, request: ExportRequest, now: datetime) -> int: ...
+
+    async def pending_exports(self) -> list[ExportRequest]: ...
+
+    async def finish_export(self, request_id: int, state: str, rows: int | None) -> None: ...
+
+    async def announce(
+        self,
+        person_id: int,
+        unit: str | None,
+        reply: Reply,
+        recipients: Sequence[int],
+        now: datetime,
+    ) -> tuple[int, int, int]:
+        """Queue an announcement to these people; (its id, queued, unreachable)."""
+        ...
+
+    async def announcement_delivery(self, announcement: int) -> dict[str, int]:
+        """How many of an announcement's messages are sent, pending or failed."""
+        ...
+
+    async def count_declarations_before(self, day: date) -> int: ...
+
+    async def purge_declarations_before(self, day: date) -> int:
+        """Delete the declarations (and what counted of them) of the days before `day`."""
+        ...
+
+
+class Outbox(Protocol):
+    """What is to be sent, and what became of it."""
+
+    async def enqueue_reply(
+        self,
+        channel: Channel,
+        chat_id: str,
+        reply: Reply,
+        now: datetime,
+        dedupe_key: str | None = None,
+    ) -> bool:
+        """False when a message with the same dedupe key was already queued."""
+        ...
+
+    async def enqueue_many(
+        self, messages: Sequence[tuple[Channel, str, Reply | str]], now: datetime
+    ) -> None:
+        """Several messages in one statement: a Reply, or a callback id to acknowledge."""
+        ...
+
+    async def enqueue_for(self, messages: Sequence[tuple[int, Reply]], now: datetime) -> int:
+        """Messages to people, each on the account that reaches them; returns how many were
+        queued (someone with no reachable account is skipped)."""
+        ...
+
+    async def reachable_chats(self, person_ids: Sequence[int]) -> dict[int, tuple[Channel, str]]:
+        """Where to reach each of these people: the reachable account on the messenger each
+        answered on last, else the most recently linked; never both."""
+        ...
+
+    async def reachable_chat(self, person_id: int) -> tuple[Channel, str] | None:
+        """Where to reach a person: the reachable account on the messenger they answered on last,
+        else the most recently linked; never both."""
+        ...
+
+    async def due_outgoing(self, channel: Channel, now: datetime, limit: int) -> list[Outgoing]: ...
+
+    async def mark_sent(self, outgoing_id: int, now: datetime) -> None: ...
+
+    async def postpone(self, outgoing_id: int, until: datetime, error: str) -> None: ...
+
+    async def mark_failed(self, outgoing_id: int, error: str) -> None: ...
+
+    async def fail_pending_for_chat(self, channel: Channel, chat_id: str, error: str) -> int: ...
+
+    async def sent_since(self, channel: Channel, since: datetime) -> int:
+        """Messages a channel delivered since a moment (a month's quota)."""
+        ...
+
+
+class Inbox(Protocol):
+    """Inbound event keys, the Zalo inbox and menus, conversations and walks."""
+
+    async def claim_events(self, keys: Sequence[str], now: datetime) -> set[str]:
+        """The keys seen for the first time (now claimed); in the caller's transaction, so a
+        crash before the commit forgets them and the redelivered events are handled then."""
+        ...
+
+    async def forget_events_before(self, before: datetime) -> int: ...
+
+    async def caller(self, channel: Channel, account_id: str, consent_version: str) -> Caller:
+        """The sender of an event, their consent and their conversation, in one query."""
+        ...
+
+    async def set_conversation(
+        self, channel: Channel, account_id: str, flow: str, state: dict[str, Any], now: datetime
+    ) -> None: ...
+
+    async def end_conversation(self, channel: Channel, account_id: str) -> None: ...
+
+    async def save_menu(
+        self, channel: Channel, chat_id: str, choices: list[str], now: datetime
+    ) -> None: ...
+
+    async def menu(self, channel: Channel, chat_id: str) -> list[str]: ...
+
+    async def inbox_put(
+        self, key: str, channel: Channel, body: dict[str, Any], now: datetime
+    ) -> None:
+        """Keep an update from the moment it arrives, before anything else is done with it."""
+        ...
+
+    async def held(
+        self, channel: Channel, limit: int = 100
+    ) -> list[tuple[str, dict[str, Any]]]: ...
+
+    async def inbox_done(self, keys: list[str]) -> None: ...
+
+    async def set_walk(
+        self, channel: Channel, account_id: str, walk: dict[str, Any], now: datetime
+    ) -> None: ...
+
+    async def end_walk(self, channel: Channel, account_id: str) -> None: ...
+
+
+class Jobs(Protocol):
+    """Which daily jobs ran on a day."""
+
+    async def record_run(self, day: date, job: str, now: datetime) -> bool:
+        """False when this job had already run that day."""
+        ...
+
+    async def runs(self, day: date) -> set[str]: ...
+
+
+class Store(Protocol):
+    """The repositories, and the unit of work that spans them."""
+
+    @property
+    def people(self) -> People: ...
+
+    @property
+    def checkins(self) -> Checkins: ...
+
+    @property
+    def risk(self) -> Risk: ...
+
+    @property
+    def deeds(self) -> Deeds: ...
+
+    @property
+    def office(self) -> Office: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    @property
+    def inbox(self) -> Inbox: ...
+
+    @property
+    def jobs(self) -> Jobs: ...
+
+    def transaction(self) -> AbstractAsyncContextManager[None]:
+        """Atomic: commits at the end, rolls back on an exception; joined when nested."""
+        ...
+
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        """A part of the enclosing transaction that an exception undoes alone."""
+        ...
+
+    async def close(self) -> None: ...

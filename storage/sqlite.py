@@ -1,0 +1,51 @@
+"""The SQLite store: one connection (WAL, synchronous=FULL) shared by the repositories."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+
+from storage.checkins import CheckinRepo
+from storage.db import Database
+from storage.deeds import DeedRepo
+from storage.inbox import InboxRepo
+from storage.jobs import JobRepo
+from storage.office import OfficeRepo
+from storage.outbox import OutboxRepo
+from storage.people import PeopleRepo
+from storage.risk import RiskRepo
+
+
+class SqliteStore:
+    """Open with `await SqliteStore.open(path)`; close with `await store.close()` (or `async
+    with`). A transaction opened here is joined by every repository's statements."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self.outbox = OutboxRepo(db)
+        self.people = PeopleRepo(db)
+        self.checkins = CheckinRepo(db, self.outbox)
+        self.risk = RiskRepo(db)
+        self.deeds = DeedRepo(db)
+        self.office = OfficeRepo(db, self.outbox)
+        self.inbox = InboxRepo(db)
+        self.jobs = JobRepo(db)
+
+    @classmethod
+    async def open(cls, path: Path) -> SqliteStore:
+        return cls(Database(await Database.connect(path)))
+
+    def transaction(self) -> AbstractAsyncContextManager[None]:
+        return self._db.transaction()
+
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        return self._db.savepoint()
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def __aenter__(self) -> SqliteStore:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
