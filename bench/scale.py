@@ -32,8 +32,8 @@ from core.clock import SystemClock
 from core.roster import parse_roster, plan_import
 from core.slots import SlotName, SlotRef
 from core.summary import office_table
-from services.summaries import unit_summaries
 from services import Services
+from services.summaries import unit_summaries
 from storage import open_store
 
 LAST = date(2026, 11, 20)

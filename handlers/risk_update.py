@@ -46,9 +46,11 @@ async def button(ctx: Ctx) -> list[Reply]:
         return await _people(ctx, round_, pressed.number)
     if pressed.action == "pp":
         return await _levels(ctx, round_, pressed.number)
-    if pressed.action == "lv" and pressed.level is not None:
-        if not await set_level(ctx.services, round_, pressed.number, pressed.level, ctx.me()):
-            return [Reply(texts.FORGED_BUTTON)]
+    changed = pressed.level is not None and await set_level(
+        ctx.services, round_, pressed.number, pressed.level, ctx.me()
+    )
+    if pressed.action == "lv" and not changed:
+        return [Reply(texts.FORGED_BUTTON)]
     return await _current(ctx, round_, "", edit=True)
 
 
