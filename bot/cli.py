@@ -1,4 +1,4 @@
-"""The command line: run, import-roster, invites."""
+"""The command line: run, import-roster, invites, export, backup, purge."""
 
 from __future__ import annotations
 
@@ -113,15 +113,13 @@ def _run(settings: Settings) -> int:
     try:
         asyncio.run(run_bot(settings))
     except InvalidToken:
-        print(
-            "sokhoe: BOT_TOKEN was refused by Telegram: check it with @BotFather", file=sys.stderr
-        )
+        print(texts.CLI_TOKEN_REFUSED, file=sys.stderr)
         return 2
     except NetworkError as err:
-        print(f"sokhoe: cannot reach the Bot API ({type(err).__name__})", file=sys.stderr)
+        print(texts.CLI_API_UNREACHABLE.format(error=type(err).__name__), file=sys.stderr)
         return 3
     except ZaloError as err:  # its text holds no URL, hence no token
-        print(f"sokhoe: the Zalo Bot API refused to start: {err}", file=sys.stderr)
+        print(texts.CLI_ZALO_REFUSED.format(error=err), file=sys.stderr)
         return 3
     return 0
 

@@ -31,40 +31,41 @@ class Kind:
 STORIES = Kind(
     "stories",
     texts.EXPORT_TITLES["stories"],
-    ("Số", "Trạng thái", "Người đề xuất", "Người/đơn vị được đề xuất", "Mã đơn vị", "Đơn vị",
-     "Lĩnh vực", "Hình thức đề nghị", "Loại", "Hình thức được duyệt", "Số quyết định",
-     "Ngày quyết định", "Ngày đề xuất", "Ngày đơn vị đề nghị", "Ngày duyệt", "Ngày biểu dương",
-     "Câu chuyện"),
+    texts.EXPORT_HEADERS["stories"],
     (6, 22, 24, 28, 10, 28, 22, 30, 10, 30, 16, 14, 17, 17, 17, 17, 80),
 )  # fmt: skip
 
-DECLARATIONS_BASE = (
-    ("Ngày", 12), ("Buổi", 10), ("Mã cán bộ", 12), ("Họ và tên", 26), ("Mã đơn vị", 10),
-    ("Đơn vị", 28), ("Thời điểm khai báo", 17), ("Khai muộn", 10), ("Bản được tính", 13),
-    ("Cảnh báo", 10),
-)  # fmt: skip
+DECLARATIONS_WIDTHS = (
+    12,
+    10,
+    12,
+    26,
+    10,
+    28,
+    17,
+    10,
+    13,
+    10,
+)  # the fixed columns; then one per question, the channel
 
 RISK = Kind(
     "risk",
     texts.EXPORT_TITLES["risk"],
-    ("Ngày", "Mã đơn vị", "Đơn vị", "Lần", "Lý do", "Mở lúc", "Xác nhận lúc", "Đúng hạn",
-     "Người xác nhận", "Mã cán bộ", "Họ và tên", "Mức gợi ý", "Mức cập nhật"),
+    texts.EXPORT_HEADERS["risk"],
     (12, 10, 28, 6, 16, 17, 17, 10, 24, 12, 26, 18, 18),
 )  # fmt: skip
 
 SUMMARIES = Kind(
     "summaries",
     texts.EXPORT_TITLES["summaries"],
-    ("Ngày", "Buổi", "Mã đơn vị", "Đơn vị", "Phải khai", "Đã khai", "Tỷ lệ", "Nghỉ phép",
-     "Khai muộn", "Cảnh báo"),
+    texts.EXPORT_HEADERS["summaries"],
     (12, 10, 10, 28, 10, 10, 8, 10, 10, 10),
 )  # fmt: skip
 
 AUDIT = Kind(
     "audit",
     texts.EXPORT_TITLES["audit"],
-    ("Thời điểm", "Người thực hiện", "Việc", "Loại dữ liệu", "Từ ngày", "Đến ngày", "Đơn vị",
-     "Số dòng", "Ghi chú"),
+    texts.EXPORT_HEADERS["audit"],
     (17, 24, 16, 14, 12, 12, 10, 10, 40),
 )  # fmt: skip
 
@@ -124,8 +125,9 @@ def _instant(text: str | None) -> datetime | None:
 
 def declarations_kind(form: Questionnaire) -> Kind:
     """The check-in log: fixed columns, then one per question of the questionnaire in use."""
-    headers = [h for h, _ in DECLARATIONS_BASE] + [q.short for q in form.questions] + ["Kênh"]
-    widths = [w for _, w in DECLARATIONS_BASE] + [24 for _ in form.questions] + [10]
+    *fixed_headers, channel = texts.EXPORT_HEADERS["declarations"]
+    headers = [*fixed_headers, *(q.short for q in form.questions), channel]
+    widths = [*DECLARATIONS_WIDTHS, *(24 for _ in form.questions), 10]
     return Kind("declarations", texts.EXPORT_TITLES["declarations"], tuple(headers), tuple(widths))
 
 

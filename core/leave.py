@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from core import texts
+from core.domain import Person, Role
 
 MAX_DAYS = 90
 _DATE = re.compile(r"^(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2}|\d{4}))?$")
@@ -69,3 +70,10 @@ def _looks_like_date(word: str) -> bool:
 
 def _iso_only(args: str) -> bool:
     return bool(re.fullmatch(r"\s*(\S+\s+)?\d{4}-\d{2}-\d{2}(\s+\d{4}-\d{2}-\d{2})?\s*", args))
+
+
+def may_declare_for(actor: Person, person: Person) -> bool:
+    """Leave for someone else: the office for anyone active, a head for the unit's people."""
+    if not person.active:
+        return False
+    return actor.has(Role.OFFICE) or (actor.has(Role.HEAD) and person.unit == actor.unit)

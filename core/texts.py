@@ -484,3 +484,25 @@ CHANNEL_SET = "Từ nay Sổ Khỏe nhắn bạn qua {channel}."
 CHANNEL_ONLY_ONE = (
     "Bạn mới liên kết {channel}. Muốn dùng thêm ứng dụng kia, hãy xin văn phòng mã mời."
 )
+
+
+# The column headers of each export (the office's spreadsheets).
+EXPORT_HEADERS: dict[str, tuple[str, ...]] = {
+    "stories": ("Số", "Trạng thái", "Người đề xuất", "Người/đơn vị được đề xuất", "Mã đơn vị", "Đơn vị",
+     "Lĩnh vực", "Hình thức đề nghị", "Loại", "Hình thức được duyệt", "Số quyết định",
+     "Ngày quyết định", "Ngày đề xuất", "Ngày đơn vị đề nghị", "Ngày duyệt", "Ngày biểu dương",
+     "Câu chuyện"),
+    "risk": ("Ngày", "Mã đơn vị", "Đơn vị", "Lần", "Lý do", "Mở lúc", "Xác nhận lúc", "Đúng hạn",
+     "Người xác nhận", "Mã cán bộ", "Họ và tên", "Mức gợi ý", "Mức cập nhật"),
+    "summaries": ("Ngày", "Buổi", "Mã đơn vị", "Đơn vị", "Phải khai", "Đã khai", "Tỷ lệ", "Nghỉ phép",
+     "Khai muộn", "Cảnh báo"),
+    "audit": ("Thời điểm", "Người thực hiện", "Việc", "Loại dữ liệu", "Từ ngày", "Đến ngày", "Đơn vị",
+     "Số dòng", "Ghi chú"),
+    "declarations": ("Ngày", "Buổi", "Mã cán bộ", "Họ và tên", "Mã đơn vị", "Đơn vị", "Thời điểm khai báo", "Khai muộn", "Bản được tính", "Cảnh báo", "Kênh"),
+}  # fmt: skip
+
+# The command line's refusals to start.
+CLI_TOKEN_REFUSED = "sokhoe: BOT_TOKEN was refused by Telegram: check it with @BotFather"
+CLI_API_UNREACHABLE = "sokhoe: cannot reach the Bot API ({error})"
+CLI_ZALO_REFUSED = "sokhoe: the Zalo Bot API refused to start: {error}"
+AUDIT_ROWS = " ({rows} dòng)"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from core import texts
 from core.declarations import Leave
 from core.domain import Role
-from core.leave import parse_leave
+from core.leave import may_declare_for, parse_leave
 from core.messages import Reply
 from handlers.router import Ctx
 
@@ -29,7 +29,7 @@ async def leave(ctx: Ctx) -> list[Reply]:
         if not (me.has(Role.HEAD) or me.has(Role.OFFICE)):
             return [Reply(texts.LEAVE_NOT_HEAD)]
         found = await ctx.store.people.person_by_code(request.staff_code)
-        if found is None or not found.active or (not me.has(Role.OFFICE) and found.unit != me.unit):
+        if found is None or not may_declare_for(me, found):
             return [Reply(texts.LEAVE_UNKNOWN_PERSON.format(code=request.staff_code))]
         person = found
     await ctx.store.checkins.add_leave(

@@ -134,7 +134,7 @@ async def audit_log(ctx: Ctx) -> list[Reply]:
         if e.unit:
             what += f" {e.unit}"
         if e.rows is not None:
-            what += f" ({e.rows} dòng)"
+            what += texts.AUDIT_ROWS.format(rows=e.rows)
         at = ctx.services.local(e.at).strftime("%d/%m %H:%M")
         lines.append(
             texts.AUDIT_LINE.format(

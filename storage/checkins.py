@@ -1,4 +1,4 @@
-"""Queries about check-ins: declarations, who counts for a slot, leave, dispatches, slot runs."""
+"""Check-ins: declarations, leave, dispatches, who counts for a slot, nudges, the week."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Inbound idempotency and conversation state, keyed by (channel, account)."""
+"""What comes in: event keys (idempotency), the Zalo inbox and menus, and where each account
+stands in a conversation or a questionnaire walk, keyed by (channel, account)."""
 
 from __future__ import annotations
 

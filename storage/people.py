@@ -81,7 +81,8 @@ class PeopleRepo(Repository):
             " RETURNING id",
             (entry.staff_code, entry.full_name, entry.unit.code, entry.phone, ts(now)),
         )
-        assert row is not None
+        if row is None:  # RETURNING always yields the row it wrote
+            raise LookupError(f"no row written for {entry.staff_code}")
         person_id = row["id"]
         await self._execute("DELETE FROM person_roles WHERE person_id = ?", (person_id,))
         await self._executemany(

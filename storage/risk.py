@@ -1,4 +1,4 @@
-"""Queries for heads and the office: standings of a slot, risk updates, nudges, the week."""
+"""The daily risk update: rounds, the levels a confirmation put on the map, heads' changes."""
 
 from __future__ import annotations
 
