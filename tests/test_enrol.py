@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from core import texts
 from core.domain import Channel, Person
 from core.messages import Reply
 from handlers.router import Ctx
 from tests.conftest import roster_row
-from tests.harness import Harness
+from tests.fakes.zalo_api import ZALO_TOKEN
+from tests.harness import FakeClock, Harness
 
 ROSTER = [
     roster_row("CB001", "Nguyễn Văn An", phone="0912345678"),
@@ -215,3 +218,31 @@ async def test_a_failing_event_does_not_sink_its_batch(harness: Harness) -> None
     assert [m.text for m in binh.inbox] == [texts.INTERNAL_ERROR]
     assert len(an.inbox) == 2  # both of An's events, around the failing one
     assert not await harness.store.people.has_consent(1, "half-done")
+
+
+async def test_one_error_policy_for_every_messenger(tmp_path: Path, clock: FakeClock) -> None:
+    """A flow that fails, on Telegram (a button press) and on Zalo (a message): logged, the
+    person gets an apology, the admin chat is told, the press is still acknowledged."""
+
+    async def boom(ctx: Ctx) -> list[Reply]:
+        raise RuntimeError("a bug in a flow")
+
+    harness = Harness(tmp_path, clock)
+    harness.configure(zalo_bot_token=ZALO_TOKEN, zalo_send_rate=0, admin_chat_id=-100)
+    await harness.start()
+    try:
+        router = harness.running.bot_data.router
+        router.command(("boom",), boom, role=None, consent=False)
+        router.choice("boom", boom, role=None, consent=False)
+        an = harness.user(501, "An")
+        harness.fake.press(an.user, "boom:1")
+        query = harness.fake.updates[-1]["callback_query"]["id"]
+        await harness.pump()
+        assert query in harness.fake.answered
+        assert [m.text for m in an.inbox] == [texts.INTERNAL_ERROR]
+        zalo = harness.zalo_user("z-501")
+        assert [m.text for m in await zalo.send("/boom")] == [texts.INTERNAL_ERROR]
+        admin = [m.text for m in harness.fake.to(-100)]
+        assert len(admin) == 2 and all("RuntimeError" in text for text in admin)
+    finally:
+        await harness.stop()
