@@ -1,0 +1,89 @@
+"""Zalo updates to neutral events, and outgoing messages to Zalo texts: no buttons, so choices
+are a numbered menu (the person answers "1", or "1 3" for several, then "xong") mapped back to
+the same choice ids a Telegram button carries; a long text is split at 2,000 characters."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from core import texts
+from core.domain import Channel
+from core.messages import Event, Outgoing
+from core.summary import split_text
+
+
+TEXT_LIMIT = 2000
+
+NUMBERS = re.compile(r"^\s*\d+(?:[\s,;]+\d+)*\s*$")
+
+DONE_WORDS = {"xong", "done", "ok xong", "hoàn thành"}
+
+
+def update_key(update: dict[str, Any]) -> str | None:
+    message = update.get("message") or {}
+    return f"zl:{message['message_id']}" if message.get("message_id") else None
+
+
+def to_events(update: dict[str, Any], menu: list[str], now: datetime) -> list[Event]:
+    """The neutral events of one update: a number of the last menu is that menu's choice."""
+    key, message = update_key(update), update.get("message") or {}
+    sender, chat = message.get("from") or {}, message.get("chat") or {}
+    if key is None or not sender.get("id") or not chat.get("id"):
+        return []
+    base = Event(
+        key=key,
+        channel=Channel.ZALO,
+        account_id=str(sender["id"]),
+        chat_id=str(chat["id"]),
+        at=now,
+        private=chat.get("chat_type", "PRIVATE") == "PRIVATE",
+        display_name=str(sender.get("name", "")),
+    )
+    text = str(message.get("text") or "").strip()
+    if update.get("event_name") == "message.image.received" or message.get("photo"):
+        return [
+            replace(
+                base, photo=str(message.get("photo") or ""), text=str(message.get("caption") or "")
+            )
+        ]
+    if not text:
+        return [replace(base, unsupported=True)]
+    if text.startswith("/"):
+        head, _, rest = text.partition(" ")
+        return [replace(base, text=text, command=head[1:].lower(), args=rest.strip())]
+    chosen = _chosen(text, menu)
+    if chosen is None:
+        return [replace(base, text=text)]
+    return [
+        replace(base, key=f"{key}:{n}" if n else key, choice=choice)
+        for n, choice in enumerate(chosen)
+    ]
+
+
+def _chosen(text: str, menu: list[str]) -> list[str] | None:
+    """The choice ids a reply names, or None when it is not an answer to the menu."""
+    if not menu:
+        return None
+    if text.lower() in DONE_WORDS:
+        done = [c for c in menu if c.endswith(":done")]
+        return done[-1:] or None
+    if not NUMBERS.match(text):
+        return None
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    if any(not 1 <= n <= len(menu) for n in numbers):
+        return None
+    return [menu[n - 1] for n in numbers]
+
+
+def render(item: Outgoing) -> list[str]:
+    """A message as Zalo texts: the choices numbered under it, split at 2,000 characters."""
+    lines = [item.text] if item.text else []
+    choices = [c for row in item.choices for c in row]
+    if choices:
+        lines.append("")
+        lines += [f"{n}. {c.label}" for n, c in enumerate(choices, start=1)]
+        lines.append(texts.ZALO_ANSWER_HINT)
+    return split_text("\n".join(lines), TEXT_LIMIT)
