@@ -14,7 +14,6 @@ from core.domain import Channel
 from core.messages import Event, Outgoing
 from core.summary import split_text
 
-
 TEXT_LIMIT = 2000
 
 NUMBERS = re.compile(r"^\s*\d+(?:[\s,;]+\d+)*\s*$")
