@@ -1,9 +1,12 @@
 """Intake throughput: answers per second from getUpdates to durable commit.
 
-Builds an organization of N people (enrolled, consented), puts N one-tap answers in the fake
-Bot API, and times the real intake loop (python-telegram-bot Application, router, SQLite with
-synchronous=FULL) until every answer is committed. Confirmations are queued in the outbox and
-sent afterwards (timed separately, unpaced, against the in-process fake).
+The production path: an organization of N people (enrolled, consented) is sent the morning
+prompt by the 07:30 job (each person's walk stored, the prompt delivered), then every person
+taps the one-tap answer on the prompt they received; the real intake (python-telegram-bot's
+Bot for getUpdates, the one intake, the router, the check-in flow, the declaration service,
+SQLite with synchronous=FULL) is timed until every answer is committed. Confirmations are
+queued in the outbox and sent afterwards (timed separately, unpaced, against the in-process
+fake).
 
     python bench/intake.py [--people 5000]
 """
@@ -20,7 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from core.buttons import CheckinButton
+from core.questionnaire import HEALTHY
 from core.slots import SlotName, SlotRef
+from services.prompts import send_prompts
 from tests.conftest import HCM, roster_row
 from tests.harness import FakeClock, Harness
 
@@ -35,9 +41,15 @@ async def main(people: int) -> None:
         await bot.enrol(rows, base=100_000)
         now = bot.clock.now()
         ref = SlotRef(now.astimezone(HCM).date(), SlotName.MORNING)
+        services = bot.running.bot_data.services
+        prompted = await send_prompts(services, ref.day, ref.slot)
+        await bot.running.bot_data.sender.drain()  # the prompts reach the phones
+        tap = CheckinButton(ref, HEALTHY).encode()
         for person_id in range(1, people + 1):
             user = {"id": 100_000 + person_id, "is_bot": False, "first_name": "x"}
-            bot.fake.press(user, f"ck:{ref.code}:ok")
+            prompt = bot.fake.to(100_000 + person_id)[-1]
+            bot.fake.press(user, tap, prompt)
+        sent_before = len(bot.fake.sent) + len(bot.fake.edits)
 
         intake = bot.running.bot_data.intake
         started = time.perf_counter()
@@ -49,8 +61,9 @@ async def main(people: int) -> None:
         started = time.perf_counter()
         await bot.running.bot_data.sender.drain()
         send_seconds = time.perf_counter() - started
-        calls = len(bot.fake.sent) + len(bot.fake.edits) + len(bot.fake.answered)
+        calls = len(bot.fake.sent) + len(bot.fake.edits) + len(bot.fake.answered) - sent_before
         await bot.stop()
+    print(f"prompted:           {prompted}")
     print(f"answers:            {people}")
     print(f"stored:             {stored}")
     print(f"intake to commit:   {intake_seconds:.2f} s = {people / intake_seconds:,.0f} answers/s")
