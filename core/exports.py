@@ -3,21 +3,75 @@ stored value reads in a spreadsheet (local dates and times, words for codes)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from core import texts
-from core.questionnaire import Questionnaire
+from core.office import AuditEntry
+from core.questionnaire import Answer, Questionnaire
 from core.summary import UnitCount, percent
 
 
-class Record(Protocol):
-    """A stored row as an export reads it: values by column name."""
+@dataclass(frozen=True)
+class StoryRecord:
+    """A proposal as the commendation council's export lists it."""
 
-    def __getitem__(self, key: str) -> Any: ...
+    id: int
+    state: str
+    proposer: str
+    nominee_name: str
+    unit_code: str
+    unit: str
+    category: str
+    proposed_form: str
+    kind: str
+    decision_form: str
+    decision_number: str
+    decision_date: date | None
+    created_at: datetime
+    endorsed_at: datetime | None
+    approved_at: datetime | None
+    published_at: datetime | None
+    story: str
+
+
+@dataclass(frozen=True)
+class DeclarationRecord:
+    """One declaration of the check-in log (changes included: `counts` marks the latest)."""
+
+    day: date
+    slot: str
+    staff_code: str
+    full_name: str
+    unit_code: str
+    unit: str
+    declared_at: datetime
+    late: bool
+    counts: bool
+    alert: bool
+    answers: dict[str, Answer]
+    channel: str
+
+
+@dataclass(frozen=True)
+class RiskRecord:
+    """One person's level in one risk round (or a round with no levels yet)."""
+
+    day: date
+    unit_code: str
+    unit: str
+    round: int
+    reason: str
+    opened_at: datetime
+    confirmed_at: datetime | None
+    late: bool
+    confirmed_by: str
+    staff_code: str
+    full_name: str
+    suggested: str
+    level: str
 
 
 @dataclass(frozen=True)
@@ -96,31 +150,26 @@ def heading(org: str, kind: Kind, first: date, last: date, unit: str | None) -> 
     return lines
 
 
-def story_cells(row: Record, tz: ZoneInfo) -> list[Any]:
-    decided = date.fromisoformat(row["decision_date"]) if row["decision_date"] else None
+def story_cells(row: StoryRecord, tz: ZoneInfo) -> list[Any]:
     return [
-        row["id"],
-        texts.DEED_STATES.get(row["state"], row["state"]).split(" ", 1)[-1],
-        row["proposer"],
-        row["nominee_name"],
-        row["unit_code"],
-        row["unit"],
-        texts.DEED_CATEGORIES.get(row["category"], row["category"]),
-        texts.DEED_FORMS.get(row["proposed_form"], row["proposed_form"]),
-        texts.DEED_KINDS.get(row["kind"], row["kind"]),
-        texts.DEED_FORMS.get(row["decision_form"] or "", ""),
-        row["decision_number"] or "",
-        day_text(decided),
-        local(_instant(row["created_at"]), tz),
-        local(_instant(row["endorsed_at"]), tz),
-        local(_instant(row["approved_at"]), tz),
-        local(_instant(row["published_at"]), tz),
-        row["story"],
+        row.id,
+        texts.DEED_STATES.get(row.state, row.state).split(" ", 1)[-1],
+        row.proposer,
+        row.nominee_name,
+        row.unit_code,
+        row.unit,
+        texts.DEED_CATEGORIES.get(row.category, row.category),
+        texts.DEED_FORMS.get(row.proposed_form, row.proposed_form),
+        texts.DEED_KINDS.get(row.kind, row.kind),
+        texts.DEED_FORMS.get(row.decision_form, ""),
+        row.decision_number,
+        day_text(row.decision_date),
+        local(row.created_at, tz),
+        local(row.endorsed_at, tz),
+        local(row.approved_at, tz),
+        local(row.published_at, tz),
+        row.story,
     ]
-
-
-def _instant(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
 
 
 def declarations_kind(form: Questionnaire) -> Kind:
@@ -140,48 +189,45 @@ def yes(flag: object) -> str:
     return texts.EXPORT_YES if flag else ""
 
 
-def declaration_cells(row: Record, form: Questionnaire, tz: ZoneInfo) -> list[Any]:
-    answers = {
-        k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(row["answers"]).items()
-    }
+def declaration_cells(row: DeclarationRecord, form: Questionnaire, tz: ZoneInfo) -> list[Any]:
     cells: list[Any] = [
-        day_text(date.fromisoformat(row["day"])),
-        texts.SLOT_NAMES.get(row["slot"], row["slot"]),
-        row["staff_code"],
-        row["full_name"],
-        row["unit_code"],
-        row["unit"],
-        local(_instant(row["declared_at"]), tz),
-        yes(row["late"]),
-        yes(row["counts"]),
-        yes(row["alert"]),
+        day_text(row.day),
+        texts.SLOT_NAMES.get(row.slot, row.slot),
+        row.staff_code,
+        row.full_name,
+        row.unit_code,
+        row.unit,
+        local(row.declared_at, tz),
+        yes(row.late),
+        yes(row.counts),
+        yes(row.alert),
     ]
     for question in form.questions:
-        answer = answers.get(question.id)
+        answer = row.answers.get(question.id)
         chosen = answer if isinstance(answer, tuple) else (answer,) if answer else ()
         labels = [o.label for o in question.options if o.id in chosen]
         cells.append(", ".join(labels) if labels else ("" if answer is None else texts.NONE_CHOSEN))
-    cells.append(texts.CHANNEL_NAMES.get(row["channel"], row["channel"]))
+    cells.append(texts.CHANNEL_NAMES.get(row.channel, row.channel))
     return cells
 
 
-def risk_cells(row: Record, tz: ZoneInfo) -> list[Any]:
-    confirmed = row["confirmed_at"]
-    on_time = "" if not confirmed else (texts.EXPORT_LATE if row["late"] else texts.EXPORT_ON_TIME)
+def risk_cells(row: RiskRecord, tz: ZoneInfo) -> list[Any]:
+    confirmed = row.confirmed_at
+    on_time = "" if not confirmed else (texts.EXPORT_LATE if row.late else texts.EXPORT_ON_TIME)
     return [
-        day_text(date.fromisoformat(row["day"])),
-        row["unit_code"],
-        row["unit"],
-        row["round"],
-        texts.EXPORT_ROUND_REASONS.get(row["reason"], row["reason"]),
-        local(_instant(row["opened_at"]), tz),
-        local(_instant(confirmed), tz) if confirmed else texts.EXPORT_NOT_CONFIRMED,
+        day_text(row.day),
+        row.unit_code,
+        row.unit,
+        row.round,
+        texts.EXPORT_ROUND_REASONS.get(row.reason, row.reason),
+        local(row.opened_at, tz),
+        local(confirmed, tz) if confirmed else texts.EXPORT_NOT_CONFIRMED,
         on_time,
-        row["confirmed_by"] or "",
-        row["staff_code"] or "",
-        row["full_name"] or "",
-        texts.RISK_NAMES.get(row["suggested"] or "", ""),
-        texts.RISK_NAMES.get(row["level"] or "", ""),
+        row.confirmed_by,
+        row.staff_code,
+        row.full_name,
+        texts.RISK_NAMES.get(row.suggested, ""),
+        texts.RISK_NAMES.get(row.level, ""),
     ]
 
 
@@ -200,15 +246,15 @@ def summary_cells(ref_day: date, slot: str, count: UnitCount) -> list[Any]:
     ]
 
 
-def audit_cells(row: Record, tz: ZoneInfo) -> list[Any]:
+def audit_cells(entry: AuditEntry, tz: ZoneInfo) -> list[Any]:
     return [
-        local(_instant(row["at"]), tz),
-        row["actor"],
-        texts.AUDIT_ACTIONS.get(row["action"], row["action"]),
-        row["kind"] or "",
-        day_text(date.fromisoformat(row["first_day"])) if row["first_day"] else "",
-        day_text(date.fromisoformat(row["last_day"])) if row["last_day"] else "",
-        row["unit_code"] or "",
-        row["rows"] if row["rows"] is not None else "",
-        row["detail"] or "",
+        local(entry.at, tz),
+        entry.actor,
+        texts.AUDIT_ACTIONS.get(entry.action, entry.action),
+        entry.kind,
+        day_text(entry.first),
+        day_text(entry.last),
+        entry.unit,
+        entry.rows if entry.rows is not None else "",
+        entry.detail,
     ]

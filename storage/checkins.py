@@ -12,6 +12,7 @@ import aiosqlite
 from core.declarations import Declaration, Leave
 from core.domain import Account, Channel, Person, Unit
 from core.messages import Reply
+from core.questionnaire import Answer
 from core.slots import SlotName, SlotRef
 from core.summary import Standing, UnitCount, WeekRecord
 from storage.db import Database, Repository, from_ts, ts
@@ -20,10 +21,13 @@ from storage.outbox import PREFERRED, OutboxRepo
 from storage.people import PERSON_COLUMNS, PERSON_SQL, person_from_row
 
 
+def answers_from(text: str) -> dict[str, Answer]:
+    """Stored answers (JSON: lists for multiple choices) as the core's answers (tuples)."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(text).items()}
+
+
 def declaration_from_row(row: aiosqlite.Row) -> Declaration:
-    answers = {
-        k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(row["answers"]).items()
-    }
+    answers = answers_from(row["answers"])
     return Declaration(
         person_id=row["person_id"],
         ref=SlotRef(date.fromisoformat(row["day"]), SlotName(row["slot"])),

@@ -12,7 +12,10 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from core.exports import (
+    DeclarationRecord,
     Kind,
+    RiskRecord,
+    StoryRecord,
     audit_cells,
     declaration_cells,
     risk_cells,
@@ -20,12 +23,14 @@ from core.exports import (
     summary_cells,
     utc_range,
 )
+from core.office import AuditEntry
 from core.questionnaire import Questionnaire
 from core.slots import SlotName, SlotRef
 from core.summary import UnitCount
 from core.workdays import WorkCalendar
-from storage.checkins import count_units
-from storage.db import Database, ts
+from storage.checkins import answers_from, count_units
+from storage.db import Database, from_ts, ts
+from storage.office import audit_entry
 
 CHUNK = 2000  # rows fetched per trip to SQLite's thread
 
@@ -105,23 +110,72 @@ class ExportReader:
             async for row in cursor:
                 yield row
 
-    def stories(
+    async def stories(
         self, start: datetime, end: datetime, unit: str | None
-    ) -> AsyncIterator[aiosqlite.Row]:
-        return self._rows(_STORIES, {"start": ts(start), "end": ts(end), "unit": unit})
+    ) -> AsyncIterator[StoryRecord]:
+        async for r in self._rows(_STORIES, {"start": ts(start), "end": ts(end), "unit": unit}):
+            yield StoryRecord(
+                id=r["id"],
+                state=r["state"],
+                proposer=r["proposer"],
+                nominee_name=r["nominee_name"],
+                unit_code=r["unit_code"],
+                unit=r["unit"],
+                category=r["category"],
+                proposed_form=r["proposed_form"],
+                kind=r["kind"],
+                decision_form=r["decision_form"] or "",
+                decision_number=r["decision_number"] or "",
+                decision_date=_date(r["decision_date"]),
+                created_at=from_ts(r["created_at"]),
+                endorsed_at=_instant(r["endorsed_at"]),
+                approved_at=_instant(r["approved_at"]),
+                published_at=_instant(r["published_at"]),
+                story=r["story"],
+            )
 
-    def declarations(
+    async def declarations(
         self, first: date, last: date, unit: str | None
-    ) -> AsyncIterator[aiosqlite.Row]:
-        return self._rows(_DECLARATIONS, _days(first, last, unit))
+    ) -> AsyncIterator[DeclarationRecord]:
+        async for r in self._rows(_DECLARATIONS, _days(first, last, unit)):
+            yield DeclarationRecord(
+                day=date.fromisoformat(r["day"]),
+                slot=r["slot"],
+                staff_code=r["staff_code"],
+                full_name=r["full_name"],
+                unit_code=r["unit_code"],
+                unit=r["unit"],
+                declared_at=from_ts(r["declared_at"]),
+                late=bool(r["late"]),
+                counts=bool(r["counts"]),
+                alert=bool(r["alert"]),
+                answers=answers_from(r["answers"]),
+                channel=r["channel"],
+            )
 
-    def risk(self, first: date, last: date, unit: str | None) -> AsyncIterator[aiosqlite.Row]:
-        return self._rows(_RISK, _days(first, last, unit))
+    async def risk(self, first: date, last: date, unit: str | None) -> AsyncIterator[RiskRecord]:
+        async for r in self._rows(_RISK, _days(first, last, unit)):
+            yield RiskRecord(
+                day=date.fromisoformat(r["day"]),
+                unit_code=r["unit_code"],
+                unit=r["unit"],
+                round=r["round"],
+                reason=r["reason"],
+                opened_at=from_ts(r["opened_at"]),
+                confirmed_at=_instant(r["confirmed_at"]),
+                late=bool(r["late"]),
+                confirmed_by=r["confirmed_by"] or "",
+                staff_code=r["staff_code"] or "",
+                full_name=r["full_name"] or "",
+                suggested=r["suggested"] or "",
+                level=r["level"] or "",
+            )
 
-    def audit_log(
+    async def audit_log(
         self, start: datetime, end: datetime, unit: str | None
-    ) -> AsyncIterator[aiosqlite.Row]:
-        return self._rows(_AUDIT, {"start": ts(start), "end": ts(end), "unit": unit})
+    ) -> AsyncIterator[AuditEntry]:
+        async for r in self._rows(_AUDIT, {"start": ts(start), "end": ts(end), "unit": unit}):
+            yield audit_entry(r)
 
     async def declaration_count(self, first: date, last: date, unit: str | None) -> int:
         """How many rows a declarations export will hold (for the progress bar)."""
@@ -131,6 +185,14 @@ class ExportReader:
             _days(first, last, unit),
         )
         return int(row["n"]) if row else 0
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _instant(text: str | None) -> datetime | None:
+    return from_ts(text) if text else None
 
 
 def _days(first: date, last: date, unit: str | None) -> dict[str, Any]:
@@ -150,17 +212,17 @@ async def export_rows(
     first, last = period
     start, end = utc_range(first, last, tz)
     if kind.name == "stories":
-        async for row in reader.stories(start, end, unit):
-            yield story_cells(row, tz)
+        async for story in reader.stories(start, end, unit):
+            yield story_cells(story, tz)
     elif kind.name == "declarations":
-        async for row in reader.declarations(first, last, unit):
-            yield declaration_cells(row, form, tz)
+        async for declaration in reader.declarations(first, last, unit):
+            yield declaration_cells(declaration, form, tz)
     elif kind.name == "risk":
-        async for row in reader.risk(first, last, unit):
-            yield risk_cells(row, tz)
+        async for level in reader.risk(first, last, unit):
+            yield risk_cells(level, tz)
     elif kind.name == "audit":
-        async for row in reader.audit_log(start, end, unit):
-            yield audit_cells(row, tz)
+        async for entry in reader.audit_log(start, end, unit):
+            yield audit_cells(entry, tz)
     elif kind.name == "summaries":
         for day in (first + timedelta(days=n) for n in range((last - first).days + 1)):
             if not calendar.is_working_day(day):

@@ -7,10 +7,26 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+import aiosqlite
+
 from core.messages import Reply
 from core.office import AuditEntry, ExportRequest
 from storage.db import Database, Repository, from_ts, ts
 from storage.outbox import OutboxRepo, payload_of
+
+
+def audit_entry(row: aiosqlite.Row) -> AuditEntry:
+    return AuditEntry(
+        at=from_ts(row["at"]),
+        actor=row["actor"],
+        action=row["action"],
+        kind=row["kind"] or "",
+        first=date.fromisoformat(row["first_day"]) if row["first_day"] else None,
+        last=date.fromisoformat(row["last_day"]) if row["last_day"] else None,
+        unit=row["unit_code"] or "",
+        rows=row["rows"],
+        detail=row["detail"] or "",
+    )
 
 
 class OfficeRepo(Repository):
@@ -40,20 +56,7 @@ class OfficeRepo(Repository):
 
     async def recent_audit(self, limit: int = 20) -> list[AuditEntry]:
         rows = await self._fetchall("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))
-        return [
-            AuditEntry(
-                at=from_ts(r["at"]),
-                actor=r["actor"],
-                action=r["action"],
-                kind=r["kind"] or "",
-                first=date.fromisoformat(r["first_day"]) if r["first_day"] else None,
-                last=date.fromisoformat(r["last_day"]) if r["last_day"] else None,
-                unit=r["unit_code"] or "",
-                rows=r["rows"],
-                detail=r["detail"] or "",
-            )
-            for r in rows
-        ]
+        return [audit_entry(r) for r in rows]
 
     # --- exports asked for in the chat --------------------------------------------------------
 
