@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from core.domain import Role
 from handlers import (
+    announce,
+    audit,
     checkin,
     deeds,
     enrol,
+    export,
     heads,
     history,
     leave,
     me,
-    office,
     review,
     risk_update,
 )
@@ -48,13 +50,13 @@ def register(router: Router) -> Router:
     router.command(("huy", "cancel"), deeds.cancel, consent=False)
 
     # The office: exports (refusals audited, so open to all), the audit log, announcements.
-    router.command(("xuat", "export"), office.export, consent=False, listed=Role.OFFICE)
-    router.choice("xp", office.export_button, consent=False)
-    router.conversation(office.EXPORT, office.export_text, consent=False)
-    router.command(("nhatky", "audit"), office.audit_log, role=Role.OFFICE, consent=False)
-    router.command(("thongbao", "announce"), office.announce, role=Role.OFFICE, consent=False)
-    router.choice("an", office.announce_button, role=Role.OFFICE, consent=False)
-    router.conversation(office.ANNOUNCE, office.announce_text, role=Role.OFFICE, consent=False)
+    router.command(("xuat", "export"), export.export, consent=False, listed=Role.OFFICE)
+    router.choice("xp", export.button, consent=False)
+    router.conversation(export.FLOW, export.text, consent=False)
+    router.command(("nhatky", "audit"), audit.audit_log, role=Role.OFFICE, consent=False)
+    router.command(("thongbao", "announce"), announce.announce, role=Role.OFFICE, consent=False)
+    router.choice("an", announce.button, role=Role.OFFICE, consent=False)
+    router.conversation(announce.FLOW, announce.text, role=Role.OFFICE, consent=False)
 
     # About me.
     router.command(("help", "trogiup"), me.help_, role=None, consent=False)

@@ -18,7 +18,7 @@ stateDiagram-v2
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from core import texts
@@ -38,7 +38,7 @@ from core.stories import (
     name_key,
     story_problem,
 )
-from handlers.router import Ctx
+from handlers.router import Ctx, keep, restore
 from services.stories import over_daily_limit, submit
 
 FLOW = "deed"
@@ -46,19 +46,30 @@ CANCEL = Choice(ProposalButton("cancel").encode(), texts.DEED_CANCEL)
 SHOWN = 8
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """Where a proposal stands between messages: the step on screen and the draft so far."""
+
+    step: str = ""  # "" when no proposal is in progress
+    draft: Draft = field(default_factory=Draft)
+
+    def to_state(self) -> dict[str, Any]:
+        return {"step": self.step, "draft": asdict(self.draft)}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> Proposal:
+        raw = dict(state["draft"])
+        raw["photos"] = tuple(str(photo) for photo in raw.get("photos", ()))
+        return cls(str(state["step"]), Draft(**raw))
+
+
 def _state(ctx: Ctx) -> tuple[str, Draft]:
-    if ctx.caller.flow != FLOW:
-        return "", Draft()
-    raw: dict[str, Any] = dict(ctx.caller.state.get("draft", {}))
-    raw["photos"] = tuple(raw.get("photos", ()))
-    return str(ctx.caller.state.get("step", "")), Draft(**raw)
+    proposal = restore(ctx, FLOW, Proposal.from_state, Proposal())
+    return proposal.step, proposal.draft
 
 
 async def _go(ctx: Ctx, step: str, draft: Draft, reply: Reply) -> list[Reply]:
-    state = {"step": step, "draft": asdict(draft)}
-    await ctx.store.inbox.set_conversation(
-        ctx.event.channel, ctx.event.account_id, FLOW, state, ctx.now
-    )
+    await keep(ctx, FLOW, Proposal(step, draft))
     return [reply]
 
 

@@ -9,6 +9,7 @@ decision number and date, the edited story) wait for them in the `review` conver
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -31,10 +32,41 @@ from core.stories import (
     may,
     story_problem,
 )
-from handlers.router import Ctx
+from handlers.router import Ctx, keep, restore
 from services import stories
 
 FLOW = "review"
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    """The words a move waits for: a comment, a reason, the edited story, or the decision's
+    number and then its date (after the form was chosen)."""
+
+    story: int
+    move: Move
+    form: str = ""
+    number: str = ""
+
+    def to_state(self) -> dict[str, Any]:
+        return {
+            "story": self.story,
+            "move": self.move.value,
+            "form": self.form,
+            "number": self.number,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> Awaiting:
+        story = state["story"]
+        if not isinstance(story, int):
+            raise TypeError("story")
+        return cls(
+            story, Move(state["move"]), str(state.get("form", "")), str(state.get("number", ""))
+        )
+
+
+NOTHING = Awaiting(0, Move.ENDORSE)  # not waiting for anything
 
 
 async def mine(ctx: Ctx) -> list[Reply]:
@@ -94,15 +126,16 @@ async def button(ctx: Ctx) -> list[Reply]:
             ask = texts.DEED_EDIT_ASK.format(
                 id=story.id, minimum=MIN_STORY, maximum=MAX_STORY, note=story.note
             )
-        return await _wait(ctx, {"story": story.id, "move": move.value}, ask.format(id=story.id))
+        return await _wait(ctx, Awaiting(story.id, move), ask.format(id=story.id))
     if code == "ap":
         buttons = rows(*(Choice(_id("af", story.id, f), texts.DEED_FORMS[f]) for f in FORMS))
         return [Reply(texts.DEED_APPROVE_FORM_ASK.format(id=story.id), choices=buttons)]
     if code == "af" and value in FORMS:
-        state = {"story": story.id, "move": move.value, "form": value}
-        return await _wait(ctx, state, texts.DEED_APPROVE_NUMBER_ASK.format(id=story.id))
-    if code == "td" and ctx.caller.flow == FLOW and ctx.caller.state.get("number"):
-        return await _approve(ctx, story, ctx.caller.state, ctx.local_now.date())
+        waiting = Awaiting(story.id, move, form=value)
+        return await _wait(ctx, waiting, texts.DEED_APPROVE_NUMBER_ASK.format(id=story.id))
+    waiting = restore(ctx, FLOW, Awaiting.from_state, NOTHING)
+    if code == "td" and waiting.story == story.id and waiting.number:
+        return await _approve(ctx, story, waiting, ctx.local_now.date())
     if code == "pb":
         where = [Choice(_id("pa", story.id), texts.DEED_PUBLISH_ALL)]
         if ctx.settings.announce_chat_id is not None:
@@ -116,13 +149,11 @@ async def button(ctx: Ctx) -> list[Reply]:
 
 async def message(ctx: Ctx) -> list[Reply]:
     """The words a move waits for."""
-    state = ctx.caller.state
-    story_id = state.get("story")
-    story = await ctx.store.deeds.story(story_id) if isinstance(story_id, int) else None
+    waiting = restore(ctx, FLOW, Awaiting.from_state, NOTHING)
+    story = await ctx.store.deeds.story(waiting.story) if waiting.story else None
     text = ctx.event.text.strip()
-    moves = {m.value: m for m in Move}
-    move = moves.get(str(state.get("move")))
-    if story is None or move is None:
+    move = waiting.move
+    if story is None:
         await ctx.store.inbox.end_conversation(ctx.event.channel, ctx.event.account_id)
         return [Reply(texts.DEED_UNKNOWN)]
     if not may(ctx.me(), story, move):
@@ -137,26 +168,25 @@ async def message(ctx: Ctx) -> list[Reply]:
         if problem:
             return [Reply(problem)]
         return await _moved(ctx, story, Move.RESUBMIT, text=text)
-    if "number" not in state:
+    if not waiting.number:
         buttons = rows(Choice(_id("td", story.id), texts.DEED_TODAY))
-        return await _wait(ctx, {**state, "number": text}, texts.DEED_APPROVE_DATE_ASK, buttons)
+        number = replace(waiting, number=text)
+        return await _wait(ctx, number, texts.DEED_APPROVE_DATE_ASK, buttons)
     day = parse_day(text, ctx.local_now.date())
     if day is None:
         return [Reply(texts.DEED_BAD_DATE.format(text=text))]
-    return await _approve(ctx, story, state, day)
+    return await _approve(ctx, story, waiting, day)
 
 
 async def _wait(
-    ctx: Ctx, state: dict[str, Any], ask: str, buttons: tuple[tuple[Choice, ...], ...] = ()
+    ctx: Ctx, waiting: Awaiting, ask: str, buttons: tuple[tuple[Choice, ...], ...] = ()
 ) -> list[Reply]:
-    await ctx.store.inbox.set_conversation(
-        ctx.event.channel, ctx.event.account_id, FLOW, state, ctx.now
-    )
+    await keep(ctx, FLOW, waiting)
     return [Reply(ask, choices=buttons)]
 
 
-async def _approve(ctx: Ctx, story: Story, state: dict[str, Any], day: date) -> list[Reply]:
-    decision = (str(state["form"]), str(state["number"]), day)
+async def _approve(ctx: Ctx, story: Story, waiting: Awaiting, day: date) -> list[Reply]:
+    decision = (waiting.form, waiting.number, day)
     return await _moved(ctx, story, Move.APPROVE, decision=decision)
 
 

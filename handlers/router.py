@@ -8,6 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any, Protocol, TypeVar
 
 from core import texts
 from core.buttons import prefix_of
@@ -68,6 +69,37 @@ class Ctx:
 
 
 Flow = Callable[[Ctx], Awaitable[list[Reply]]]
+
+
+class FlowState(Protocol):
+    """A flow's typed conversation state, kept between messages as JSON."""
+
+    def to_state(self) -> dict[str, Any]: ...
+
+
+S = TypeVar("S", bound=FlowState)
+
+
+def restore(ctx: Ctx, flow: str, read: Callable[[dict[str, Any]], S], default: S) -> S:
+    """The flow's state from the caller's conversation; `default` when the caller is in another
+    flow, or when what is stored does not fit (written by an older version, or damaged)."""
+    if ctx.caller.flow != flow:
+        return default
+    try:
+        return read(ctx.caller.state)
+    except (KeyError, TypeError, ValueError):
+        log.warning(
+            "conversation %s of %s:%s unreadable", flow, ctx.event.channel, ctx.event.account_id
+        )
+        return default
+
+
+async def keep(ctx: Ctx, flow: str, state: FlowState) -> None:
+    """Where the caller stands in `flow`, until the next message."""
+    event = ctx.event
+    await ctx.store.inbox.set_conversation(
+        event.channel, event.account_id, flow, state.to_state(), ctx.now
+    )
 
 
 Roles = Role | tuple[Role, ...] | None  # who may use a route; None: anyone, enrolled or not

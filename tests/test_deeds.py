@@ -9,6 +9,7 @@ import openpyxl
 
 from bot.cli import export
 from core import texts
+from core.domain import Channel
 from core.stories import State
 from tests.conftest import roster_row
 from tests.fakes.telegram_api import Sent
@@ -246,3 +247,23 @@ async def test_a_prompt_does_not_wipe_out_a_proposal_in_progress(harness: Harnes
     await proposer.press("✅ Khỏe")  # declaring does not end the proposal either
     photos = await proposer.send(STORY)
     assert photos[0].text == texts.DEED_PHOTOS_ASK.format(maximum=3)
+
+
+async def test_a_damaged_conversation_is_answered_never_a_traceback(harness: Harness) -> None:
+    """A conversation row that no longer fits its flow (an older version, a damaged row): the
+    flow starts over or says the button is stale; nothing is stored."""
+    users = await harness.enrol(roster())
+    proposer, office = users["P"], users["O"]
+    inbox = harness.store.inbox
+    now = harness.clock.now()
+    await inbox.set_conversation(Channel.TELEGRAM, str(proposer.id), "deed", {"draft": 7}, now)
+    assert (await proposer.press_data("dd:photos:done"))[0].text == texts.DEED_CANCELLED
+    await inbox.set_conversation(
+        Channel.TELEGRAM, str(office.id), "review", {"story": "1; DROP", "move": "?"}, now
+    )
+    assert (await office.send("một lý do"))[0].text == texts.DEED_UNKNOWN
+    await inbox.set_conversation(
+        Channel.TELEGRAM, str(office.id), "export", {"kind": "risk", "first": "hôm qua"}, now
+    )
+    assert (await office.press_data("xp:f:csv"))[0].text == texts.STALE_BUTTON
+    assert await harness.store.deeds.stories_of(1) == []

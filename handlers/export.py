@@ -1,0 +1,159 @@
+"""`/xuat`: an export asked for in the chat, by the office. The file is written after the batch
+commits, by the export worker, and arrives as a document; every export, and every refused
+attempt, is audited.
+
+```mermaid
+stateDiagram-v2
+    [*] --> Kind: /xuat (anyone else: refused, audited)
+    Kind --> Period: declarations / risk / summaries / stories / audit
+    Period --> Unit: today / this week / this month
+    Period --> Range: "Khoảng khác"
+    Range --> Unit: "01/11/2026 - 15/11/2026"
+    Unit --> Format: a unit, or all
+    Format --> [*]: XLSX or CSV: queued, then sent as a document
+```
+Buttons: `ExportButton`; the choices so far wait in the conversation (`ExportChoices`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from core import texts
+from core.buttons import ExportButton
+from core.domain import Role
+from core.exports import KIND_NAMES
+from core.leave import parse_day
+from core.messages import Choice, Reply, rows
+from core.office import ExportRequest
+from handlers.router import Ctx, keep, restore
+from services.office import queue_export, refuse_export
+
+FLOW = "export"
+FORMATS = {"xlsx": "Excel (XLSX)", "csv": "CSV"}
+
+
+@dataclass(frozen=True)
+class ExportChoices:
+    kind: str = ""
+    custom: bool = False  # a range is to be typed
+    first: date | None = None
+    last: date | None = None
+    unit_chosen: bool = False
+    unit: str | None = None  # None: every unit
+
+    def to_state(self) -> dict[str, Any]:
+        state: dict[str, Any] = {"kind": self.kind, "custom": self.custom}
+        if self.first and self.last:
+            state |= {"first": self.first.isoformat(), "last": self.last.isoformat()}
+        if self.unit_chosen:
+            state["unit"] = self.unit
+        return state
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> ExportChoices:
+        first, last = state.get("first"), state.get("last")
+        unit = state.get("unit")
+        return cls(
+            kind=str(state.get("kind", "")),
+            custom=bool(state.get("custom")),
+            first=date.fromisoformat(first) if first else None,
+            last=date.fromisoformat(last) if last else None,
+            unit_chosen="unit" in state,
+            unit=str(unit) if unit else None,
+        )
+
+
+async def export(ctx: Ctx) -> list[Reply]:
+    """`/xuat`: the office only; anyone else is refused, and the refusal audited."""
+    me = ctx.me()
+    if not me.has(Role.OFFICE):
+        return [await refuse_export(ctx.services, me, "/xuat", ctx.now)]
+    if not ctx.event.channel.sends_documents:
+        return [Reply(texts.DOCUMENTS_NOT_ON_CHANNEL)]
+    buttons = rows(
+        *(Choice(ExportButton("k", k).encode(), texts.EXPORT_KIND_NAMES[k]) for k in KIND_NAMES)
+    )
+    return await _ask(ctx, ExportChoices(), Reply(texts.EXPORT_KIND_ASK, choices=buttons))
+
+
+async def button(ctx: Ctx) -> list[Reply]:
+    me = ctx.me()
+    if not me.has(Role.OFFICE):
+        return [await refuse_export(ctx.services, me, ctx.event.choice or "", ctx.now)]
+    pressed = ExportButton.decode(ctx.event.choice or "")
+    if pressed is None:
+        return [Reply(texts.STALE_BUTTON)]
+    step, value = pressed.step, pressed.value
+    choices = restore(ctx, FLOW, ExportChoices.from_state, ExportChoices())
+    today = ctx.local_now.date()
+    if step == "k" and value in KIND_NAMES:
+        periods = texts.EXPORT_PERIODS.items()
+        buttons = rows(*(Choice(ExportButton("p", p).encode(), label) for p, label in periods))
+        ask = Reply(texts.EXPORT_PERIOD_ASK, choices=buttons)
+        return await _ask(ctx, ExportChoices(kind=value), ask)
+    if step == "p" and choices.kind and value in texts.EXPORT_PERIODS:
+        if value == "custom":
+            return await _ask(ctx, replace(choices, custom=True), Reply(texts.EXPORT_CUSTOM_ASK))
+        first = {
+            "today": today,
+            "week": today - timedelta(days=today.weekday()),
+            "month": today.replace(day=1),
+        }[value]
+        return await _unit_step(ctx, replace(choices, first=first, last=today))
+    known = value == "*" or await ctx.store.people.unit(value) is not None
+    if step == "u" and choices.first and known:
+        buttons = rows(
+            *(Choice(ExportButton("f", f).encode(), label) for f, label in FORMATS.items())
+        )
+        unit = None if value == "*" else value
+        chosen = replace(choices, unit_chosen=True, unit=unit)
+        return await _ask(ctx, chosen, Reply(texts.EXPORT_FORMAT_ASK, choices=buttons))
+    if step == "f" and choices.unit_chosen and value in FORMATS:
+        return await _queue(ctx, choices, value)
+    return [Reply(texts.STALE_BUTTON)]
+
+
+async def _known(ctx: Ctx, unit: str) -> bool:
+    return unit == "*" or await ctx.store.people.unit(unit) is not None
+
+
+async def text(ctx: Ctx) -> list[Reply]:
+    """A custom range typed while exporting: `01/11/2026 - 15/11/2026`."""
+    choices = restore(ctx, FLOW, ExportChoices.from_state, ExportChoices())
+    if not choices.custom:
+        return [Reply(texts.EXPORT_TEXT_EXPECTED)]
+    words = [w for w in re.split(r"\s*(?:-|–|đến|den|to)\s*|\s+", ctx.event.text.strip()) if w]
+    today = ctx.local_now.date()
+    days = [parse_day(w, today) for w in words]
+    if len(days) != 2 or days[0] is None or days[1] is None or days[1] < days[0]:
+        return [Reply(texts.EXPORT_CUSTOM_BAD.format(text=ctx.event.text.strip()))]
+    return await _unit_step(ctx, replace(choices, first=days[0], last=days[1]))
+
+
+async def _unit_step(ctx: Ctx, choices: ExportChoices) -> list[Reply]:
+    units = await ctx.store.people.units()
+    buttons = rows(
+        Choice(ExportButton("u", "*").encode(), texts.EXPORT_ALL_UNITS),
+        *(Choice(ExportButton("u", u.code).encode(), u.name) for u in units),
+    )
+    return await _ask(ctx, choices, Reply(texts.EXPORT_UNIT_ASK, choices=buttons))
+
+
+async def _queue(ctx: Ctx, choices: ExportChoices, fmt: str) -> list[Reply]:
+    if choices.first is None or choices.last is None:
+        return [Reply(texts.STALE_BUTTON)]
+    channel, chat = ctx.event.channel.value, ctx.event.chat_id
+    request = ExportRequest(
+        0, ctx.me().id, channel, chat, choices.kind, choices.first, choices.last, choices.unit, fmt
+    )
+    queued = await queue_export(ctx.services, request, ctx.now)
+    await ctx.store.inbox.end_conversation(ctx.event.channel, ctx.event.account_id)
+    return [ctx.in_place(Reply(queued))]
+
+
+async def _ask(ctx: Ctx, choices: ExportChoices, reply: Reply) -> list[Reply]:
+    await keep(ctx, FLOW, choices)
+    return [ctx.in_place(reply) if ctx.event.choice else reply]
