@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, timedelta
 
 from core import texts
 from core.declarations import due_prompts, due_reminders, prompt_header
-from core.domain import Person
+from core.domain import Account, Person
 from core.questionnaire import screen, start
 from core.slots import SlotName, SlotRef, slot_at
 from services import Services
@@ -21,13 +21,20 @@ log = logging.getLogger(__name__)
 
 
 async def send_questionnaire(
-    services: Services, ref: SlotRef, kind: str, people: Collection[int], header: str
+    services: Services,
+    ref: SlotRef,
+    kind: str,
+    people: Collection[int],
+    header: str,
+    reachable: Sequence[tuple[Person, Account]] | None = None,
 ) -> int:
-    """The first screen to each of `people` who can be reached, their walk set to its start
-    (for numbered replies), and the dispatch recorded; how many were queued."""
+    """The first screen to each of `people` who can be reached (`reachable`, if the caller
+    has it already), their walk set to its start (for numbered replies), and the dispatch
+    recorded; how many were queued."""
     store = services.store
     async with store.transaction():
-        reachable = await store.checkins.promptable(texts.CONSENT_VERSION)
+        if reachable is None:
+            reachable = await store.checkins.promptable(texts.CONSENT_VERSION)
         accounts = [account for person, account in reachable if person.id in people]
         walk = start(services.form, ref)
         reply = screen(services.form, walk, header)
@@ -41,16 +48,17 @@ async def send_prompts(services: Services, day: date, slot: SlotName) -> int:
     declared, not yet prompted."""
     store, ref = services.store.checkins, SlotRef(day, slot)
     async with services.store.transaction():  # who is due, and the sending, seen as one
-        everyone = [p.id for p, _ in await store.promptable(texts.CONSENT_VERSION)]
+        reachable = await store.promptable(texts.CONSENT_VERSION)
         due = due_prompts(
             services.calendar,
             day,
-            everyone,
+            [person.id for person, _ in reachable],
             await store.on_leave(day),
             await store.declared(ref),
             await store.dispatched(ref, "prompt"),
         )
-        return await send_questionnaire(services, ref, "prompt", set(due), prompt_header(ref))
+        header = prompt_header(ref)
+        return await send_questionnaire(services, ref, "prompt", set(due), header, reachable)
 
 
 async def send_reminders(services: Services, day: date, slot: SlotName) -> int:
