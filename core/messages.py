@@ -7,6 +7,8 @@ from datetime import datetime
 
 from core.domain import Channel
 
+LIST_LIMIT = 10  # names shown in a list before "and N more"
+
 
 @dataclass(frozen=True)
 class Choice:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core import texts
+from core.buttons import CheckinButton
 from core.messages import Choice, Reply
 from core.slots import SlotName, SlotRef
 
@@ -159,20 +160,23 @@ def screen(form: Questionnaire, walk: Walk, header: str = "") -> Reply:
     """The current question with its buttons; the first question also offers the healthy tap."""
     questions = form.for_slot(walk.ref.slot)
     question = form.question(walk.step) or questions[0]
-    prefix = f"ck:{walk.ref.code}:"
+
+    def button(choice: str) -> str:
+        return CheckinButton(walk.ref, choice).encode()
+
     rows: list[tuple[Choice, ...]] = []
     if question.id == questions[0].id and not walk.picked:
-        rows.append((Choice(prefix + HEALTHY, form.healthy_label),))
+        rows.append((Choice(button(HEALTHY), form.healthy_label),))
     buttons = []
     for option in question.options:
         mark = "☑️ " if option.id in walk.picked else ""
-        buttons.append(Choice(f"{prefix}{question.id}:{option.id}", mark + option.label))
+        buttons.append(Choice(button(f"{question.id}:{option.id}"), mark + option.label))
     # two per row keeps seven symptoms on one phone screen
     width = 2 if question.kind == "multi" else 1
     rows.extend(tuple(buttons[i : i + width]) for i in range(0, len(buttons), width))
     if question.kind == "multi":
         label = texts.MULTI_DONE if walk.picked else texts.MULTI_NONE
-        rows.append((Choice(f"{prefix}{question.id}:{DONE}", label),))
+        rows.append((Choice(button(f"{question.id}:{DONE}"), label),))
     text = f"{header}\n\n{question.text}" if header else question.text
     return Reply(text, choices=tuple(rows))
 

@@ -29,7 +29,7 @@ from enum import StrEnum
 
 from core import texts
 from core.domain import Person, Unit
-from core.summary import LIST_LIMIT
+from core.messages import LIST_LIMIT
 
 
 class RiskLevel(StrEnum):

@@ -14,10 +14,10 @@ from datetime import date, timedelta
 from core import texts
 from core.declarations import Declaration, slot_label
 from core.domain import Person, Unit
+from core.messages import LIST_LIMIT
 from core.slots import SlotName, SlotRef
 from core.workdays import WorkCalendar
 
-LIST_LIMIT = 10  # names shown in a list before "and N more"
 MESSAGE_LIMIT = 4000  # Telegram allows 4096 characters
 
 
