@@ -39,6 +39,11 @@ def parts(data: str, prefix: str, least: int, most: int) -> list[str] | None:
     return fields
 
 
+def join(prefix: str, *fields: object) -> str:
+    """`prefix:field:field`, leaving out empty fields (optional ones come last)."""
+    return ":".join([prefix, *(str(f) for f in fields if f != "" and f is not None)])
+
+
 def prefix_of(data: str) -> str:
     return data.split(":", 1)[0]
 
@@ -52,7 +57,7 @@ class CheckinButton:
     choice: str  # "healthy", "<question>:<option>", "<question>:done" or "redo"
 
     def encode(self) -> str:
-        return f"{self.PREFIX}:{self.ref.code}:{self.choice}"
+        return join(self.PREFIX, self.ref.code, self.choice)
 
     @classmethod
     def decode(cls, data: str) -> CheckinButton | None:
@@ -74,8 +79,7 @@ class HeadsButton:
     ref: SlotRef | None = None  # for "fu"
 
     def encode(self) -> str:
-        tail = f":{self.ref.code}" if self.ref is not None else ""
-        return f"{self.PREFIX}:{self.action}:{self.unit}{tail}"
+        return join(self.PREFIX, self.action, self.unit, self.ref.code if self.ref else "")
 
     @classmethod
     def decode(cls, data: str) -> HeadsButton | None:
@@ -106,11 +110,11 @@ class RiskButton:
     level: RiskLevel | None = None
 
     def encode(self) -> str:
-        head = f"{self.PREFIX}:{self.action}:{self.unit}:{self.day:%Y%m%d}"
+        day = f"{self.day:%Y%m%d}"
         if self.action == "bk":
-            return head
-        tail = f":{self.level.value}" if self.level is not None else ""
-        return f"{head}:{self.number}{tail}"
+            return join(self.PREFIX, self.action, self.unit, day)
+        level = self.level.value if self.level is not None else ""
+        return join(self.PREFIX, self.action, self.unit, day, self.number, level)
 
     @classmethod
     def decode(cls, data: str) -> RiskButton | None:
@@ -154,11 +158,7 @@ class ProposalButton:
     value: str = ""
 
     def encode(self) -> str:
-        return (
-            f"{self.PREFIX}:{self.action}:{self.value}"
-            if self.value
-            else (f"{self.PREFIX}:{self.action}")
-        )
+        return join(self.PREFIX, self.action, self.value)
 
     @classmethod
     def decode(cls, data: str) -> ProposalButton | None:
@@ -186,8 +186,7 @@ class ReviewButton:
     value: str = ""
 
     def encode(self) -> str:
-        tail = f":{self.value}" if self.value else ""
-        return f"{self.PREFIX}:{self.move}:{self.story}{tail}"
+        return join(self.PREFIX, self.move, self.story, self.value)
 
     @classmethod
     def decode(cls, data: str) -> ReviewButton | None:
@@ -211,7 +210,7 @@ class ExportButton:
     value: str
 
     def encode(self) -> str:
-        return f"{self.PREFIX}:{self.step}:{self.value}"
+        return join(self.PREFIX, self.step, self.value)
 
     @classmethod
     def decode(cls, data: str) -> ExportButton | None:
@@ -231,11 +230,7 @@ class AnnounceButton:
     value: str = ""
 
     def encode(self) -> str:
-        return (
-            f"{self.PREFIX}:{self.step}:{self.value}"
-            if self.value
-            else (f"{self.PREFIX}:{self.step}")
-        )
+        return join(self.PREFIX, self.step, self.value)
 
     @classmethod
     def decode(cls, data: str) -> AnnounceButton | None:
@@ -265,7 +260,7 @@ class ChannelButton:
     channel: str
 
     def encode(self) -> str:
-        return f"{self.PREFIX}:{self.channel}"
+        return join(self.PREFIX, self.channel)
 
     @classmethod
     def decode(cls, data: str) -> ChannelButton | None:
@@ -281,7 +276,7 @@ class ConsentButton:
     agreed: bool
 
     def encode(self) -> str:
-        return f"{self.PREFIX}:{'yes' if self.agreed else 'no'}"
+        return join(self.PREFIX, "yes" if self.agreed else "no")
 
     @classmethod
     def decode(cls, data: str) -> ConsentButton | None:
