@@ -73,7 +73,8 @@ def _iso_only(args: str) -> bool:
 
 
 def may_declare_for(actor: Person, person: Person) -> bool:
-    """Leave for someone else: the office for anyone active, a head for the unit's people."""
+    """Leave for someone else: the office for anyone active, a head for the people of the units
+    they head (not of the unit they belong to)."""
     if not person.active:
         return False
-    return actor.has(Role.OFFICE) or (actor.has(Role.HEAD) and person.unit == actor.unit)
+    return actor.has(Role.OFFICE) or actor.heads_unit(person.unit.code)

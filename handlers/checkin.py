@@ -20,7 +20,7 @@ import logging
 
 from core import texts
 from core.buttons import CheckinButton
-from core.declarations import prompt_header
+from core.declarations import prompt_header, slot_label
 from core.messages import Choice, Reply
 from core.questionnaire import Walk, next_step, screen, start
 from core.slots import SlotRef, slot_at
@@ -48,6 +48,8 @@ async def button(ctx: Ctx) -> list[Reply]:
         return await _restart(ctx, pressed.ref, prompt_header(pressed.ref))
     walk = Walk.from_state(ctx.caller.walk) if ctx.caller.walk else None
     if walk is None or walk.ref != pressed.ref:
+        if await ctx.store.checkins.has_declared(ctx.me().id, pressed.ref):
+            return [_already(pressed.ref)]  # a second tap, a replayed press: stored once
         walk = start(ctx.services.form, pressed.ref)
     step = next_step(ctx.services.form, walk, pressed.choice)
     if step is None:
@@ -83,6 +85,11 @@ async def _store(ctx: Ctx, walk: Walk) -> list[Reply]:
     if recorded.reported:
         replies.append(Reply(texts.GUIDANCE))
     return replies + ctx.notify(recorded.notices)
+
+
+def _already(ref: SlotRef) -> Reply:
+    redo = Choice(CheckinButton(ref, "redo").encode(), texts.REDO)
+    return Reply(texts.DECLARED_ALREADY.format(slot=slot_label(ref)), choices=((redo,),))
 
 
 def _forged(ctx: Ctx) -> list[Reply]:

@@ -133,8 +133,10 @@ async def button(ctx: Ctx) -> list[Reply]:
     if code == "af" and value in FORMS:
         waiting = Awaiting(story.id, move, form=value)
         return await _wait(ctx, waiting, texts.DEED_APPROVE_NUMBER_ASK.format(id=story.id))
-    waiting = restore(ctx, FLOW, Awaiting.from_state, NOTHING)
-    if code == "td" and waiting.story == story.id and waiting.number:
+    if code == "td":  # "today", under the question of one story's decision date
+        waiting = restore(ctx, FLOW, Awaiting.from_state, NOTHING)
+        if waiting.story != story.id or not waiting.number:
+            return [Reply(texts.STALE_BUTTON)]
         return await _approve(ctx, story, waiting, ctx.local_now.date())
     if code == "pb":
         where = [Choice(_id("pa", story.id), texts.DEED_PUBLISH_ALL)]

@@ -116,6 +116,13 @@ class CheckinRepo(Repository):
         )
         return {r["person_id"] for r in rows}
 
+    async def has_declared(self, person_id: int, ref: SlotRef) -> bool:
+        row = await self._fetchone(
+            "SELECT 1 FROM checkins WHERE day = ? AND slot = ? AND person_id = ?",
+            (ref.day.isoformat(), ref.slot.value, person_id),
+        )
+        return row is not None
+
     async def declarations_of(self, person_id: int, first: date, last: date) -> list[Declaration]:
         """The declarations that count, oldest first."""
         rows = await self._fetchall(

@@ -1,0 +1,107 @@
+"""The hostile suite: each attack or careless act of issue 11 gets one clear answer in
+Vietnamese and changes nothing it should not. Fixed seeds; bounded time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core import texts
+from core.slots import SlotName, SlotRef
+from tests.conftest import roster_row
+from tests.harness import Harness
+from tests.test_checkin_day import HEALTHY
+
+MONDAY = date(2026, 11, 23)
+
+
+def office_roster() -> list[dict[str, str]]:
+    return [
+        roster_row("A1", "An Thành Viên"),  # KHTC
+        roster_row("A2", "Ánh Khác"),  # KHTC
+        roster_row("X", "Xuân Kiêm Nhiệm", roles="staff;head:TCCB"),  # member of KHTC, heads TCCB
+        roster_row("B1", "Bảo Tổ Chức", unit="TCCB"),
+        roster_row("H", "Hà Trưởng Phòng", roles="head"),  # heads KHTC
+        roster_row("O", "Oanh Văn Phòng", unit="VP", roles="office"),
+    ]
+
+
+async def test_3_a_head_puts_on_leave_only_people_of_the_units_they_head(
+    harness: Harness,
+) -> None:
+    users = await harness.enrol(office_roster())
+    x = users["X"]
+    refused = await x.send("/nghi A1 25/11 26/11")
+    assert refused[0].text == texts.LEAVE_UNKNOWN_PERSON.format(code="A1")
+    a1 = await harness.store.people.person_by_code("A1")
+    assert a1 is not None and await harness.store.checkins.leaves_of(a1.id, MONDAY) == []
+    saved = await x.send("/nghi B1 25/11 26/11")
+    assert saved[0].text.startswith("🌴")
+
+
+async def test_4_a_stale_today_button_approves_nothing(harness: Harness) -> None:
+    from tests.test_deeds import propose, roster
+
+    users = await harness.enrol(roster())
+    proposer, head, office = users["P"], users["H"], users["O"]
+    for _ in range(2):
+        await propose(proposer, photos=0)
+    for story in (1, 2):
+        await head.press_data(f"dv:en:{story}")
+    await office.press_data("dv:ap:1")
+    await office.press_data("dv:af:1:director")
+    await office.send("11/QĐ-SYT")
+    stale = office.inbox[-1]  # "Hôm nay" for story 1
+    await office.press_data("dv:ap:2")
+    await office.press_data("dv:af:2:director")
+    await office.send("22/QĐ-SYT")
+    answer = await office.press_data("dv:td:1", stale)
+    assert answer[0].text == texts.STALE_BUTTON
+    one, two = await harness.store.deeds.story(1), await harness.store.deeds.story(2)
+    assert one is not None and not one.decision_number
+    assert two is not None and not two.decision_number
+    done = await office.press_data("dv:td:2")
+    assert "22/QĐ-SYT" in done[0].text
+
+
+async def test_6_the_same_update_twice_in_one_batch_counts_once(harness: Harness) -> None:
+    users = await harness.enrol(office_roster())
+    a1 = users["A1"]
+    harness.fake.text(a1.user, "/nghi 25/11 26/11")
+    harness.fake.updates.append(dict(harness.fake.updates[-1]))  # the same update id again
+    harness.fake.updates.append(dict(harness.fake.updates[-1]))
+    await harness.pump()
+    me = await harness.store.people.person_by_code("A1")
+    assert me is not None
+    assert len(await harness.store.checkins.leaves_of(me.id, MONDAY)) == 1
+    assert [m.text[:1] for m in a1.inbox] == ["🌴"]
+
+
+async def test_6_three_quick_taps_of_the_one_tap_answer_store_one_declaration(
+    harness: Harness,
+) -> None:
+    users = await harness.enrol(office_roster())
+    a1 = users["A1"]
+    await harness.run_until("07:30")
+    prompt = a1.last
+    tap = next(data for label, data in prompt.buttons if label.startswith(HEALTHY))
+    for _ in range(3):
+        harness.fake.press(a1.user, tap, prompt)  # one batch: three taps before any answer
+    await harness.pump()
+    ref = SlotRef(MONDAY, SlotName.MORNING)
+    assert len(await harness.store.checkins.declaration_history(ref)) == 1
+    already = texts.DECLARED_ALREADY.format(slot=f"{texts.SLOT_NAMES[ref.slot]} 23/11")
+    assert [m.text for m in a1.inbox].count(already) == 2
+    again = await a1.press_data(tap, prompt)  # later, on the same prompt
+    assert again[0].text == already and texts.REDO in [label for label, _ in again[0].buttons]
+
+
+async def test_6_three_numbers_at_once_on_zalo_store_one_declaration(both: Harness) -> None:
+    from tests.test_zalo import enrol_on_zalo, roster
+
+    await both.enrol(roster(), unlinked=["H", "Z"])
+    await enrol_on_zalo(both, "Z", "zl-dz")
+    await both.run_until("07:30")
+    staff = both.zalo_user("zl-dz")
+    await staff.send("1 1 1")
+    ref = SlotRef(MONDAY, SlotName.MORNING)
+    assert len(await both.store.checkins.declaration_history(ref)) == 1
