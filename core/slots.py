@@ -65,6 +65,13 @@ def slot_at(slots: list[Slot], local: datetime) -> SlotRef:
     return SlotRef(local.date(), current.name)
 
 
+def started_slot(slots: list[Slot], local: datetime) -> SlotRef | None:
+    """Today's latest slot whose prompt has gone out, if any: the one a nudge is about (the
+    calendar decides separately whether the day is a working day)."""
+    started = [slot for slot in slots if slot.prompt <= local.time()]
+    return SlotRef(local.date(), started[-1].name) if started else None
+
+
 def is_late(slots: list[Slot], ref: SlotRef, local: datetime) -> bool:
     close = next(s.close for s in slots if s.name == ref.slot)
     return local >= datetime.combine(ref.day, close, local.tzinfo)

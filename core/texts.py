@@ -231,6 +231,7 @@ WHOLE_ORG = "🏢 Toàn Sở"
 NOBODY_MISSING = "👏 {unit}: không còn ai chưa khai báo {slot}."
 MISSING_LIST = "⏳ {unit} — chưa khai báo {slot} ({count}):\n{names}"
 NUDGE_HEADER = "🔔 Lãnh đạo đơn vị nhắc bạn khai báo {slot}."
+NUDGE_NO_SLOT = "Hôm nay chưa có lượt khai báo nào để nhắc: chỉ nhắc được trong ngày làm việc, sau giờ gửi lời nhắc đầu tiên ({first})."
 NUDGED = "🔔 Đã nhắc {count} người chưa khai báo ở {unit}."
 NUDGE_NOBODY = (
     "Không có ai để nhắc ở {unit}: mọi người đã khai báo, nghỉ phép hoặc không liên lạc được."

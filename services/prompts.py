@@ -13,7 +13,7 @@ from core import texts
 from core.declarations import due_prompts, due_reminders, prompt_header
 from core.domain import Account, Person
 from core.questionnaire import screen, start
-from core.slots import SlotName, SlotRef, slot_at
+from core.slots import SlotName, SlotRef, started_slot
 from services import Services
 from services.summaries import unit_summaries
 
@@ -88,7 +88,10 @@ async def nudge_unit(services: Services, unit: str, head: Person) -> str:
         left = math.ceil((last + wait - now).total_seconds() / 60)
         at = services.local(last).strftime("%H:%M")
         return texts.NUDGE_TOO_SOON.format(unit=unit, time=at, minutes=left)
-    ref = slot_at(services.slots, services.local(now))
+    ref = started_slot(services.slots, services.local(now))
+    if ref is None or not services.calendar.is_working_day(ref.day):
+        first = f"{services.slots[0].prompt:%H:%M}"
+        return texts.NUDGE_NO_SLOT.format(first=first)
     missing = {p.id for s in await unit_summaries(services, ref, unit) for p in s.missing}
     if not missing:
         return texts.NUDGE_NOBODY.format(unit=unit)

@@ -105,3 +105,19 @@ async def test_6_three_numbers_at_once_on_zalo_store_one_declaration(both: Harne
     await staff.send("1 1 1")
     ref = SlotRef(MONDAY, SlotName.MORNING)
     assert len(await both.store.checkins.declaration_history(ref)) == 1
+
+
+async def test_7_nudges_follow_the_calendar(harness: Harness) -> None:
+    users = await harness.enrol(office_roster())
+    head = users["H"]
+    await harness.run_until("17:40")  # Monday: the afternoon summary, with its nudge button
+    summary = next(m for m in reversed(head.inbox) if texts.NUDGE_BUTTON in str(m.buttons))
+    early = texts.NUDGE_NO_SLOT.format(first="07:30")
+    await harness.run_until("07:00", MONDAY.replace(day=24))  # Tuesday, before the prompt
+    assert (await head.press(texts.NUDGE_BUTTON))[0].text == early
+    assert (await head.send("/nhac"))[0].text == early
+    await harness.run_until("10:00", MONDAY.replace(day=28))  # Saturday
+    assert (await head.press_data(summary.buttons[0][1], summary))[0].text == early
+    assert (await head.send("/nhac"))[0].text == early
+    nudge = texts.NUDGE_HEADER.split("{")[0]
+    assert not [m for m in harness.fake.sent if m.text.startswith(nudge)]
