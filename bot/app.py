@@ -106,6 +106,9 @@ async def lifespan(app: SoKhoeApp) -> AsyncIterator[SoKhoeApp]:
     """
     await app.initialize()
     try:
+        if app.bot_data.settings.bot_token:
+            # a webhook set earlier (or by another deployment) makes getUpdates fail with 409
+            await app.bot.delete_webhook()
         await post_init(app)
         try:
             yield app

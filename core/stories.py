@@ -121,8 +121,14 @@ def may(person: Person, story: Story, move: Move) -> bool:
     return person.has(Role.OFFICE)
 
 
+def visible_length(text: str) -> int:
+    """Characters a reader sees: format characters (zero-width spaces, joiners, direction
+    marks) and surrounding white space do not count."""
+    return sum(1 for ch in text.strip() if unicodedata.category(ch) != "Cf" and ch.isprintable())
+
+
 def story_problem(text: str) -> str | None:
-    length = len(text.strip())
+    length = visible_length(text)
     if length < MIN_STORY:
         return texts.DEED_TOO_SHORT.format(count=length, minimum=MIN_STORY)
     if length > MAX_STORY:

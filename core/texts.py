@@ -341,11 +341,16 @@ DEED_SUBMITTED = "✅ Đã gửi đề xuất #{id}. Lãnh đạo {unit} sẽ xe
 DEED_TEXT_EXPECTED = "Bạn đang ở bước {step}. Dùng các nút bấm, hoặc /huy để hủy."
 DEED_STEP_NAMES = {
     "nominee": "chọn người được đề xuất",
+    "search": "gõ tên người được đề xuất",
+    "unit": "chọn đơn vị",
+    "story": "viết câu chuyện",
+    "restory": "sửa câu chuyện",
     "category": "chọn lĩnh vực",
     "photos": "gửi ảnh",
     "form": "chọn hình thức",
     "kind": "chọn loại",
     "preview": "xem lại",
+    "": "đề xuất",
 }
 
 # review

@@ -167,7 +167,9 @@ async def message(ctx: Ctx) -> list[Reply]:
             Reply(
                 texts.DEED_ONLY_PHOTOS
                 if step == "photos"
-                else texts.DEED_TEXT_EXPECTED.format(step=texts.DEED_STEP_NAMES.get(step, step))
+                else texts.DEED_TEXT_EXPECTED.format(
+                    step=texts.DEED_STEP_NAMES.get(step, texts.DEED_STEP_NAMES[""])
+                )
             )
         ]
     if step == "search":
@@ -181,7 +183,13 @@ async def message(ctx: Ctx) -> list[Reply]:
             return await _preview(ctx, draft)
         ask = texts.DEED_PHOTOS_ASK.format(maximum=MAX_PHOTOS)
         return await _go(ctx, "photos", draft, Reply(ask, choices=_photos_done()))
-    return [Reply(texts.DEED_TEXT_EXPECTED.format(step=texts.DEED_STEP_NAMES.get(step, step)))]
+    return [
+        Reply(
+            texts.DEED_TEXT_EXPECTED.format(
+                step=texts.DEED_STEP_NAMES.get(step, texts.DEED_STEP_NAMES[""])
+            )
+        )
+    ]
 
 
 async def cancel(ctx: Ctx) -> list[Reply]:

@@ -4,11 +4,12 @@ Vietnamese and changes nothing it should not. Fixed seeds; bounded time."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from core import texts
 from core.slots import SlotName, SlotRef
 from tests.conftest import roster_row
-from tests.harness import Harness
+from tests.harness import FakeClock, Harness
 from tests.test_checkin_day import HEALTHY
 
 MONDAY = date(2026, 11, 23)
@@ -121,3 +122,33 @@ async def test_7_nudges_follow_the_calendar(harness: Harness) -> None:
     assert (await head.send("/nhac"))[0].text == early
     nudge = texts.NUDGE_HEADER.split("{")[0]
     assert not [m for m in harness.fake.sent if m.text.startswith(nudge)]
+
+
+async def test_13_a_webhook_set_elsewhere_is_removed_at_start(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    harness = Harness(tmp_path, clock)
+    harness.fake.webhook = "https://elsewhere.example/hook"
+    await harness.start()
+    try:
+        await harness.import_roster(office_roster())
+        answered = await harness.user(501, "Lạ").send("/start")
+        assert answered and harness.fake.webhook == ""
+    finally:
+        await harness.stop()
+
+
+def test_13_zero_width_spaces_are_no_story() -> None:
+    from core.stories import MIN_STORY, story_problem
+
+    assert story_problem("\u200b" * 40) == texts.DEED_TOO_SHORT.format(count=0, minimum=MIN_STORY)
+    assert story_problem("Chị " + "\u200b" * 40 + "giúp") is not None
+    assert story_problem("x" * MIN_STORY) is None
+
+
+def test_13_every_step_of_a_proposal_has_a_vietnamese_name() -> None:
+    import re
+
+    source = (Path(__file__).parent.parent / "handlers" / "deeds.py").read_text()
+    steps = set(re.findall(r'_go\(\s*ctx,\s*"(\w+)"', source))
+    assert steps and steps <= set(texts.DEED_STEP_NAMES)

@@ -25,6 +25,7 @@ from telegram._utils.types import ODVInput
 from telegram.constants import ChatType
 from telegram.error import (
     BadRequest,
+    Conflict,
     Forbidden,
     NetworkError,
     RetryAfter,
@@ -235,15 +236,26 @@ class TelegramIntake:
         return len(updates)
 
     async def run(self, stop: asyncio.Event, wait: int = 25) -> None:
+        conflicted = False
         while not stop.is_set():
             try:
                 updates = await unless_stopped(self._fetch(wait), stop)
                 await self._take(updates)  # a batch in hand is finished before stopping
             except StoppedError:
                 break
+            except Conflict:  # said once a burst, not every three seconds
+                if not conflicted:
+                    log.error(
+                        "Telegram refuses getUpdates (409 Conflict): another copy of the bot "
+                        "polls with this token, or a webhook was set; retrying"
+                    )
+                conflicted = True
+                await asyncio.sleep(3)
             except Exception as err:  # the offset did not move: Telegram delivers it again
                 log.warning("intake failed (%s); retrying", type(err).__name__)
                 await asyncio.sleep(3)
+            else:
+                conflicted = False
 
 
 class TelegramOff(BaseRequest):

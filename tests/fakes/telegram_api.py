@@ -65,6 +65,13 @@ class Failure:
     retry_after: int | None = None
 
 
+class RefusedError(Exception):
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
 @dataclass
 class FakeTelegram:
     token: str = TOKEN
@@ -75,6 +82,7 @@ class FakeTelegram:
     commands: list[dict[str, str]] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
+    webhook: str = ""  # set: getUpdates is refused with 409 Conflict, as Telegram does
     served: Counter[int] = field(default_factory=Counter)  # how often each update was handed out
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
@@ -108,12 +116,18 @@ class FakeTelegram:
                 "error_code": 404,
                 "description": "Not Found: method not found",
             }
-        return 200, {"ok": True, "result": handler(params)}
+        try:
+            return 200, {"ok": True, "result": handler(params)}
+        except RefusedError as refused:
+            body = {"ok": False, "error_code": refused.status, "description": refused.description}
+            return refused.status, body
 
     def _api_getMe(self, params: dict[str, Any]) -> Any:
         return BOT
 
     def _api_getUpdates(self, params: dict[str, Any]) -> Any:
+        if self.webhook:
+            raise RefusedError(409, "Conflict: can't use getUpdates method while webhook is active")
         offset = _int(params.get("offset"))
         if offset is not None:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
@@ -173,6 +187,7 @@ class FakeTelegram:
         return True
 
     def _api_deleteWebhook(self, params: dict[str, Any]) -> Any:
+        self.webhook = ""
         return True
 
     # --- the people side ------------------------------------------------------------------
