@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+# Staff and unit codes (checked at roster import): short ASCII, safe in button ids.
+CODE_PATTERN = r"[A-Za-z0-9_-]{1,16}"
+STAFF_CODE = re.compile(CODE_PATTERN)
+UNIT_CODE = re.compile(CODE_PATTERN)
 
 
 class Role(StrEnum):
@@ -18,6 +24,11 @@ class Role(StrEnum):
 class Channel(StrEnum):
     TELEGRAM = "telegram"
     ZALO = "zalo"
+
+    @property
+    def text_limit(self) -> int:
+        """Characters in one message: Telegram 4,096, Zalo's Bot API 2,000."""
+        return 4096 if self is Channel.TELEGRAM else 2000
 
     @property
     def sends_documents(self) -> bool:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from core import texts
-from core.domain import Person, Role
+from core.domain import STAFF_CODE, Person, Role
+from core.messages import quote
 
 MAX_DAYS = 90
 _DATE = re.compile(r"^(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2}|\d{4}))?$")
@@ -51,11 +52,13 @@ def parse_leave(args: str, today: date) -> LeaveRequest | str:
     code = None
     if not _looks_like_date(words[0]):
         code, words = words[0].upper(), words[1:]
+        if not STAFF_CODE.fullmatch(code):
+            return texts.LEAVE_UNKNOWN_PERSON.format(code=quote(code, 20))
     if not words or len(words) > 2:
         return texts.LEAVE_USAGE
     days = [d for d in (parse_day(w, today) for w in words) if d is not None]
     if len(days) != len(words):
-        return texts.LEAVE_BAD_DATE.format(text=" ".join(words))
+        return texts.LEAVE_BAD_DATE.format(text=quote(" ".join(words)))
     first, last = days[0], days[-1]
     if last < first:
         return texts.LEAVE_BACKWARDS

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from core.domain import Channel
 
 LIST_LIMIT = 10  # names shown in a list before "and N more"
+MESSAGE_LIMIT = 4000  # Telegram allows 4,096 characters; Zalo 2,000 (Channel.text_limit)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,52 @@ class Outgoing:
     photos: tuple[str, ...] = ()  # for "photos"
     document: str | None = None  # for "document": a path
     attempts: int = 0
+
+
+def quote(text: str, limit: int = 40) -> str:
+    """Words a person typed, echoed back: one line, at most `limit` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Cut a long text into messages a messenger accepts: at line breaks; a line longer than a
+    message fills the message at spaces; a word longer than a message is cut."""
+    parts: list[str] = []
+    current = ""
+
+    def add(piece: str, joint: str) -> None:
+        nonlocal current
+        joined = f"{current}{joint}{piece}" if current else piece
+        if len(joined) <= limit:
+            current = joined
+            return
+        if current.strip():
+            parts.append(current.rstrip())
+        current = piece
+
+    for line in text.split("\n"):
+        if len(line) <= limit:
+            add(line, "\n")
+            continue
+        for n, word in enumerate(line.split(" ")):
+            for start in range(0, max(len(word), 1), limit):  # a word longer than a message
+                add(word[start : start + limit], " " if n or start else "\n")
+    if current.strip():
+        parts.append(current.rstrip())
+    return parts
+
+
+def fit(reply: Reply, limit: int) -> list[Reply]:
+    """A reply as messages of at most `limit` characters: the text split (see `split_text`),
+    the buttons under the last part; an edit replaces the old message with the first part."""
+    if len(reply.text) <= limit or reply.photos or reply.document:
+        return [reply]
+    parts = split_text(reply.text, limit)
+    first = replace(reply, text=parts[0], choices=() if len(parts) > 1 else reply.choices)
+    rest = [Reply(p, to_person=reply.to_person) for p in parts[1:-1]]
+    last = replace(reply, text=parts[-1], edit=None, ask_contact=False, clear_keyboard=False)
+    return [first, *rest, last] if len(parts) > 1 else [first]
 
 
 def rows(*choices: Choice) -> tuple[tuple[Choice, ...], ...]:

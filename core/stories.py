@@ -24,6 +24,9 @@ from core import texts
 from core.domain import Person, Role
 
 MIN_STORY, MAX_STORY = 30, 3000
+MAX_NOTE = 1000  # a head's comment, the office's reason
+MAX_DECISION_NUMBER = 40  # "123/QĐ-SYT"
+MAX_SEARCH = 60  # part of a name
 MAX_PHOTOS = 3
 DAILY_LIMIT = 5
 

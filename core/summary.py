@@ -6,7 +6,6 @@ consent) are listed apart from the missing, whom a nudge can still reach."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,9 +16,6 @@ from core.domain import Person, Unit
 from core.messages import LIST_LIMIT
 from core.slots import SlotName, SlotRef
 from core.workdays import WorkCalendar
-
-MESSAGE_LIMIT = 4000  # Telegram allows 4096 characters
-
 
 Describe = Callable[[Declaration], str]  # what a declaration reported, in words
 
@@ -160,25 +156,6 @@ def office_table(summaries: Sequence[UnitCount], ref: SlotRef) -> str:
 
 def percent(rate: float) -> str:
     return f"{round(rate * 100)}%"
-
-
-def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Cut a long text into messages a messenger accepts: at line ends or spaces, full."""
-    parts, current = [], ""
-    for piece in re.split(r"(?<=[\n ])", text):  # words, each with the space or newline after
-        while len(piece) > limit:  # one word longer than a message: cut it
-            if current:
-                parts.append(current.rstrip())
-                current = ""
-            parts.append(piece[:limit])
-            piece = piece[limit:]
-        if len(current) + len(piece.rstrip()) > limit:
-            parts.append(current.rstrip())
-            current = ""
-        current += piece
-    if current.strip():
-        parts.append(current.rstrip())
-    return parts
 
 
 # --- the week ---------------------------------------------------------------------------------

@@ -370,6 +370,13 @@ DEED_APPROVE_DATE_ASK = "Ngày quyết định (ngày/tháng/năm), hoặc bấm
 DEED_TODAY = "Hôm nay"
 DEED_BAD_DATE = "Không đọc được ngày “{text}”. Viết theo dạng 25/11/2026 nhé."
 DEED_NOTE_EMPTY = "Bạn cần viết vài chữ."
+DEED_NOTE_TOO_LONG = (
+    "Lời nhắn dài {count} ký tự, tối đa {maximum}. Bạn viết gọn lại rồi gửi lại giúp."
+)
+DEED_NUMBER_TOO_LONG = (
+    "Số quyết định tối đa {maximum} ký tự, ví dụ 123/QĐ-SYT. Bạn gửi lại số quyết định."
+)
+DEED_SEARCH_TOO_LONG = "Bạn chỉ cần gõ một phần họ tên (tối đa {maximum} ký tự)."
 DEED_ENDORSED_PROPOSER = (
     "👍 Đề xuất #{id} đã được lãnh đạo {unit} đề nghị khen thưởng và chuyển Văn phòng."
 )

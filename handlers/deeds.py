@@ -24,13 +24,14 @@ from typing import Any
 from core import texts
 from core.buttons import ProposalButton
 from core.domain import Person
-from core.messages import Choice, Reply, rows
+from core.messages import Choice, Reply, quote, rows
 from core.stories import (
     CATEGORIES,
     DAILY_LIMIT,
     FORMS,
     KINDS,
     MAX_PHOTOS,
+    MAX_SEARCH,
     MAX_STORY,
     MIN_STORY,
     Draft,
@@ -201,6 +202,8 @@ async def cancel(ctx: Ctx) -> list[Reply]:
 
 
 async def _search(ctx: Ctx, draft: Draft, text: str) -> list[Reply]:
+    if len(text.strip()) > MAX_SEARCH:
+        return [Reply(texts.DEED_SEARCH_TOO_LONG.format(maximum=MAX_SEARCH), choices=rows(CANCEL))]
     key = name_key(text)
     found = [
         p
@@ -208,7 +211,7 @@ async def _search(ctx: Ctx, draft: Draft, text: str) -> list[Reply]:
         if p.active and key and key in name_key(p.full_name)
     ]
     if not found:
-        return [Reply(texts.DEED_SEARCH_NONE.format(text=text.strip()), choices=rows(CANCEL))]
+        return [Reply(texts.DEED_SEARCH_NONE.format(text=quote(text)), choices=rows(CANCEL))]
     shown = found[:SHOWN]
     buttons = rows(
         *(

@@ -17,7 +17,7 @@ from core import texts
 from core.buttons import ConsentButton
 from core.domain import Channel, Person
 from core.enrolment import consent_request, invite_problem, looks_like_code, normalize_code
-from core.messages import Reply
+from core.messages import Reply, quote
 from core.phones import normalize_phone
 from handlers.router import Ctx
 
@@ -51,7 +51,11 @@ async def shared_contact(ctx: Ctx) -> list[Reply]:
         return [Reply(texts.CONTACT_NOT_YOURS, ask_contact=True)]
     phone = normalize_phone(contact.phone)
     if phone is None:
-        return [Reply(texts.CONTACT_NOT_FOUND.format(phone=contact.phone), clear_keyboard=True)]
+        return [
+            Reply(
+                texts.CONTACT_NOT_FOUND.format(phone=quote(contact.phone, 20)), clear_keyboard=True
+            )
+        ]
     if ctx.person is not None and ctx.person.phone == phone:
         return await _consent_or_greeting(ctx, ctx.person)
     person = await ctx.store.people.active_person_by_phone(phone)

@@ -26,7 +26,7 @@ from core.buttons import ExportButton
 from core.domain import Role
 from core.exports import KIND_NAMES
 from core.leave import parse_day
-from core.messages import Choice, Reply, rows
+from core.messages import Choice, Reply, quote, rows
 from core.office import ExportRequest
 from handlers.router import Ctx, keep, restore
 from services.office import queue_export, refuse_export
@@ -129,7 +129,7 @@ async def text(ctx: Ctx) -> list[Reply]:
     today = ctx.local_now.date()
     days = [parse_day(w, today) for w in words]
     if len(days) != 2 or days[0] is None or days[1] is None or days[1] < days[0]:
-        return [Reply(texts.EXPORT_CUSTOM_BAD.format(text=ctx.event.text.strip()))]
+        return [Reply(texts.EXPORT_CUSTOM_BAD.format(text=quote(ctx.event.text)))]
     return await _unit_step(ctx, replace(choices, first=days[0], last=days[1]))
 
 

@@ -8,10 +8,10 @@ from core import texts
 from core.buttons import HeadsButton
 from core.declarations import slot_label
 from core.domain import Person, Role
-from core.messages import Choice, Reply, rows
+from core.messages import Choice, Reply, rows, split_text
 from core.notices import summary_reply
 from core.slots import slot_at
-from core.summary import office_table, split_text, summary_text
+from core.summary import office_table, summary_text
 from handlers.router import Ctx
 from services.prompts import nudge_unit
 from services.risk_rounds import round_status

@@ -17,10 +17,12 @@ from core import texts
 from core.buttons import ReviewButton
 from core.domain import Role
 from core.leave import parse_day
-from core.messages import Choice, Reply, rows
+from core.messages import Choice, Reply, quote, rows
 from core.notices import story_card
 from core.stories import (
     FORMS,
+    MAX_DECISION_NUMBER,
+    MAX_NOTE,
     MAX_STORY,
     MIN_STORY,
     MOVE_OF,
@@ -163,6 +165,8 @@ async def message(ctx: Ctx) -> list[Reply]:
         return [_refuse(story)]
     if not text:
         return [Reply(texts.DEED_NOTE_EMPTY)]
+    if move in (Move.RETURN, Move.REJECT) and len(text) > MAX_NOTE:
+        return [Reply(texts.DEED_NOTE_TOO_LONG.format(count=len(text), maximum=MAX_NOTE))]
     if move in (Move.RETURN, Move.REJECT):
         return await _moved(ctx, story, move, note=text)
     if move == Move.RESUBMIT:
@@ -170,13 +174,15 @@ async def message(ctx: Ctx) -> list[Reply]:
         if problem:
             return [Reply(problem)]
         return await _moved(ctx, story, Move.RESUBMIT, text=text)
+    if not waiting.number and len(text) > MAX_DECISION_NUMBER:
+        return [Reply(texts.DEED_NUMBER_TOO_LONG.format(maximum=MAX_DECISION_NUMBER))]
     if not waiting.number:
         buttons = rows(Choice(_id("td", story.id), texts.DEED_TODAY))
         number = replace(waiting, number=text)
         return await _wait(ctx, number, texts.DEED_APPROVE_DATE_ASK, buttons)
     day = parse_day(text, ctx.local_now.date())
     if day is None:
-        return [Reply(texts.DEED_BAD_DATE.format(text=text))]
+        return [Reply(texts.DEED_BAD_DATE.format(text=quote(text)))]
     return await _approve(ctx, story, waiting, day)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import aiosqlite
 
 from core.domain import Channel
-from core.messages import Choice, Outgoing, Reply
+from core.messages import Choice, Outgoing, Reply, fit
 from storage.db import Repository, ts
 
 
@@ -82,17 +82,17 @@ class OutboxRepo(Repository):
     async def enqueue_many(
         self, messages: Sequence[tuple[Channel, str, Reply | str]], now: datetime
     ) -> None:
-        """Several messages in one statement: a Reply, or a callback id to acknowledge."""
+        """Several messages in one statement: a Reply (split to fit the messenger's limit), or
+        a callback id to acknowledge."""
         rows = []
         for channel, chat_id, message in messages:
-            kind, payload = (
-                ("ack", {"callback_id": message})
-                if isinstance(message, str)
-                else (_kind(message), _payload(message))
-            )
-            rows.append(
-                (channel.value, chat_id, kind, json.dumps(payload, ensure_ascii=False), ts(now))
-            )
+            if isinstance(message, str):
+                payload = json.dumps({"callback_id": message})
+                rows.append((channel.value, chat_id, "ack", payload, ts(now)))
+                continue
+            for part in fit(message, channel.text_limit):
+                payload = json.dumps(_payload(part), ensure_ascii=False)
+                rows.append((channel.value, chat_id, _kind(part), payload, ts(now)))
         await self._executemany(
             "INSERT INTO outbox (channel, chat_id, kind, payload, created_at)"
             " VALUES (?, ?, ?, ?, ?)",

@@ -8,9 +8,10 @@ import pytest
 
 from core.declarations import Declaration
 from core.domain import Person, Role, Unit
+from core.messages import split_text
 from core.risk import RULES, RiskLevel, person_risk, unit_risk
 from core.slots import SlotName, SlotRef
-from core.summary import Standing, WeekRecord, cut, person_week, split_text, summarize, week_days
+from core.summary import Standing, WeekRecord, cut, person_week, summarize, week_days
 from core.workdays import WorkCalendar
 
 V, H, R, N = RiskLevel.VERY_HIGH, RiskLevel.HIGH, RiskLevel.RISK, RiskLevel.NEW_NORMAL

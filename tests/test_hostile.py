@@ -152,3 +152,68 @@ def test_13_every_step_of_a_proposal_has_a_vietnamese_name() -> None:
     source = (Path(__file__).parent.parent / "handlers" / "deeds.py").read_text()
     steps = set(re.findall(r'_go\(\s*ctx,\s*"(\w+)"', source))
     assert steps and steps <= set(texts.DEED_STEP_NAMES)
+
+
+async def test_5_an_office_table_of_100_units_arrives_in_parts(harness: Harness) -> None:
+    units = [
+        roster_row(f"P{n:03d}", f"Người Thứ {n}", unit=f"DV{n:03d}", phone=f"09120{n:05d}")
+        for n in range(100)
+    ]
+    rows = [*units, roster_row("O", "Oanh Văn Phòng", unit="VP", roles="office")]
+    for row in rows:
+        row["unit_name"] = f"{row['unit_code']} — Trung tâm có một cái tên rất dài của tỉnh"
+    users = await harness.enrol(rows)
+    await harness.run_until("09:00")
+    office = [m.text for m in users["O"].inbox if not m.text.startswith("☀️")]
+    assert len(office) >= 2 and all(len(text) <= 4096 for text in office)
+    joined = "\n".join(office)
+    assert all(f"DV{n:03d} —" in joined for n in range(100))
+    assert not [m for m in harness.fake.sent if len(m.text) > 4096]
+
+
+async def test_5_long_words_typed_by_people_are_refused_or_quoted_short(
+    harness: Harness,
+) -> None:
+    from tests.test_deeds import propose, roster
+
+    users = await harness.enrol(roster())
+    proposer, head, office = users["P"], users["H"], users["O"]
+    huge = "9" * 100_000
+    answer = await proposer.send(f"/nghi {huge}")
+    assert len(answer) == 1 and len(answer[0].text) < 200
+    await propose(proposer, photos=0)
+    await head.press_data("dv:rt:1")
+    refused = await head.send("x" * 4000)
+    assert refused[0].text == texts.DEED_NOTE_TOO_LONG.format(count=4000, maximum=1000)
+    await head.send("Bổ sung thời gian, địa điểm.")
+    await proposer.press_data("dv:rs:1")
+    await proposer.send("Câu chuyện đã bổ sung đủ thời gian, địa điểm và người làm chứng.")
+    await head.press_data("dv:en:1")
+    await office.press_data("dv:ap:1")
+    await office.press_data("dv:af:1:director")
+    too_long = await office.send("QĐ" * 2000)
+    assert too_long[0].text == texts.DEED_NUMBER_TOO_LONG.format(maximum=40)
+    story = await harness.store.deeds.story(1)
+    assert story is not None and not story.decision_number
+    await proposer.send("/decu")
+    await proposer.press(texts.DEED_NOMINEE_PERSON)
+    search = await proposer.send("Nguyễn " * 5_000)
+    assert search[0].text == texts.DEED_SEARCH_TOO_LONG.format(maximum=60)
+    assert not [m for m in harness.fake.sent if len(m.text) > 4096]
+
+
+def test_5_a_long_reply_is_fitted_to_each_messenger() -> None:
+    from core.domain import Channel
+    from core.messages import Choice, Reply, fit
+
+    lines = [f"• Dòng {n}: " + " ".join(["chữ"] * 20) for n in range(500)]
+    button = ((Choice("hd:nu:KHTC", "Nhắc"),),)
+    reply = Reply("\n".join(lines), choices=button, edit="77")
+    for channel in Channel:
+        parts = fit(reply, channel.text_limit)
+        assert all(len(p.text) <= channel.text_limit for p in parts)
+        assert "\n".join(p.text for p in parts) == reply.text  # cut at line breaks, nothing lost
+        assert [p.choices for p in parts] == [(), *[()] * (len(parts) - 2), button]
+        assert parts[0].edit == "77" and all(p.edit is None for p in parts[1:])
+    word = fit(Reply("x" * 10_000), 4096)
+    assert [len(p.text) for p in word] == [4096, 4096, 1808]

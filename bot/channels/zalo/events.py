@@ -11,8 +11,7 @@ from typing import Any
 
 from core import texts
 from core.domain import Channel
-from core.messages import Event, Outgoing
-from core.summary import split_text
+from core.messages import Event, Outgoing, split_text
 
 TEXT_LIMIT = 2000
 
