@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from core import texts
-from core.domain import Person, Role, Unit
+from core.domain import STAFF_CODE, UNIT_CODE, Person, Role, Unit
+from core.messages import quote
 from core.phones import normalize_phone
 
 COLUMNS = ("staff_code", "full_name", "unit_code", "unit_name", "roles", "phone")
@@ -95,6 +96,8 @@ def parse_roster(
         code = row.get("staff_code", "")
         if not code:
             reasons.append(texts.ROSTER_NO_CODE)
+        elif not STAFF_CODE.fullmatch(code):
+            reasons.append(texts.ROSTER_BAD_CODE.format(code=quote(code, 24)))
         elif code in code_lines:
             reasons.append(texts.ROSTER_DUPLICATE_CODE.format(code=code, line=code_lines[code]))
         if not row.get("full_name"):
@@ -102,6 +105,9 @@ def parse_roster(
         unit_code, unit_name = row.get("unit_code", ""), row.get("unit_name", "")
         if not unit_code or not unit_name:
             reasons.append(texts.ROSTER_NO_UNIT)
+        elif not UNIT_CODE.fullmatch(unit_code):
+            reasons.append(texts.ROSTER_BAD_UNIT_CODE.format(unit=quote(unit_code, 24)))
+            unit_code = ""  # not a unit of this file
         elif unit_code in unit_names and unit_names[unit_code][0] != unit_name:
             first_name, first_line = unit_names[unit_code]
             reasons.append(

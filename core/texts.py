@@ -9,6 +9,12 @@ from __future__ import annotations
 # --- roster import (command line) -----------------------------------------------------------
 ROSTER_NO_CODE = "thiếu mã cán bộ (staff_code)"
 ROSTER_DUPLICATE_CODE = "mã cán bộ {code} trùng với dòng {line} (duplicate staff_code)"
+ROSTER_BAD_CODE = (
+    "mã cán bộ {code!r} không hợp lệ: chỉ chữ không dấu, số, - và _, tối đa 16 ký tự (staff_code)"
+)
+ROSTER_BAD_UNIT_CODE = (
+    "mã đơn vị {unit!r} không hợp lệ: chỉ chữ không dấu, số, - và _, tối đa 16 ký tự (unit_code)"
+)
 ROSTER_NO_NAME = "thiếu họ và tên (full_name)"
 ROSTER_NO_UNIT = "thiếu mã hoặc tên đơn vị (unit_code, unit_name)"
 ROSTER_UNIT_RENAMED = "đơn vị {unit} đã có tên khác ở dòng {line}: {name!r} (unit_name)"

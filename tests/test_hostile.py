@@ -10,6 +10,7 @@ from core import texts
 from core.slots import SlotName, SlotRef
 from tests.conftest import roster_row
 from tests.harness import FakeClock, Harness
+from tests.test_buttons import Codec
 from tests.test_checkin_day import HEALTHY
 
 MONDAY = date(2026, 11, 23)
@@ -217,3 +218,62 @@ def test_5_a_long_reply_is_fitted_to_each_messenger() -> None:
         assert parts[0].edit == "77" and all(p.edit is None for p in parts[1:])
     word = fit(Reply("x" * 10_000), 4096)
     assert [len(p.text) for p in word] == [4096, 4096, 1808]
+
+
+def test_8_the_roster_refuses_codes_that_would_break_buttons() -> None:
+    from core.roster import parse_roster
+
+    rows = [
+        roster_row("CB1", "Mã Đơn Vị Hai Chấm", unit="A:B"),
+        roster_row("CB2", "Mã Đơn Vị Dài", unit="U" * 53),
+        roster_row("CB 3", "Mã Cán Bộ Có Dấu Cách"),
+        roster_row("CB4", "Hợp Lệ", unit="KHTC-2_b"),
+    ]
+    entries, errors = parse_roster(enumerate(rows, start=2))
+    assert [e.line for e in errors] == [2, 3, 4]
+    assert texts.ROSTER_BAD_UNIT_CODE.format(unit="A:B") in errors[0].reason
+    assert "unit_code" in errors[1].reason and "CB 3" in errors[2].reason
+    assert [e.staff_code for e in entries] == ["CB4"]
+
+
+def test_8_every_button_fits_64_bytes_with_the_longest_codes_allowed() -> None:
+    from core.buttons import (
+        AnnounceButton,
+        ChannelButton,
+        CheckinButton,
+        ConsentButton,
+        ExportButton,
+        HeadsButton,
+        ProposalButton,
+        ReviewButton,
+        RiskButton,
+    )
+    from core.domain import Channel
+    from core.exports import KIND_NAMES
+    from core.risk import RiskLevel
+    from core.stories import CATEGORIES, FORMS, KINDS, MOVE_OF
+
+    unit, number = "U" * 16, 999_999_999
+    ref = SlotRef(date(2026, 12, 31), SlotName.AFTERNOON)
+    longest = max([*CATEGORIES, *FORMS, *KINDS, "person", "done"], key=len)
+    built: list[Codec] = [
+        CheckinButton(ref, "redo"),
+        ConsentButton(False),
+        *(HeadsButton(a, unit, ref if a == "fu" else None) for a in HeadsButton.ACTIONS),
+        *(RiskButton(a, unit, ref.day, number, RiskLevel.VERY_HIGH) for a in ("lv",)),
+        *(RiskButton(a, unit, ref.day, number) for a in ("ok", "ed", "pp")),
+        RiskButton("bk", unit, ref.day),
+        *(ProposalButton(a, longest) for a in ProposalButton.ACTIONS if a != "pick"),
+        ProposalButton("pick", str(number)),
+        ProposalButton("unit", unit),
+        *(ReviewButton(m, number, max(FORMS, key=len)) for m in MOVE_OF),
+        *(ExportButton("k", k) for k in KIND_NAMES),
+        ExportButton("u", unit),
+        AnnounceButton("a", unit),
+        AnnounceButton("st", str(number)),
+        *(ChannelButton(c.value) for c in Channel),
+    ]
+    for button in built:
+        data = button.encode()
+        assert len(data.encode()) <= 64, data
+        assert type(button).decode(data) == button, data
