@@ -124,3 +124,19 @@ class InboxRepo(Repository):
         await self._execute(
             "DELETE FROM walks WHERE channel = ? AND account_id = ?", (channel.value, account_id)
         )
+
+    async def set_aside(self, key: str, reason: str) -> None:
+        """Move an update that cannot be handled out of the inbox, kept for a person to read."""
+        async with self.transaction():
+            await self._execute(
+                "INSERT OR IGNORE INTO inbox_set_aside (key, channel, body, received_at, reason)"
+                " SELECT key, channel, body, received_at, ? FROM inbox WHERE key = ?",
+                (reason, key),
+            )
+            await self._execute("DELETE FROM inbox WHERE key = ?", (key,))
+
+    async def set_aside_count(self, channel: Channel) -> int:
+        row = await self._fetchone(
+            "SELECT count(*) AS n FROM inbox_set_aside WHERE channel = ?", (channel.value,)
+        )
+        return int(row["n"]) if row else 0

@@ -3,8 +3,11 @@ Vietnamese and changes nothing it should not. Fixed seeds; bounded time."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from core import texts
 from core.slots import SlotName, SlotRef
@@ -277,3 +280,31 @@ def test_8_every_button_fits_64_bytes_with_the_longest_codes_allowed() -> None:
         data = button.encode()
         assert len(data.encode()) <= 64, data
         assert type(button).decode(data) == button, data
+
+
+async def test_1_a_malformed_zalo_update_is_set_aside_and_the_next_are_answered(
+    both: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    from core.domain import Channel
+
+    zalo = both.running.bot_data.zalo
+    assert zalo is not None
+    malformed = [
+        {"message": {"message_id": "bad-1", "from": "not an object", "chat": {"id": "x"}}},
+        {"message": {"message_id": "bad-2", "from": {"id": ["x"]}, "chat": 5, "text": {}}},
+        {"message": {"message_id": {"nested": 1}, "from": {"id": "y"}}},
+    ]
+    for update in malformed:
+        await zalo.intake.receive(update)
+    caplog.set_level(logging.WARNING)
+    strangers = [both.zalo_user(f"zl-{n}") for n in range(3)]
+    for user in strangers:
+        both.zalo.text(user.id, "xin chào")
+    await both.pump()
+    assert all(user.inbox for user in strangers)  # each of the three is answered
+    assert await both.store.inbox.set_aside_count(Channel.ZALO) == 2  # bad-1, bad-2
+    assert await both.store.inbox.held(Channel.ZALO) == []
+    said = [r for r in caplog.records if "set aside" in r.getMessage()]
+    assert len(said) == 2
+    await both.pump()  # nothing more to say about them
+    assert len([r for r in caplog.records if "set aside" in r.getMessage()]) == 2

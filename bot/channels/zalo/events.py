@@ -20,33 +20,50 @@ NUMBERS = re.compile(r"^\s*\d+(?:[\s,;]+\d+)*\s*$")
 DONE_WORDS = {"xong", "done", "ok xong", "hoàn thành"}
 
 
+def _object(value: object) -> dict[str, Any]:
+    """A JSON object, or an empty one for anything else (Zalo's updates are not trusted)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _id(value: object) -> str | None:
+    """An id: a non-empty string or a whole number, at most 64 characters."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    text = str(value)
+    return text if 0 < len(text) <= 64 else None
+
+
 def update_key(update: dict[str, Any]) -> str | None:
-    message = update.get("message") or {}
-    return f"zl:{message['message_id']}" if message.get("message_id") else None
+    message_id = _id(_object(update.get("message")).get("message_id"))
+    return f"zl:{message_id}" if message_id else None
+
+
+def chat_of(update: dict[str, Any]) -> str:
+    return _id(_object(_object(update.get("message")).get("chat")).get("id")) or ""
 
 
 def to_events(update: dict[str, Any], menu: list[str], now: datetime) -> list[Event]:
-    """The neutral events of one update: a number of the last menu is that menu's choice."""
-    key, message = update_key(update), update.get("message") or {}
-    sender, chat = message.get("from") or {}, message.get("chat") or {}
-    if key is None or not sender.get("id") or not chat.get("id"):
+    """The neutral events of one update (none for an update without a readable sender or
+    chat): a number of the last menu is that menu's choice."""
+    key, message = update_key(update), _object(update.get("message"))
+    sender, chat = _object(message.get("from")), _object(message.get("chat"))
+    sender_id, chat_id = _id(sender.get("id")), _id(chat.get("id"))
+    if key is None or sender_id is None or chat_id is None:
         return []
     base = Event(
         key=key,
         channel=Channel.ZALO,
-        account_id=str(sender["id"]),
-        chat_id=str(chat["id"]),
+        account_id=sender_id,
+        chat_id=chat_id,
         at=now,
         private=chat.get("chat_type", "PRIVATE") == "PRIVATE",
         display_name=str(sender.get("name", "")),
     )
-    text = str(message.get("text") or "").strip()
-    if update.get("event_name") == "message.image.received" or message.get("photo"):
-        return [
-            replace(
-                base, photo=str(message.get("photo") or ""), text=str(message.get("caption") or "")
-            )
-        ]
+    text = _text(message.get("text"))
+    photo = message.get("photo")
+    if update.get("event_name") == "message.image.received" or photo:
+        url = photo if isinstance(photo, str) else ""
+        return [replace(base, photo=url, text=_text(message.get("caption")))]
     if not text:
         return [replace(base, unsupported=True)]
     if text.startswith("/"):
@@ -59,6 +76,10 @@ def to_events(update: dict[str, Any], menu: list[str], now: datetime) -> list[Ev
         replace(base, key=f"{key}:{n}" if n else key, choice=choice)
         for n, choice in enumerate(chosen)
     ]
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _chosen(text: str, menu: list[str]) -> list[str] | None:

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.channels.zalo.api import ZaloApi, ZaloError
-from bot.channels.zalo.events import to_events, update_key
+from bot.channels.zalo.events import chat_of, to_events, update_key
 from bot.loops import StoppedError, unless_stopped, woken_or_stopped
 from core.domain import Channel
 from core.messages import Event
@@ -63,14 +63,18 @@ class ZaloIntake:
         """Handle what the inbox holds, oldest first; each update leaves it with its handling."""
         taken = 0
         while held := await self.store.inbox.held(Channel.ZALO):
-            events = []
-            for _, update in held:
-                message = update.get("message") or {}
-                chat = str((message.get("chat") or {}).get("id", ""))
-                menu = await self.store.inbox.menu(Channel.ZALO, chat)
-                events += to_events(update, menu, self.clock())
+            events, done = [], []
+            for key, update in held:
+                menu = await self.store.inbox.menu(Channel.ZALO, chat_of(update))
+                read = to_events(update, menu, self.clock())
+                if not read:  # no sender or chat to answer: kept aside, said once
+                    log.warning("Zalo update %s has no sender or chat: set aside", key)
+                    await self.store.inbox.set_aside(key, "no sender or chat")
+                    continue
+                events += read
+                done.append(key)
             await self.handle(events)
-            await self.store.inbox.inbox_done([key for key, _ in held])
+            await self.store.inbox.inbox_done(done)
             taken += len(held)
         return taken
 
