@@ -127,7 +127,8 @@ async def post_init(app: SoKhoeApp) -> None:
     store = await open_store(settings.database_path)
     data.services = Services(store, settings, data.clock, form)
     pacer = Pacer(settings.send_rate, settings.chat_interval)
-    data.sender = Sender(store, TelegramTransport(app.bot), data.clock, pacer)
+    admin = str(settings.admin_chat_id) if settings.admin_chat_id and settings.bot_token else None
+    data.sender = Sender(store, TelegramTransport(app.bot), data.clock, pacer, admin_chat=admin)
     data.exports = ExportWorker(data.services, data.sender.wake)
 
     def committed() -> None:
@@ -168,7 +169,8 @@ def zalo_channel(data: BotData) -> ZaloChannel:
         await warn_about_quota(data.services)
 
     pacer = Pacer(settings.zalo_send_rate, settings.chat_interval)
-    sender = Sender(store, transport, data.clock, pacer, after=quota)
+    admin = str(settings.admin_chat_id) if settings.admin_chat_id and settings.bot_token else None
+    sender = Sender(store, transport, data.clock, pacer, after=quota, admin_chat=admin)
     return ZaloChannel(api, sender, ZaloIntake(api, store, data.take.take, data.clock.now))
 
 

@@ -143,6 +143,9 @@ UNSUPPORTED = "Sổ Khỏe chỉ đọc tin nhắn chữ và nút bấm. Gõ /he
 STALE_BUTTON = "Nút này không còn dùng được. Gõ /help để xem các lệnh."
 FORGED_BUTTON = "Nút bấm không hợp lệ."
 INTERNAL_ERROR = "Xin lỗi, Sổ Khỏe gặp lỗi khi xử lý tin nhắn này. Bạn thử lại sau ít phút nhé."
+ADMIN_SEND_FAILED = (
+    "⚠️ Không gửi được tin {id} ({channel}) sau nhiều lần thử: {error}. Các tin khác vẫn được gửi."
+)
 ADMIN_ERROR = "⚠️ Lỗi khi xử lý sự kiện {key}: {error}"
 
 # --- daily check-in -------------------------------------------------------------------------

@@ -189,6 +189,8 @@ class Router:
         if caller.person is not None and caller.preferred != event.channel.value:
             # reach people on the messenger they answered on last, never on both
             await services.store.people.prefer_channel(caller.person.id, event.channel)
+        if caller.unreachable:  # blocked the bot once, writes again: reachable again
+            await services.store.people.mark_reachable(event.channel, event.account_id)
         route, refusal = self._route(event, caller)
         if route is None:
             return [Reply(refusal)]

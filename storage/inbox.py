@@ -24,7 +24,8 @@ _CALLER = """
            (SELECT group_concat(unit_code) FROM unit_heads h WHERE h.person_id = p.id) AS heads,
            EXISTS (SELECT 1 FROM consents s WHERE s.person_id = p.id AND s.version = :version
                    AND s.withdrawn_at IS NULL) AS consented,
-           c.flow, c.state, p.preferred_channel, w.state AS walk
+           c.flow, c.state, p.preferred_channel, w.state AS walk,
+           a.unreachable_at IS NOT NULL AS unreachable
     FROM (SELECT :channel AS channel, :account AS account) k
     LEFT JOIN accounts a ON a.channel = k.channel AND a.external_id = k.account
     LEFT JOIN people p ON p.id = a.person_id AND p.active
@@ -62,7 +63,9 @@ class InboxRepo(Repository):
         flow, state = (row["flow"], json.loads(row["state"])) if row and row["flow"] else ("", {})
         preferred = row["preferred_channel"] if row and row["preferred_channel"] else ""
         walk = json.loads(row["walk"]) if row and row["walk"] else {}
-        return Caller(person, bool(row and row["consented"]), flow, state, preferred, walk)
+        unreachable = bool(person is not None and row and row["unreachable"])
+        consented = bool(row and row["consented"])
+        return Caller(person, consented, flow, state, preferred, walk, unreachable)
 
     async def set_conversation(
         self, channel: Channel, account_id: str, flow: str, state: dict[str, Any], now: datetime

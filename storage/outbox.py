@@ -83,9 +83,11 @@ class OutboxRepo(Repository):
         self, messages: Sequence[tuple[Channel, str, Reply | str]], now: datetime
     ) -> None:
         """Several messages in one statement: a Reply (split to fit the messenger's limit), or
-        a callback id to acknowledge."""
+        a callback id to acknowledge. A group that moved is written to where it went."""
+        moves = await self._moves({(c, chat) for c, chat, _ in messages if chat.startswith("-")})
         rows = []
-        for channel, chat_id, message in messages:
+        for channel, old_chat, message in messages:
+            chat_id = moves.get((channel, old_chat), old_chat)
             if isinstance(message, str):
                 payload = json.dumps({"callback_id": message})
                 rows.append((channel.value, chat_id, "ack", payload, ts(now)))
@@ -98,6 +100,18 @@ class OutboxRepo(Repository):
             " VALUES (?, ?, ?, ?, ?)",
             rows,
         )
+
+    async def _moves(self, groups: set[tuple[Channel, str]]) -> dict[tuple[Channel, str], str]:
+        """Where these groups moved, if they did (group chat ids are negative on Telegram)."""
+        if not groups:
+            return {}
+        rows = await self._fetchall(
+            "SELECT channel, old_chat, new_chat FROM chat_moves WHERE old_chat IN ({})".format(
+                ",".join("?" * len(groups))
+            ),
+            [chat for _, chat in groups],
+        )
+        return {(Channel(r["channel"]), r["old_chat"]): r["new_chat"] for r in rows}
 
     async def enqueue_for(self, messages: Sequence[tuple[int, Reply]], now: datetime) -> int:
         """Messages to people, each on the account that reaches them; returns how many were
@@ -156,6 +170,29 @@ class OutboxRepo(Repository):
             (channel.value, ts(now), limit),
         )
         return [_outgoing(r) for r in rows]
+
+    async def due_acks(self, channel: Channel, limit: int) -> list[Outgoing]:
+        """Button presses still to acknowledge, oldest first (they wait for no pause)."""
+        rows = await self._fetchall(
+            "SELECT * FROM outbox WHERE state = 'pending' AND channel = ? AND kind = 'ack'"
+            " ORDER BY id LIMIT ?",
+            (channel.value, limit),
+        )
+        return [_outgoing(r) for r in rows]
+
+    async def move_chat(self, channel: Channel, old: str, new: str, now: datetime) -> None:
+        """A group became a supergroup: what is pending goes there, and so does what comes."""
+        async with self.transaction():
+            await self._execute(
+                "INSERT INTO chat_moves (channel, old_chat, new_chat, moved_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (channel, old_chat) DO UPDATE SET new_chat = excluded.new_chat",
+                (channel.value, old, new, ts(now)),
+            )
+            await self._execute(
+                "UPDATE outbox SET chat_id = ? WHERE state = 'pending' AND channel = ?"
+                " AND chat_id = ?",
+                (new, channel.value, old),
+            )
 
     async def mark_sent(self, outgoing_id: int, now: datetime) -> None:
         await self._execute(

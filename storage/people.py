@@ -133,6 +133,13 @@ class PeopleRepo(Repository):
             (ts(now), channel.value, chat_id),
         )
 
+    async def mark_reachable(self, channel: Channel, account_id: str) -> None:
+        """The person wrote again from this account: it can be reached again."""
+        await self._execute(
+            "UPDATE accounts SET unreachable_at = NULL WHERE channel = ? AND external_id = ?",
+            (channel.value, account_id),
+        )
+
     # --- invites ----------------------------------------------------------------------------
 
     async def people_not_enrolled(self, unit_code: str | None = None) -> list[Person]:

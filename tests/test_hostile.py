@@ -6,13 +6,14 @@ from __future__ import annotations
 import logging
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from core import texts
 from core.slots import SlotName, SlotRef
 from tests.conftest import roster_row
-from tests.harness import FakeClock, Harness
+from tests.harness import FakeClock, Harness, TgUser
 from tests.test_buttons import Codec
 from tests.test_checkin_day import HEALTHY
 
@@ -289,7 +290,7 @@ async def test_1_a_malformed_zalo_update_is_set_aside_and_the_next_are_answered(
 
     zalo = both.running.bot_data.zalo
     assert zalo is not None
-    malformed = [
+    malformed: list[dict[str, Any]] = [
         {"message": {"message_id": "bad-1", "from": "not an object", "chat": {"id": "x"}}},
         {"message": {"message_id": "bad-2", "from": {"id": ["x"]}, "chat": 5, "text": {}}},
         {"message": {"message_id": {"nested": 1}, "from": {"id": "y"}}},
@@ -308,3 +309,122 @@ async def test_1_a_malformed_zalo_update_is_set_aside_and_the_next_are_answered(
     assert len(said) == 2
     await both.pump()  # nothing more to say about them
     assert len([r for r in caplog.records if "set aside" in r.getMessage()]) == 2
+
+
+async def test_10_one_undeliverable_item_blocks_no_chat(
+    tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    from core.domain import Channel
+    from core.messages import Reply
+    from tests.fakes.telegram_api import Failure
+
+    harness = Harness(tmp_path, clock)
+    harness.configure(admin_chat_id=-100)
+    await harness.start()
+    try:
+        users = await harness.enrol(office_roster())
+        a1 = users["A1"]
+        harness.fake.failures.append(Failure("sendPhoto", a1.id, 200, "", times=99, garbage=True))
+        now = harness.clock.now()
+        chat = str(a1.id)
+        await harness.store.outbox.enqueue_many(
+            [
+                (Channel.TELEGRAM, chat, Reply("", photos=("photo-1",))),
+                (Channel.TELEGRAM, chat, Reply("Sau tấm ảnh")),
+            ],
+            now,
+        )
+        caplog.set_level(logging.WARNING)
+        await harness.pump()
+        assert [m.text for m in a1.inbox] == ["Sau tấm ảnh"]  # the chat goes on
+        for _ in range(8):  # backoff: 2, 4, 8, 16 seconds
+            harness.clock.advance(seconds=40)
+            await harness.pump()
+        tries = harness.fake.calls.count("sendPhoto")
+        assert tries == 5
+        admin = [m.text for m in harness.fake.to(-100)]
+        assert len(admin) == 1 and "photo" not in admin[0]
+        tracebacks = [r for r in caplog.records if r.exc_info]
+        assert len(tracebacks) == 1  # at the end, not at every try
+    finally:
+        await harness.stop()
+
+
+async def test_11_acknowledgements_are_not_held_by_a_429(harness: Harness) -> None:
+    from tests.fakes.telegram_api import Failure
+
+    users = await harness.enrol(office_roster())
+    a1, a2 = users["A1"], users["A2"]
+    harness.fake.failures.append(Failure("sendMessage", a1.id, 429, "Too Many", retry_after=30))
+    await a1.send("/help")  # the answer meets a 429: the sender holds for 30 s
+    harness.fake.press(a2.user, "hd:st:KHTC")
+    query = harness.fake.updates[-1]["callback_query"]["id"]
+    await harness.pump()
+    assert query in harness.fake.answered  # answered while messages wait
+
+
+async def test_11_a_press_without_a_message_is_acknowledged(harness: Harness) -> None:
+    await harness.enrol(office_roster())
+    user = harness.user(777, "Nội Tuyến")
+    harness.fake.push(
+        {
+            "callback_query": {
+                "id": "cb-inline",
+                "from": user.user,
+                "chat_instance": "ci",
+                "inline_message_id": "AAA",
+                "data": "ck:20261123m:ok",
+            }
+        }
+    )
+    await harness.pump()
+    assert "cb-inline" in harness.fake.answered and not user.inbox
+
+
+async def test_12_blocked_then_back_an_edit_lost_a_group_moved(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    from core.domain import Channel
+    from core.messages import Reply
+    from tests.fakes.telegram_api import Failure
+
+    harness = Harness(tmp_path, clock)
+    harness.configure(admin_chat_id=-100)
+    await harness.start()
+    try:
+        users = await harness.enrol(office_roster())
+        a1 = users["A1"]
+        harness.fake.failures.append(Failure("sendMessage", a1.id, 403, "Forbidden: bot blocked"))
+        await a1.send("/help")  # the answer finds the bot blocked: unreachable
+        await a1.send("/help")  # unblocked, writes again: reachable again
+        await harness.run_until("07:30")
+        assert prompts_of(a1)
+
+        prompt = a1.last
+        harness.fake.failures.append(
+            Failure("editMessageText", a1.id, 400, "Bad Request: message to edit not found")
+        )
+        fever = next(data for label, data in prompt.buttons if "Sốt" in label)
+        shown = await a1.press_data(fever, prompt)
+        assert shown and shown[0].method == "sendMessage"  # the new screen, as a new message
+
+        harness.fake.failures.append(
+            Failure(
+                "sendMessage", -100, 400, "Bad Request: group chat was upgraded", migrate_to=-1009
+            )
+        )
+        now = harness.clock.now()
+        for n in range(2):
+            await harness.store.outbox.enqueue_many(
+                [(Channel.TELEGRAM, "-100", Reply(f"Báo cáo {n}"))], now
+            )
+            await harness.pump()
+        assert [m.text for m in harness.fake.to(-1009)] == ["Báo cáo 0", "Báo cáo 1"]
+    finally:
+        await harness.stop()
+
+
+def prompts_of(user: TgUser) -> list[str]:
+    from tests.test_checkin_day import prompts
+
+    return prompts(user)

@@ -25,6 +25,7 @@ from telegram._utils.types import ODVInput
 from telegram.constants import ChatType
 from telegram.error import (
     BadRequest,
+    ChatMigrated,
     Conflict,
     Forbidden,
     NetworkError,
@@ -57,8 +58,16 @@ def to_event(update: Update, now: datetime) -> Event | None:
     key = event_key(update)
     if update.callback_query is not None:
         query = update.callback_query
-        if query.message is None:
-            return None
+        if query.message is None:  # a button under an inline-mode message: answered, nothing more
+            return Event(
+                key=key,
+                channel=Channel.TELEGRAM,
+                account_id=str(query.from_user.id),
+                chat_id=str(query.from_user.id),
+                at=now,
+                private=False,
+                callback_id=query.id,
+            )
         return Event(
             key=key,
             channel=Channel.TELEGRAM,
@@ -168,19 +177,13 @@ class TelegramTransport:
                 # an export leaves no copy behind once delivered
                 await asyncio.to_thread(path.unlink, missing_ok=True)
             elif item.kind == "edit":
-                reply_markup = markup(item)
-                await self.bot.edit_message_text(
-                    item.text,
-                    chat_id=item.chat_id,
-                    message_id=int(item.message_id or 0),
-                    reply_markup=reply_markup
-                    if isinstance(reply_markup, InlineKeyboardMarkup)
-                    else None,
-                )
+                await self._edit(item)
             else:
                 await self.bot.send_message(item.chat_id, item.text, reply_markup=markup(item))
         except RetryAfter as err:
             return Delivery("retry", _retry_after(err), "429 flood control")
+        except ChatMigrated as err:  # a group became a supergroup
+            return Delivery("moved", error="chat migrated", new_chat=str(err.new_chat_id))
         except Forbidden as err:
             return Delivery("blocked", error=f"403 {err.message}")
         except FileNotFoundError:
@@ -198,6 +201,24 @@ class TelegramTransport:
         except TelegramError as err:
             return Delivery("failed", error=f"{type(err).__name__}: {err.message}")
         return Delivery("sent")
+
+    async def _edit(self, item: Outgoing) -> None:
+        """Replace the message whose button was pressed; if it is gone (deleted, too old to
+        edit), the text comes as a new message instead of not at all."""
+        reply_markup = markup(item)
+        inline = reply_markup if isinstance(reply_markup, InlineKeyboardMarkup) else None
+        try:
+            await self.bot.edit_message_text(
+                item.text,
+                chat_id=item.chat_id,
+                message_id=int(item.message_id or 0),
+                reply_markup=inline,
+            )
+        except BadRequest as err:
+            lost = ("message to edit not found", "message can't be edited")
+            if not any(reason in err.message.lower() for reason in lost):
+                raise
+            await self.bot.send_message(item.chat_id, item.text, reply_markup=inline)
 
 
 class TelegramIntake:

@@ -63,6 +63,9 @@ class Failure:
     status: int
     description: str
     retry_after: int | None = None
+    migrate_to: int | None = None  # "the group is now this supergroup"
+    times: int = 1  # how many calls in a row fail so
+    garbage: bool = False  # answer "ok" with a result no client can read
 
 
 class RefusedError(Exception):
@@ -100,7 +103,11 @@ class FakeTelegram:
         chat = params.get("chat_id")
         for failure in self.failures:
             if failure.method == method and failure.chat_id in (None, _int(chat)):
-                self.failures.remove(failure)
+                failure.times -= 1
+                if failure.times <= 0:
+                    self.failures.remove(failure)
+                if failure.garbage:
+                    return 200, {"ok": True, "result": {"garbage": [1, 2, 3]}}
                 body: dict[str, Any] = {
                     "ok": False,
                     "error_code": failure.status,
@@ -108,6 +115,8 @@ class FakeTelegram:
                 }
                 if failure.retry_after is not None:
                     body["parameters"] = {"retry_after": failure.retry_after}
+                if failure.migrate_to is not None:
+                    body["parameters"] = {"migrate_to_chat_id": failure.migrate_to}
                 return failure.status, body
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
