@@ -62,6 +62,7 @@ INVITE_UNKNOWN = (
     "Mã mời này không đúng. Bạn kiểm tra lại mã (chữ in hoa và số), "
     "hoặc liên hệ văn phòng để được cấp mã mới."
 )
+INVITE_WAIT = "Bạn đã nhập sai mã mời {count} lần trong một giờ. Vui lòng đợi một giờ rồi thử lại, hoặc liên hệ văn phòng để được cấp mã mới."
 INVITE_EXPIRED = "Mã mời này đã hết hạn. Bạn liên hệ văn phòng để được cấp mã mới."
 INVITE_USED = (
     "Mã mời này đã được dùng. Mỗi mã chỉ dùng một lần; nếu bạn đổi tài khoản, "
@@ -435,6 +436,7 @@ AUDIT_ACTIONS = {
     "purge": "xóa dữ liệu cũ",
     "backup": "sao lưu",
     "announce": "gửi thông báo",
+    "invite-guesses": "đoán mã mời",
 }
 CLI_ACTOR = "dòng lệnh"
 EXPORT_BAD_RANGE = "Ngày kết thúc phải sau ngày bắt đầu."

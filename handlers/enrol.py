@@ -20,6 +20,7 @@ from core.enrolment import consent_request, invite_problem, looks_like_code, nor
 from core.messages import Reply, quote
 from core.phones import normalize_phone
 from handlers.router import Ctx
+from services.limits import INVITE_GUESSES, guessing_blocked, wrong_invite
 
 
 async def start(ctx: Ctx) -> list[Reply]:
@@ -79,12 +80,16 @@ async def consent(ctx: Ctx) -> list[Reply]:
 
 
 async def _enrol_by_code(ctx: Ctx, code: str) -> list[Reply]:
+    event = ctx.event
+    if await guessing_blocked(ctx.services, event.channel, event.account_id, ctx.now):
+        return [Reply(texts.INVITE_WAIT.format(count=INVITE_GUESSES))]
     invite = await ctx.store.people.invite(code)
     if invite and ctx.person and invite.person_id == ctx.person.id:
         return await _consent_or_greeting(ctx, ctx.person)  # their own code, pressed again
     problem = invite_problem(invite, ctx.now)
     if problem or invite is None:
-        return [Reply(problem or texts.INVITE_UNKNOWN)]
+        answer = problem or texts.INVITE_UNKNOWN
+        return [await wrong_invite(ctx.services, event.channel, event.account_id, answer, ctx.now)]
     person = await ctx.store.people.person(invite.person_id)
     if person is None or not person.active:
         return [Reply(texts.PERSON_INACTIVE)]

@@ -29,7 +29,8 @@ from core.leave import parse_day
 from core.messages import Choice, Reply, quote, rows
 from core.office import ExportRequest
 from handlers.router import Ctx, keep, restore
-from services.office import queue_export, refuse_export
+from services.limits import refuse_export
+from services.office import queue_export
 
 FLOW = "export"
 FORMATS = {"xlsx": "Excel (XLSX)", "csv": "CSV"}

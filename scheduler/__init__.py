@@ -89,10 +89,12 @@ async def catch_up(services: Services) -> int:
 
 
 async def housekeeping(services: Services) -> int:
-    """Forget inbound event keys older than a week (Telegram keeps updates for a day)."""
-    before = services.now() - timedelta(days=7)
-    forgotten = await services.store.inbox.forget_events_before(before)
-    log.info("housekeeping: %d event keys forgotten", forgotten)
+    """Forget inbound event keys older than a week (Telegram keeps updates for a day) and
+    counted attempts older than a day (the limits look back an hour)."""
+    now = services.now()
+    forgotten = await services.store.inbox.forget_events_before(now - timedelta(days=7))
+    forgotten += await services.store.office.forget_attempts_before(now - timedelta(days=1))
+    log.info("housekeeping: %d event keys and attempts forgotten", forgotten)
     return forgotten
 
 

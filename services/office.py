@@ -16,14 +16,6 @@ from services import Services
 log = logging.getLogger(__name__)
 
 
-async def refuse_export(services: Services, person: Person, what: str, at: datetime) -> Reply:
-    """Anyone but the office asking for an export: refused, and the attempt audited."""
-    await services.store.office.audit(
-        at, person.full_name, "export-refused", person.id, detail=what
-    )
-    return Reply(texts.EXPORT_OFFICE_ONLY)
-
-
 async def queue_export(services: Services, request: ExportRequest, at: datetime) -> str:
     """Ask for an export: written by the export worker once this is committed."""
     await services.store.office.request_export(request, at)

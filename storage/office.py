@@ -54,6 +54,25 @@ class OfficeRepo(Repository):
              last.isoformat() if last else None, unit, rows, detail),
         )  # fmt: skip
 
+    async def record_attempt(self, kind: str, who: str, now: datetime, since: datetime) -> int:
+        """Count an attempt (a wrong invite code, a refused export); how many there are of
+        this kind from `who` since `since`, this one included."""
+        async with self.transaction():
+            await self._execute(
+                "INSERT INTO attempts (kind, who, at) VALUES (?, ?, ?)", (kind, who, ts(now))
+            )
+            return await self.attempts(kind, who, since)
+
+    async def attempts(self, kind: str, who: str, since: datetime) -> int:
+        row = await self._fetchone(
+            "SELECT count(*) AS n FROM attempts WHERE kind = ? AND who = ? AND at >= ?",
+            (kind, who, ts(since)),
+        )
+        return int(row["n"]) if row else 0
+
+    async def forget_attempts_before(self, before: datetime) -> int:
+        return await self._execute("DELETE FROM attempts WHERE at < ?", (ts(before),))
+
     async def recent_audit(self, limit: int = 20) -> list[AuditEntry]:
         rows = await self._fetchall("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))
         return [audit_entry(r) for r in rows]

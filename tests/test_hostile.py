@@ -428,3 +428,32 @@ def prompts_of(user: TgUser) -> list[str]:
     from tests.test_checkin_day import prompts
 
     return prompts(user)
+
+
+async def test_9_invite_guesses_wait_an_hour_and_are_audited_once(harness: Harness) -> None:
+    await harness.import_roster(office_roster())
+    code = await harness.invite("A1")
+    guesser = harness.user(6_666, "Đoán Mò")
+    for n in range(200):
+        harness.fake.text(guesser.user, f"/start SAI{n:05d}XYZ")
+    await harness.pump()
+    answers = [m.text for m in guesser.inbox]
+    assert len(answers) == 200
+    assert answers[:4] == [texts.INVITE_UNKNOWN] * 4
+    assert set(answers[4:]) == {texts.INVITE_WAIT.format(count=5)}
+    assert (await guesser.send(f"/start {code}"))[0].text == texts.INVITE_WAIT.format(count=5)
+    audit = [e for e in await harness.store.office.recent_audit(50) if e.action != "export"]
+    assert [e.action for e in audit] == ["invite-guesses"]
+    harness.clock.advance(hours=1, minutes=1)
+    linked = await guesser.send(f"/start {code}")
+    assert linked[0].text.startswith("Xin chào An Thành Viên")
+
+
+async def test_9_refused_exports_are_audited_once_a_burst(harness: Harness) -> None:
+    users = await harness.enrol(office_roster())
+    for _ in range(30):
+        harness.fake.text(users["A1"].user, "/xuat")
+    await harness.pump()
+    assert {m.text for m in users["A1"].inbox} == {texts.EXPORT_OFFICE_ONLY}
+    audit = await harness.store.office.recent_audit(50)
+    assert [e.action for e in audit] == ["export-refused"]
