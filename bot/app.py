@@ -184,14 +184,19 @@ async def start_zalo(
         await zalo.api.call("deleteWebhook")
         return [*tasks, asyncio.create_task(zalo.intake.run(stop))]
     secret = settings.zalo_webhook_secret or ""
-    await zalo.api.call("setWebhook", {"url": settings.zalo_webhook_url, "secret_token": secret})
     host, _, port = settings.zalo_webhook_listen.rpartition(":")
-    server = await ZaloWebhook(zalo.intake, secret).serve(host or "0.0.0.0", int(port))
+    webhook = ZaloWebhook(
+        zalo.intake,
+        secret,
+        idle=settings.zalo_webhook_timeout,
+        max_connections=settings.zalo_webhook_connections,
+    )
+    await webhook.start(host or "0.0.0.0", int(port))  # listening before Zalo is told where
+    await zalo.api.call("setWebhook", {"url": settings.zalo_webhook_url, "secret_token": secret})
 
     async def serve_until_stopped() -> None:
         await stop.wait()
-        server.close()
-        await server.wait_closed()
+        await webhook.stop()
 
     return [
         *tasks,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from datetime import date, time
@@ -63,9 +64,18 @@ def load_settings(
     def number(name: str, default: float) -> float:
         value = get(name)
         try:
-            return default if value is None else float(value)
+            parsed = default if value is None else float(value)
         except ValueError:
             raise SettingsError(f"{name} must be a number, not {value!r}") from None
+        if not math.isfinite(parsed):
+            raise SettingsError(f"{name} must be a number, not {value!r}")
+        return parsed
+
+    def positive(name: str, default: float) -> float:
+        value = number(name, default)
+        if value <= 0:
+            raise SettingsError(f"{name} must be more than 0, not {value!r}")
+        return value
 
     def clock_time(name: str, default: time) -> time:
         value = get(name)
@@ -120,6 +130,10 @@ def load_settings(
         zalo_webhook_url=webhook,
         zalo_webhook_secret=get("ZALO_WEBHOOK_SECRET"),
         zalo_webhook_listen=get("ZALO_WEBHOOK_LISTEN") or Settings.zalo_webhook_listen,
+        zalo_webhook_timeout=positive("ZALO_WEBHOOK_TIMEOUT", Settings.zalo_webhook_timeout),
+        zalo_webhook_connections=int(
+            positive("ZALO_WEBHOOK_CONNECTIONS", Settings.zalo_webhook_connections)
+        ),
         telegram_api_base_url=base_url.rstrip("/") if base_url else None,
         bot_username=(get("BOT_USERNAME") or "").lstrip("@"),
         database_path=Path(get("DATABASE_PATH") or Settings.database_path),

@@ -22,6 +22,8 @@ class Settings:
     zalo_webhook_url: str | None = None  # set: webhook mode (public HTTPS URL); unset: polling
     zalo_webhook_secret: str | None = None
     zalo_webhook_listen: str = "0.0.0.0:8443"  # where the webhook server listens
+    zalo_webhook_timeout: float = 10.0  # seconds a connection may be idle or slow
+    zalo_webhook_connections: int = 1024  # connections at once; more are closed as they come
     telegram_api_base_url: str | None = None
     bot_username: str = ""
     database_path: Path = Path("data/sokhoe.db")

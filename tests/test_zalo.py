@@ -138,8 +138,8 @@ async def test_long_texts_are_split_and_documents_are_not_sent(both: Harness) ->
 async def test_the_webhook_refuses_a_wrong_secret_and_keeps_a_right_one(both: Harness) -> None:
     zalo = both.running.bot_data.zalo
     assert zalo is not None
-    server = await ZaloWebhook(zalo.intake, "s3cret-token").serve("127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
+    webhook = await ZaloWebhook(zalo.intake, "s3cret-token").start("127.0.0.1", 0)
+    port = webhook.port
     update = both.zalo.update("zl-x", "xin chào", message_id="hook-1")
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
@@ -148,8 +148,7 @@ async def test_the_webhook_refuses_a_wrong_secret_and_keeps_a_right_one(both: Ha
             refused = await client.post("/zalo", json=update, headers=guess)
             kept = await client.post("/zalo", json=update, headers=right)
     finally:
-        server.close()
-        await server.wait_closed()
+        await webhook.stop()
     assert (refused.status_code, kept.status_code) == (403, 200)
     assert [key for key, _ in await both.store.inbox.held(Channel.ZALO)] == ["zl:hook-1"]
     await zalo.intake.take()
