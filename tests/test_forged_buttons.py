@@ -38,7 +38,8 @@ PIECES = [
     "Nguyễn", "'; DROP TABLE people; --", "%s", "{0}", "\x00", "𝟘", "x" * 80,
 ]  # fmt: skip
 # Domain tables: a press may only ever write the presser's own rows there.
-PLUMBING = {"processed_events", "outbox", "conversations", "walks", "menus", "inbox", "job_runs"}
+PLUMBING = {"processed_events", "outbox", "conversations", "walks", "menus", "inbox", "job_runs",
+            "attempts", "inbox_set_aside", "chat_moves"}  # fmt: skip
 OWNER_COLUMNS = {"person_id", "proposer_id", "set_by", "actor_id", "changed_by", "nudged_by",
                  "confirmed_by"}  # fmt: skip
 
