@@ -457,3 +457,50 @@ async def test_9_refused_exports_are_audited_once_a_burst(harness: Harness) -> N
     assert {m.text for m in users["A1"].inbox} == {texts.EXPORT_OFFICE_ONLY}
     audit = await harness.store.office.recent_audit(50)
     assert [e.action for e in audit] == ["export-refused"]
+
+
+MATRIX_ROLES = {  # staff code, or None for a stranger; "unconsented" enrolled without consent
+    "stranger": None,
+    "unconsented": "U",
+    "staff": "A1",
+    "head of another unit": "X",
+    "head": "H",
+    "office": "O",
+    "admin": "AD",
+}
+ARGUMENTS = ["", " A2 25/11 26/11", " KHTC", " TCCB", " " + "Z" * 300]
+
+
+async def test_the_role_by_command_matrix(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every command, bare and with arguments, from every role: one answer or more, never an
+    apology for an error, and the febrile colleague's name only to her unit's head, the office
+    (and herself)."""
+    rows = [
+        *office_roster(),
+        roster_row("U", "Uyên Chưa Đồng Ý"),
+        roster_row("AD", "An Quản Trị", unit="VP", roles="admin"),
+    ]
+    users = await harness.enrol(rows, unlinked=["U"])
+    users["U"] = harness.user(7_777, "Uyên")
+    await users["U"].send(f"/start {await harness.invite('U')}")  # linked, consent not given
+    await harness.run_until("07:30")
+    from tests.test_checkin_day import report_fever
+
+    await report_fever(users["A2"])
+    commands = sorted(harness.running.bot_data.router.commands)
+    caplog.set_level(logging.ERROR)
+    stranger = harness.user(8_888, "Người Lạ")
+    for role, code in MATRIX_ROLES.items():
+        user = stranger if code is None else users[code]
+        for command in commands:
+            for argument in ARGUMENTS:
+                answer = await user.send(f"/{command}{argument}")
+                await user.send("/huy")  # leave any flow the command started
+                assert answer, (role, command, argument)
+                said = "\n".join(m.text for m in answer)
+                assert texts.INTERNAL_ERROR not in said, (role, command, argument)
+                if role in ("stranger", "unconsented", "staff", "head of another unit", "admin"):
+                    assert "Ánh Khác" not in said, (role, command, argument)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
