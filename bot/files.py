@@ -118,10 +118,31 @@ async def write_export(
     rows: AsyncIterator[Sequence[Any]],
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Stream rows into an XLSX (title lines on top, a frozen header row, fitting widths; the
-    constant-memory mode keeps only the current row) or a CSV with a BOM, by the suffix."""
+    """Stream rows into an XLSX or a CSV (by the suffix), written beside `path` and renamed
+    into place only when complete: an export cut short (a crash, a kill) leaves no file that
+    looks whole."""
+    part = path.with_name(path.name + ".part")
+    try:
+        count = await _write_export(part, path.suffix.lower(), heading, kind, rows, progress)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    part.replace(path)
+    return count
+
+
+async def _write_export(
+    path: Path,
+    suffix: str,
+    heading: Sequence[str],
+    kind: Kind,
+    rows: AsyncIterator[Sequence[Any]],
+    progress: Callable[[int], None] | None,
+) -> int:
+    """An XLSX (title lines on top, a frozen header row, fitting widths; the constant-memory
+    mode keeps only the current row) or a CSV with a BOM."""
     count = 0
-    if path.suffix.lower() == ".csv":
+    if suffix == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(kind.headers)
