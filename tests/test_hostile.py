@@ -4,6 +4,8 @@ Vietnamese and changes nothing it should not. Fixed seeds; bounded time."""
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,13 +13,45 @@ from typing import Any
 import pytest
 
 from core import texts
+from core.buttons import (
+    AnnounceButton,
+    ChannelButton,
+    CheckinButton,
+    ConsentButton,
+    ExportButton,
+    HeadsButton,
+    ProposalButton,
+    ReviewButton,
+    RiskButton,
+)
+from core.domain import Channel
+from core.exports import KIND_NAMES
+from core.messages import Choice, Reply, fit
+from core.risk import RiskLevel
+from core.roster import parse_roster
 from core.slots import SlotName, SlotRef
+from core.stories import CATEGORIES, FORMS, KINDS, MIN_STORY, MOVE_OF, story_problem
 from tests.conftest import roster_row
+from tests.fakes.telegram_api import Failure
 from tests.harness import FakeClock, Harness, TgUser
 from tests.test_buttons import Codec
-from tests.test_checkin_day import HEALTHY
+from tests.test_checkin_day import HEALTHY, prompts, report_fever
+from tests.test_deeds import propose
+from tests.test_deeds import roster as deeds_roster
+from tests.test_zalo import enrol_on_zalo
+from tests.test_zalo import roster as zalo_roster
 
 MONDAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+async def with_admin(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
+    """The bot with an admin chat (-100) to tell."""
+    bot = Harness(tmp_path, clock)
+    bot.configure(admin_chat_id=-100)
+    await bot.start()
+    yield bot
+    await bot.stop()
 
 
 def office_roster() -> list[dict[str, str]]:
@@ -45,9 +79,8 @@ async def test_3_a_head_puts_on_leave_only_people_of_the_units_they_head(
 
 
 async def test_4_a_stale_today_button_approves_nothing(harness: Harness) -> None:
-    from tests.test_deeds import propose, roster
 
-    users = await harness.enrol(roster())
+    users = await harness.enrol(deeds_roster())
     proposer, head, office = users["P"], users["H"], users["O"]
     for _ in range(2):
         await propose(proposer, photos=0)
@@ -102,9 +135,7 @@ async def test_6_three_quick_taps_of_the_one_tap_answer_store_one_declaration(
 
 
 async def test_6_three_numbers_at_once_on_zalo_store_one_declaration(both: Harness) -> None:
-    from tests.test_zalo import enrol_on_zalo, roster
-
-    await both.enrol(roster(), unlinked=["H", "Z"])
+    await both.enrol(zalo_roster(), unlinked=["H", "Z"])
     await enrol_on_zalo(both, "Z", "zl-dz")
     await both.run_until("07:30")
     staff = both.zalo_user("zl-dz")
@@ -144,7 +175,6 @@ async def test_13_a_webhook_set_elsewhere_is_removed_at_start(
 
 
 def test_13_zero_width_spaces_are_no_story() -> None:
-    from core.stories import MIN_STORY, story_problem
 
     assert story_problem("\u200b" * 40) == texts.DEED_TOO_SHORT.format(count=0, minimum=MIN_STORY)
     assert story_problem("Chị " + "\u200b" * 40 + "giúp") is not None
@@ -152,7 +182,6 @@ def test_13_zero_width_spaces_are_no_story() -> None:
 
 
 def test_13_every_step_of_a_proposal_has_a_vietnamese_name() -> None:
-    import re
 
     source = (Path(__file__).parent.parent / "handlers" / "deeds.py").read_text()
     steps = set(re.findall(r'_go\(\s*ctx,\s*"(\w+)"', source))
@@ -179,9 +208,8 @@ async def test_5_an_office_table_of_100_units_arrives_in_parts(harness: Harness)
 async def test_5_long_words_typed_by_people_are_refused_or_quoted_short(
     harness: Harness,
 ) -> None:
-    from tests.test_deeds import propose, roster
 
-    users = await harness.enrol(roster())
+    users = await harness.enrol(deeds_roster())
     proposer, head, office = users["P"], users["H"], users["O"]
     huge = "9" * 100_000
     answer = await proposer.send(f"/nghi {huge}")
@@ -208,8 +236,6 @@ async def test_5_long_words_typed_by_people_are_refused_or_quoted_short(
 
 
 def test_5_a_long_reply_is_fitted_to_each_messenger() -> None:
-    from core.domain import Channel
-    from core.messages import Choice, Reply, fit
 
     lines = [f"• Dòng {n}: " + " ".join(["chữ"] * 20) for n in range(500)]
     button = ((Choice("hd:nu:KHTC", "Nhắc"),),)
@@ -225,7 +251,6 @@ def test_5_a_long_reply_is_fitted_to_each_messenger() -> None:
 
 
 def test_8_the_roster_refuses_codes_that_would_break_buttons() -> None:
-    from core.roster import parse_roster
 
     rows = [
         roster_row("CB1", "Mã Đơn Vị Hai Chấm", unit="A:B"),
@@ -241,21 +266,6 @@ def test_8_the_roster_refuses_codes_that_would_break_buttons() -> None:
 
 
 def test_8_every_button_fits_64_bytes_with_the_longest_codes_allowed() -> None:
-    from core.buttons import (
-        AnnounceButton,
-        ChannelButton,
-        CheckinButton,
-        ConsentButton,
-        ExportButton,
-        HeadsButton,
-        ProposalButton,
-        ReviewButton,
-        RiskButton,
-    )
-    from core.domain import Channel
-    from core.exports import KIND_NAMES
-    from core.risk import RiskLevel
-    from core.stories import CATEGORIES, FORMS, KINDS, MOVE_OF
 
     unit, number = "U" * 16, 999_999_999
     ref = SlotRef(date(2026, 12, 31), SlotName.AFTERNOON)
@@ -286,7 +296,6 @@ def test_8_every_button_fits_64_bytes_with_the_longest_codes_allowed() -> None:
 async def test_1_a_malformed_zalo_update_is_set_aside_and_the_next_are_answered(
     both: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from core.domain import Channel
 
     zalo = both.running.bot_data.zalo
     assert zalo is not None
@@ -312,46 +321,37 @@ async def test_1_a_malformed_zalo_update_is_set_aside_and_the_next_are_answered(
 
 
 async def test_10_one_undeliverable_item_blocks_no_chat(
-    tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
+    with_admin: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from core.domain import Channel
-    from core.messages import Reply
-    from tests.fakes.telegram_api import Failure
 
-    harness = Harness(tmp_path, clock)
-    harness.configure(admin_chat_id=-100)
-    await harness.start()
-    try:
-        users = await harness.enrol(office_roster())
-        a1 = users["A1"]
-        harness.fake.failures.append(Failure("sendPhoto", a1.id, 200, "", times=99, garbage=True))
-        now = harness.clock.now()
-        chat = str(a1.id)
-        await harness.store.outbox.enqueue_many(
-            [
-                (Channel.TELEGRAM, chat, Reply("", photos=("photo-1",))),
-                (Channel.TELEGRAM, chat, Reply("Sau tấm ảnh")),
-            ],
-            now,
-        )
-        caplog.set_level(logging.WARNING)
+    harness = with_admin
+    users = await harness.enrol(office_roster())
+    a1 = users["A1"]
+    harness.fake.failures.append(Failure("sendPhoto", a1.id, 200, "", times=99, garbage=True))
+    now = harness.clock.now()
+    chat = str(a1.id)
+    await harness.store.outbox.enqueue_many(
+        [
+            (Channel.TELEGRAM, chat, Reply("", photos=("photo-1",))),
+            (Channel.TELEGRAM, chat, Reply("Sau tấm ảnh")),
+        ],
+        now,
+    )
+    caplog.set_level(logging.WARNING)
+    await harness.pump()
+    assert [m.text for m in a1.inbox] == ["Sau tấm ảnh"]  # the chat goes on
+    for _ in range(8):  # backoff: 2, 4, 8, 16 seconds
+        harness.clock.advance(seconds=40)
         await harness.pump()
-        assert [m.text for m in a1.inbox] == ["Sau tấm ảnh"]  # the chat goes on
-        for _ in range(8):  # backoff: 2, 4, 8, 16 seconds
-            harness.clock.advance(seconds=40)
-            await harness.pump()
-        tries = harness.fake.calls.count("sendPhoto")
-        assert tries == 5
-        admin = [m.text for m in harness.fake.to(-100)]
-        assert len(admin) == 1 and "photo" not in admin[0]
-        tracebacks = [r for r in caplog.records if r.exc_info]
-        assert len(tracebacks) == 1  # at the end, not at every try
-    finally:
-        await harness.stop()
+    tries = harness.fake.calls.count("sendPhoto")
+    assert tries == 5
+    admin = [m.text for m in harness.fake.to(-100)]
+    assert len(admin) == 1 and "photo" not in admin[0]
+    tracebacks = [r for r in caplog.records if r.exc_info]
+    assert len(tracebacks) == 1  # at the end, not at every try
 
 
 async def test_11_acknowledgements_are_not_held_by_a_429(harness: Harness) -> None:
-    from tests.fakes.telegram_api import Failure
 
     users = await harness.enrol(office_roster())
     a1, a2 = users["A1"], users["A2"]
@@ -381,51 +381,38 @@ async def test_11_a_press_without_a_message_is_acknowledged(harness: Harness) ->
     assert "cb-inline" in harness.fake.answered and not user.inbox
 
 
-async def test_12_blocked_then_back_an_edit_lost_a_group_moved(
-    tmp_path: Path, clock: FakeClock
-) -> None:
-    from core.domain import Channel
-    from core.messages import Reply
-    from tests.fakes.telegram_api import Failure
+async def test_12_blocked_then_back_an_edit_lost_a_group_moved(with_admin: Harness) -> None:
 
-    harness = Harness(tmp_path, clock)
-    harness.configure(admin_chat_id=-100)
-    await harness.start()
-    try:
-        users = await harness.enrol(office_roster())
-        a1 = users["A1"]
-        harness.fake.failures.append(Failure("sendMessage", a1.id, 403, "Forbidden: bot blocked"))
-        await a1.send("/help")  # the answer finds the bot blocked: unreachable
-        await a1.send("/help")  # unblocked, writes again: reachable again
-        await harness.run_until("07:30")
-        assert prompts_of(a1)
+    harness = with_admin
+    users = await harness.enrol(office_roster())
+    a1 = users["A1"]
+    harness.fake.failures.append(Failure("sendMessage", a1.id, 403, "Forbidden: bot blocked"))
+    await a1.send("/help")  # the answer finds the bot blocked: unreachable
+    await a1.send("/help")  # unblocked, writes again: reachable again
+    await harness.run_until("07:30")
+    assert prompts_of(a1)
 
-        prompt = a1.last
-        harness.fake.failures.append(
-            Failure("editMessageText", a1.id, 400, "Bad Request: message to edit not found")
+    prompt = a1.last
+    harness.fake.failures.append(
+        Failure("editMessageText", a1.id, 400, "Bad Request: message to edit not found")
+    )
+    fever = next(data for label, data in prompt.buttons if "Sốt" in label)
+    shown = await a1.press_data(fever, prompt)
+    assert shown and shown[0].method == "sendMessage"  # the new screen, as a new message
+
+    harness.fake.failures.append(
+        Failure("sendMessage", -100, 400, "Bad Request: group chat was upgraded", migrate_to=-1009)
+    )
+    now = harness.clock.now()
+    for n in range(2):
+        await harness.store.outbox.enqueue_many(
+            [(Channel.TELEGRAM, "-100", Reply(f"Báo cáo {n}"))], now
         )
-        fever = next(data for label, data in prompt.buttons if "Sốt" in label)
-        shown = await a1.press_data(fever, prompt)
-        assert shown and shown[0].method == "sendMessage"  # the new screen, as a new message
-
-        harness.fake.failures.append(
-            Failure(
-                "sendMessage", -100, 400, "Bad Request: group chat was upgraded", migrate_to=-1009
-            )
-        )
-        now = harness.clock.now()
-        for n in range(2):
-            await harness.store.outbox.enqueue_many(
-                [(Channel.TELEGRAM, "-100", Reply(f"Báo cáo {n}"))], now
-            )
-            await harness.pump()
-        assert [m.text for m in harness.fake.to(-1009)] == ["Báo cáo 0", "Báo cáo 1"]
-    finally:
-        await harness.stop()
+        await harness.pump()
+    assert [m.text for m in harness.fake.to(-1009)] == ["Báo cáo 0", "Báo cáo 1"]
 
 
 def prompts_of(user: TgUser) -> list[str]:
-    from tests.test_checkin_day import prompts
 
     return prompts(user)
 
@@ -486,7 +473,6 @@ async def test_the_role_by_command_matrix(
     users["U"] = harness.user(7_777, "Uyên")
     await users["U"].send(f"/start {await harness.invite('U')}")  # linked, consent not given
     await harness.run_until("07:30")
-    from tests.test_checkin_day import report_fever
 
     await report_fever(users["A2"])
     commands = sorted(harness.running.bot_data.router.commands)
