@@ -79,7 +79,6 @@ async def test_3_a_head_puts_on_leave_only_people_of_the_units_they_head(
 
 
 async def test_4_a_stale_today_button_approves_nothing(harness: Harness) -> None:
-
     users = await harness.enrol(deeds_roster())
     proposer, head, office = users["P"], users["H"], users["O"]
     for _ in range(2):
@@ -175,14 +174,12 @@ async def test_13_a_webhook_set_elsewhere_is_removed_at_start(
 
 
 def test_13_zero_width_spaces_are_no_story() -> None:
-
     assert story_problem("\u200b" * 40) == texts.DEED_TOO_SHORT.format(count=0, minimum=MIN_STORY)
     assert story_problem("Chị " + "\u200b" * 40 + "giúp") is not None
     assert story_problem("x" * MIN_STORY) is None
 
 
 def test_13_every_step_of_a_proposal_has_a_vietnamese_name() -> None:
-
     source = (Path(__file__).parent.parent / "handlers" / "deeds.py").read_text()
     steps = set(re.findall(r'_go\(\s*ctx,\s*"(\w+)"', source))
     assert steps and steps <= set(texts.DEED_STEP_NAMES)
@@ -208,7 +205,6 @@ async def test_5_an_office_table_of_100_units_arrives_in_parts(harness: Harness)
 async def test_5_long_words_typed_by_people_are_refused_or_quoted_short(
     harness: Harness,
 ) -> None:
-
     users = await harness.enrol(deeds_roster())
     proposer, head, office = users["P"], users["H"], users["O"]
     huge = "9" * 100_000
@@ -236,7 +232,6 @@ async def test_5_long_words_typed_by_people_are_refused_or_quoted_short(
 
 
 def test_5_a_long_reply_is_fitted_to_each_messenger() -> None:
-
     lines = [f"• Dòng {n}: " + " ".join(["chữ"] * 20) for n in range(500)]
     button = ((Choice("hd:nu:KHTC", "Nhắc"),),)
     reply = Reply("\n".join(lines), choices=button, edit="77")
@@ -251,7 +246,6 @@ def test_5_a_long_reply_is_fitted_to_each_messenger() -> None:
 
 
 def test_8_the_roster_refuses_codes_that_would_break_buttons() -> None:
-
     rows = [
         roster_row("CB1", "Mã Đơn Vị Hai Chấm", unit="A:B"),
         roster_row("CB2", "Mã Đơn Vị Dài", unit="U" * 53),
@@ -266,7 +260,6 @@ def test_8_the_roster_refuses_codes_that_would_break_buttons() -> None:
 
 
 def test_8_every_button_fits_64_bytes_with_the_longest_codes_allowed() -> None:
-
     unit, number = "U" * 16, 999_999_999
     ref = SlotRef(date(2026, 12, 31), SlotName.AFTERNOON)
     longest = max([*CATEGORIES, *FORMS, *KINDS, "person", "done"], key=len)
@@ -296,7 +289,6 @@ def test_8_every_button_fits_64_bytes_with_the_longest_codes_allowed() -> None:
 async def test_1_a_malformed_zalo_update_is_set_aside_and_the_next_are_answered(
     both: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
-
     zalo = both.running.bot_data.zalo
     assert zalo is not None
     malformed: list[dict[str, Any]] = [
@@ -323,7 +315,6 @@ async def test_1_a_malformed_zalo_update_is_set_aside_and_the_next_are_answered(
 async def test_10_one_undeliverable_item_blocks_no_chat(
     with_admin: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
-
     harness = with_admin
     users = await harness.enrol(office_roster())
     a1 = users["A1"]
@@ -352,7 +343,6 @@ async def test_10_one_undeliverable_item_blocks_no_chat(
 
 
 async def test_11_acknowledgements_are_not_held_by_a_429(harness: Harness) -> None:
-
     users = await harness.enrol(office_roster())
     a1, a2 = users["A1"], users["A2"]
     harness.fake.failures.append(Failure("sendMessage", a1.id, 429, "Too Many", retry_after=30))
@@ -382,7 +372,6 @@ async def test_11_a_press_without_a_message_is_acknowledged(harness: Harness) ->
 
 
 async def test_12_blocked_then_back_an_edit_lost_a_group_moved(with_admin: Harness) -> None:
-
     harness = with_admin
     users = await harness.enrol(office_roster())
     a1 = users["A1"]
