@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.config import Settings
-from bot.files import write_export
+from bot.files import part_of, write_export
 from bot.loops import woken_or_stopped
 from core.exports import heading, kind_named
 from core.office import ExportRequest
@@ -33,8 +33,8 @@ async def write_export_file(
     out: Path,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> int:
-    """Write one export to a file (XLSX or CSV by its suffix) on a reader connection; the
-    number of rows written."""
+    """Write one export (XLSX or CSV by the suffix of `out`) on a reader connection, into
+    `part_of(out)`: the caller makes it final (with its audit entry); the number of rows."""
     kind = kind_named(kind_name, form)
     first, last = period
     async with await ExportReader.open(settings.database_path) as reader:
@@ -47,7 +47,12 @@ async def write_export_file(
         rows = export_rows(reader, kind, period, unit, form, calendar, settings.tz)
         lines = heading(settings.org_name, kind, first, last, unit)
         report = (lambda done: progress(done, total)) if progress else None
-        return await write_export(out, lines, kind, rows, report)
+        part = part_of(out)
+        try:
+            return await write_export(part, out.suffix.lower(), lines, kind, rows, report)
+        except BaseException:
+            await asyncio.to_thread(part.unlink, missing_ok=True)
+            raise
 
 
 class ExportWorker:
@@ -87,6 +92,7 @@ class ExportWorker:
             log.exception("export request %s failed", request.id)
             await finish_export(services, request, None, None)
             return
+        await asyncio.to_thread(part_of(path).replace, path)
         await finish_export(services, request, count, str(path))
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -12,7 +12,7 @@ import openpyxl
 import xlsxwriter
 
 from core import texts
-from core.exports import Kind
+from core.exports import Kind, spreadsheet_text
 from core.questionnaire import Questionnaire, parse_questionnaire
 
 
@@ -90,64 +90,76 @@ def _rows(lines: Sequence[Sequence[str]]) -> tuple[list[str], list[tuple[int, di
     return header, rows
 
 
-def write_table(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
-    """CSV with a BOM (Excel then reads Vietnamese correctly) or XLSX, by the file's suffix."""
+# --- every cell written goes through these two: text a person typed never becomes a formula --
+
+
+def csv_fields(row: Iterable[Any]) -> list[Any]:
+    """A CSV row safe to open in Excel: text that starts like a formula gets a leading
+    apostrophe (OWASP's convention for CSV injection)."""
+    return [spreadsheet_text(v) if isinstance(v, str) else v for v in row]
+
+
+def _xlsx_cells(sheet: Any, line: int, row: Iterable[Any]) -> None:
+    """One XLSX row: text as string cells (never formulas), numbers as numbers."""
+    for column, value in enumerate(row):
+        if value is None or value == "":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            sheet.write_string(line, column, str(value))
+        else:
+            sheet.write_number(line, column, value)
+
+
+def write_table(
+    path: Path, header: Sequence[str], rows: Iterable[Sequence[str]], suffix: str = ""
+) -> int:
+    """CSV with a BOM (Excel then reads Vietnamese correctly) or XLSX, by `suffix` (or the
+    file's own)."""
     count = 0
-    if path.suffix.lower() == ".xlsx":
-        book = openpyxl.Workbook(write_only=True)
-        sheet = book.create_sheet()
-        sheet.append(list(header))
-        for row in rows:
-            sheet.append(list(row))
-            count += 1
-        book.save(path)
+    if (suffix or path.suffix).lower() == ".xlsx":
+        book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+        try:
+            sheet = book.add_worksheet()
+            _xlsx_cells(sheet, 0, header)
+            for row in rows:
+                count += 1
+                _xlsx_cells(sheet, count, row)
+        finally:
+            book.close()
         return count
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
         for row in rows:
-            writer.writerow(row)
+            writer.writerow(csv_fields(row))
             count += 1
     return count
 
 
+def part_of(out: Path) -> Path:
+    """Where a file is written until it is complete: beside it, so that renaming is atomic and
+    a file cut short (a crash, a kill) never looks whole."""
+    return out.with_name(out.name + ".part")
+
+
 async def write_export(
-    path: Path,
-    heading: Sequence[str],
-    kind: Kind,
-    rows: AsyncIterator[Sequence[Any]],
-    progress: Callable[[int], None] | None = None,
-) -> int:
-    """Stream rows into an XLSX or a CSV (by the suffix), written beside `path` and renamed
-    into place only when complete: an export cut short (a crash, a kill) leaves no file that
-    looks whole."""
-    part = path.with_name(path.name + ".part")
-    try:
-        count = await _write_export(part, path.suffix.lower(), heading, kind, rows, progress)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    part.replace(path)
-    return count
-
-
-async def _write_export(
     path: Path,
     suffix: str,
     heading: Sequence[str],
     kind: Kind,
     rows: AsyncIterator[Sequence[Any]],
-    progress: Callable[[int], None] | None,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
-    """An XLSX (title lines on top, a frozen header row, fitting widths; the constant-memory
-    mode keeps only the current row) or a CSV with a BOM."""
+    """Stream rows into an XLSX (title lines on top, a frozen header row, fitting widths; the
+    constant-memory mode keeps only the current row) or a CSV with a BOM (`suffix`). Every
+    text is written as text: nothing a person typed becomes a formula."""
     count = 0
     if suffix == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(kind.headers)
             async for row in rows:
-                writer.writerow(row)
+                writer.writerow(csv_fields(row))
                 count += 1
                 if progress and count % PROGRESS_EVERY == 0:
                     progress(count)
@@ -169,7 +181,7 @@ async def _write_export(
         sheet.freeze_panes(top + 1, 0)
         async for row in rows:
             count += 1
-            sheet.write_row(top + count, 0, row)
+            _xlsx_cells(sheet, top + count, row)
             if progress and count % PROGRESS_EVERY == 0:
                 progress(count)
     finally:

@@ -126,6 +126,15 @@ AUDIT = Kind(
 KIND_NAMES = ("declarations", "risk", "summaries", "stories", "audit")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: str) -> str:
+    """Text as a spreadsheet must show it, never run it: one that starts like a formula gets a
+    leading apostrophe (how Excel itself marks text)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def utc_range(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """The instants of a range of local days: [first 00:00, the day after last 00:00)."""
     start = datetime.combine(first, time(0), tz)

@@ -527,7 +527,58 @@ EXPORT_HEADERS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 # The command line's refusals to start.
-CLI_TOKEN_REFUSED = "sokhoe: BOT_TOKEN was refused by Telegram: check it with @BotFather"
-CLI_API_UNREACHABLE = "sokhoe: cannot reach the Bot API ({error})"
-CLI_ZALO_REFUSED = "sokhoe: the Zalo Bot API refused to start: {error}"
+CLI_TOKEN_REFUSED = "Telegram từ chối BOT_TOKEN: kiểm tra lại mã với @BotFather."
+CLI_API_UNREACHABLE = "Không kết nối được Bot API của Telegram ({error}). Kiểm tra mạng hoặc TELEGRAM_API_BASE_URL rồi chạy lại."
+CLI_ZALO_REFUSED = (
+    "Zalo Bot API không cho khởi động: {error}. Kiểm tra ZALO_BOT_TOKEN, ZALO_API_BASE_URL và mạng."
+)
+CLI_INTERRUPTED = "sokhoe: đã dừng theo yêu cầu."
+CLI_OS_ERROR = "Không làm được với tệp{where}: {error}."
+CLI_BAD_DATE = "ngày “{text}” không đọc được: viết 2026-11-01 hoặc 01/11/2026"
+CLI_BAD_DAYS = "số ngày “{text}” không hợp lệ: từ 1 đến 365"
+CLI_FORMAT_MISMATCH = (
+    "--format {format} không khớp với đuôi của {path}: đổi một trong hai cho giống nhau."
+)
+CLI_OUT_SUFFIX = "Tệp {path} cần đuôi .xlsx hoặc .csv."
+CLI_OUT_IS_FOLDER = "{path} là một thư mục; hãy ghi tên tệp, ví dụ {path}/xuat.xlsx."
+CLI_NO_FOLDER = "Thư mục {folder} không có. Tạo thư mục trước, hoặc chọn thư mục khác."
+CLI_FOLDER_READ_ONLY = "Không ghi được vào thư mục {folder} (không có quyền ghi)."
+CLI_FILE_READ_ONLY = "Không ghi đè được {path} (tệp chỉ đọc)."
+RUN_ALREADY = "Sổ Khỏe đang chạy trên cơ sở dữ liệu {path} (tiến trình {pid}). Mỗi cơ sở dữ liệu chỉ một bot chạy; dừng tiến trình kia trước."
+BACKUP_ONTO_ITSELF = "Không sao lưu vào chính tệp đang dùng ({path}): chọn một tệp khác."
+BACKUP_FAILED = "Không sao lưu được vào {path}: {error}. Không có tệp nào được ghi."
+PURGE_TOO_RECENT = "Chỉ xóa được dữ liệu trước ngày {latest} trở về trước: khai báo của hôm qua và hôm nay luôn được giữ."
+PURGE_WILL_ERASE = "Sẽ xóa vĩnh viễn: {count} khai báo trước ngày {day}."
+ROSTER_MORE_ERRORS = "… và {count} dòng lỗi khác."
+ROSTER_TEMPLATE_WRITTEN = (
+    "Đã ghi mẫu danh sách vào {path}: điền xong thì chạy: python -m bot import-roster {path}"
+)
+ROSTER_TEMPLATE_SHEET = "Danh sách"
+ROSTER_TEMPLATE_HELP_SHEET = "Hướng dẫn"
+ROSTER_TEMPLATE_EXAMPLES = (
+    ("CB001", "Nguyễn Văn An", "KHTC", "Phòng Kế hoạch - Tài chính", "staff", "0912345678"),
+    ("CB002", "Trần Thị Bình", "KHTC", "Phòng Kế hoạch - Tài chính", "head", "0912345679"),
+    ("CB003", "Lê Văn Cường", "VP", "Văn phòng Sở", "office", "0912345680"),
+    ("CB004", "Phạm Thị Dung", "VP", "Văn phòng Sở", "head;admin", "+84912345681"),
+    ("CB005", "Hoàng Văn Em", "VP", "Văn phòng Sở", "staff;head:KHTC", ""),
+)
+ROSTER_TEMPLATE_HELP = (
+    "Cách điền danh sách cán bộ (mỗi người một dòng, giữ nguyên dòng tiêu đề):",
+    "staff_code: mã cán bộ, duy nhất; chữ không dấu, số, - và _, tối đa 16 ký tự.",
+    "full_name: họ và tên đầy đủ.",
+    "unit_code: mã đơn vị (chữ không dấu, số, - và _, tối đa 16 ký tự); unit_name: tên đơn vị, giống nhau ở mọi dòng cùng mã.",
+    "roles: staff (mặc định), head (lãnh đạo đơn vị mình), head:MÃ (lãnh đạo đơn vị khác), office (văn phòng), admin; nhiều vai trò cách nhau bằng dấu ;",
+    "phone: số di động (0912345678 hoặc +84912345678), để trống nếu không có; dùng để đăng ký bằng cách chia sẻ số điện thoại trên Telegram.",
+    "Lưu dạng .xlsx hoặc CSV UTF-8. Người không còn trong danh sách sẽ bị ngừng (không xóa).",
+)
 AUDIT_ROWS = " ({rows} dòng)"
+
+# --- the database, as the command line and `run` see it -----------------------------------------
+STORE_MISSING = "Không có cơ sở dữ liệu ở {path}. Kiểm tra DATABASE_PATH (đường dẫn tương đối được tính từ thư mục đang đứng) rồi chạy lại."
+STORE_IS_FOLDER = "{path} là một thư mục, không phải tệp cơ sở dữ liệu. Kiểm tra DATABASE_PATH."
+STORE_UNREADABLE = (
+    "Không mở được cơ sở dữ liệu {path}: {error}. Kiểm tra đường dẫn và quyền truy cập."
+)
+STORE_READ_ONLY = "Cơ sở dữ liệu {path} chỉ đọc được, không ghi được. Kiểm tra quyền ghi của tệp và thư mục chứa nó."
+STORE_CORRUPT = "Tệp {path} bị hỏng hoặc không phải cơ sở dữ liệu của Sổ Khỏe ({error}). Hãy khôi phục từ bản sao lưu gần nhất (tạo bằng: python -m bot backup)."
+STORE_TOO_NEW = "Cơ sở dữ liệu {path} thuộc phiên bản Sổ Khỏe mới hơn (lược đồ {version}, bản này biết đến {latest}). Hãy cập nhật Sổ Khỏe."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+
+from core import texts
 
 # How deep the current task is in a transaction: a nested `transaction()` becomes a savepoint.
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("store_depth", default=0)
@@ -38,6 +41,11 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
+class StoreError(Exception):
+    """The database cannot be used (missing, corrupt, read-only, too new); one line saying
+    which file and what to do."""
+
+
 class Database:
     """One aiosqlite connection shared by the process; every statement runs under `_lock`."""
 
@@ -47,27 +55,56 @@ class Database:
         self._savepoints = 0
 
     @classmethod
-    async def connect(cls, path: Path) -> aiosqlite.Connection:
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
+    async def connect(cls, path: Path, create: bool = True) -> aiosqlite.Connection:
+        """Open, check (`quick_check`, a schema this version knows) and migrate; StoreError
+        when the file cannot be used. `create=False`: a missing file is an error, not a new
+        empty database (a command that reads must not invent one from a mistyped path)."""
+        try:
+            if str(path) != ":memory:":
+                _check_path(path, create)
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except (OSError, sqlite3.Error) as err:
+            raise StoreError(texts.STORE_UNREADABLE.format(path=path, error=_reason(err))) from None
+        try:
+            await cls._prepare(conn, path)
+        except sqlite3.DatabaseError as err:
+            await conn.close()
+            if "readonly" in str(err) or "read-only" in str(err):
+                raise StoreError(texts.STORE_READ_ONLY.format(path=path)) from None
+            raise StoreError(texts.STORE_CORRUPT.format(path=path, error=_reason(err))) from None
+        except BaseException:
+            await conn.close()
+            raise
+        return conn
+
+    @classmethod
+    async def _prepare(cls, conn: aiosqlite.Connection, path: Path) -> None:
         conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA busy_timeout=10000")
+        async with conn.execute("PRAGMA quick_check(1)") as cursor:
+            row = await cursor.fetchone()
+        if row is None or row[0] != "ok":
+            reason = str(row[0]) if row else "?"
+            raise StoreError(texts.STORE_CORRUPT.format(path=path, error=reason[:80]))
         for pragma in (
             "PRAGMA journal_mode=WAL",
             "PRAGMA synchronous=FULL",
             "PRAGMA foreign_keys=ON",
-            "PRAGMA busy_timeout=10000",
         ):
             await conn.execute(pragma)
-        await cls._migrate(conn)
-        return conn
+        await cls._migrate(conn, path)
 
     @staticmethod
-    async def _migrate(conn: aiosqlite.Connection) -> None:
+    async def _migrate(conn: aiosqlite.Connection, path: Path) -> None:
         async with conn.execute("PRAGMA user_version") as cursor:
             row = await cursor.fetchone()
         version = int(row[0]) if row else 0
-        for number, script in migrations():
+        known = migrations()
+        if version > known[-1][0]:
+            raise StoreError(
+                texts.STORE_TOO_NEW.format(path=path, version=version, latest=known[-1][0])
+            )
+        for number, script in known:
             if number > version:
                 # executescript runs the whole file and the version bump as one transaction
                 await conn.executescript(
@@ -155,6 +192,18 @@ class Database:
             return
         async with self._lock:
             yield
+
+
+def _check_path(path: Path, create: bool) -> None:
+    if path.is_dir():
+        raise StoreError(texts.STORE_IS_FOLDER.format(path=path))
+    if not create and not path.exists():
+        raise StoreError(texts.STORE_MISSING.format(path=path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _reason(err: BaseException) -> str:
+    return (getattr(err, "strerror", None) or str(err) or type(err).__name__)[:80]
 
 
 class Repository:

@@ -11,7 +11,7 @@ import aiosqlite
 
 from core.messages import Reply
 from core.office import AuditEntry, ExportRequest
-from storage.db import Database, Repository, from_ts, ts
+from storage.db import Database, Repository, StoreError, from_ts, ts
 from storage.outbox import OutboxRepo, payload_of
 
 
@@ -169,12 +169,19 @@ class OfficeRepo(Repository):
 
 
 def backup(source: Path, target: Path) -> None:
-    """A consistent copy of a live database, with SQLite's online backup (safe while the bot
-    writes: pages changed during the copy are copied again)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    live, copy = sqlite3.connect(source), sqlite3.connect(target)
+    """A consistent copy of a live database with SQLite's online backup (safe while the bot
+    writes: pages changed during the copy are copied again), then checked whole; StoreError
+    with the reason when it fails."""
+    target.unlink(missing_ok=True)
     try:
-        live.backup(copy)
-    finally:
-        copy.close()
-        live.close()
+        live, copy = sqlite3.connect(source), sqlite3.connect(target)
+        try:
+            live.backup(copy)
+            check = copy.execute("PRAGMA integrity_check").fetchone()
+        finally:
+            copy.close()
+            live.close()
+    except sqlite3.Error as err:
+        raise StoreError(str(err)[:80]) from None
+    if check is None or check[0] != "ok":
+        raise StoreError(f"integrity_check: {check[0] if check else '?'}"[:80])

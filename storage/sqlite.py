@@ -32,8 +32,8 @@ class SqliteStore:
         self.jobs = JobRepo(db)
 
     @classmethod
-    async def open(cls, path: Path) -> SqliteStore:
-        return cls(Database(await Database.connect(path)))
+    async def open(cls, path: Path, create: bool = True) -> SqliteStore:
+        return cls(Database(await Database.connect(path, create)))
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
         return self._db.transaction()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 
-from bot.cli import export
+from bot.cli_data import export
 from core import texts
 from core.domain import Channel
 from core.stories import State
@@ -209,7 +209,10 @@ async def test_the_council_export_of_proposals(harness: Harness, tmp_path: Path)
     await propose(people["P"], photos=0)  # a second one, still waiting
 
     day = date(2026, 11, 23)
-    assert await export(harness.settings, "stories", day, day, None, tmp_path / "de-xuat.xlsx") == 0
+    assert (
+        await export(harness.settings, "stories", (day, day), None, tmp_path / "de-xuat.xlsx", None)
+        == 0
+    )
     sheet = openpyxl.load_workbook(tmp_path / "de-xuat.xlsx").active
     assert sheet["A1"].value == "Sở Thử Nghiệm"
     assert sheet["A2"].value == texts.EXPORT_TITLES["stories"]
@@ -231,7 +234,7 @@ async def test_the_council_export_of_proposals(harness: Harness, tmp_path: Path)
     assert [c.value for c in sheet[7]][:2] == [2, "chờ lãnh đạo đơn vị đề nghị"]
     assert sheet.max_row == 7
 
-    await export(harness.settings, "stories", day, day, "TCCB", tmp_path / "none.csv")
+    await export(harness.settings, "stories", (day, day), "TCCB", tmp_path / "none.csv", None)
     assert (tmp_path / "none.csv").read_bytes().startswith(b"\xef\xbb\xbfS\xe1\xbb\x91,")
     assert len((tmp_path / "none.csv").read_text(encoding="utf-8-sig").splitlines()) == 1
 

@@ -12,7 +12,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from bot.cli import export, make_backup, purge
+from bot import cli, cli_data
 from core import texts
 from core.declarations import Declaration
 from core.domain import Channel
@@ -126,8 +126,8 @@ async def test_the_command_line_export_matches_the_chat_export(
     from_chat = sheet_rows(people["O"].inbox[-1])
     monday, today = MONDAY, date(2026, 11, 25)
     assert (
-        await export(
-            harness.settings, "declarations", monday, today, "KHTC", tmp_path / "week.xlsx"
+        await cli_data.export(
+            harness.settings, "declarations", (monday, today), "KHTC", tmp_path / "week.xlsx", None
         )
         == 0
     )
@@ -137,7 +137,9 @@ async def test_the_command_line_export_matches_the_chat_export(
     assert sheet["A4"].value == "Đơn vị: KHTC"
 
     assert (
-        await export(harness.settings, "declarations", monday, today, "KHTC", tmp_path / "week.csv")
+        await cli_data.export(
+            harness.settings, "declarations", (monday, today), "KHTC", tmp_path / "week.csv", None
+        )
         == 0
     )
     lines = (tmp_path / "week.csv").read_text(encoding="utf-8-sig").splitlines()
@@ -150,7 +152,9 @@ async def test_other_exports(harness: Harness, tmp_path: Path) -> None:
     await harness.run_until("14:00", day=date(2026, 11, 25))
     await people["H"].press(texts.RISK_CONFIRM_BUTTON)
     day, first = date(2026, 11, 25), MONDAY
-    await export(harness.settings, "risk", day, day, "KHTC", tmp_path / "risk.xlsx")
+    await cli_data.export(
+        harness.settings, "risk", (day, day), "KHTC", tmp_path / "risk.xlsx", None
+    )
     risk = table(openpyxl.load_workbook(tmp_path / "risk.xlsx").active)
     assert [r[9:] for r in risk] == [
         ["A", "An Cán Bộ", "Bình thường mới", "Bình thường mới"],
@@ -158,16 +162,17 @@ async def test_other_exports(harness: Harness, tmp_path: Path) -> None:
         ["H", "Hải Trưởng Phòng", "Bình thường mới", "Bình thường mới"],
     ]
     assert risk[0][6] == "25/11/2026 14:00" and risk[0][7] == "đúng hạn"
-    await export(harness.settings, "summaries", first, day, None, tmp_path / "sum.csv")
+    await cli_data.export(
+        harness.settings, "summaries", (first, day), None, tmp_path / "sum.csv", None
+    )
     lines = (tmp_path / "sum.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[1] == "23/11/2026,buổi sáng,KHTC,Phòng Kế hoạch - Tài chính,3,2,67%,0,0,0"
     assert (
         len(lines) == 1 + 2 * 2 * 3
     )  # Monday and Wednesday (24/11 is a holiday), 2 slots, 3 units
     # the command line stamps its audit entries with the real time
-    await export(
-        harness.settings, "audit", date(2000, 1, 1), date(2100, 1, 1), None, tmp_path / "audit.csv"
-    )
+    everything = (date(2000, 1, 1), date(2100, 1, 1))
+    await cli_data.export(harness.settings, "audit", everything, None, tmp_path / "audit.csv", None)
     audit = (tmp_path / "audit.csv").read_text(encoding="utf-8-sig").splitlines()
     assert [line.split(",")[2] for line in audit[1:]] == ["xuất dữ liệu", "xuất dữ liệu"]
 
@@ -223,7 +228,7 @@ async def test_backup_while_the_bot_writes_holds_every_committed_declaration(
     task = asyncio.create_task(writer())
     await hundred.wait()
     before = committed
-    await make_backup(harness.settings, tmp_path / "copy.db")
+    await cli_data.make_backup(harness.settings, tmp_path / "copy.db")
     await task
     copy = sqlite3.connect(tmp_path / "copy.db")
     ids = [r[0] for r in copy.execute("SELECT id FROM declarations ORDER BY id")]
@@ -235,11 +240,13 @@ async def test_backup_while_the_bot_writes_holds_every_committed_declaration(
 async def test_purge_after_confirmation(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     people = await harness.enrol(roster())
     await a_week_of_declarations(harness, people)
+    monkeypatch.setenv("DATABASE_PATH", str(harness.settings.database_path))
+    command = ["purge", "--before", "2026-11-25"]
     monkeypatch.setattr("builtins.input", lambda prompt: "không")
-    assert await purge(harness.settings, date(2026, 11, 25), confirmed=False) == 1
+    assert await asyncio.to_thread(cli.main, command) == 1
     assert await harness.store.office.count_declarations_before(date(2026, 11, 25)) == 5
     monkeypatch.setattr("builtins.input", lambda prompt: "xoa")
-    assert await purge(harness.settings, date(2026, 11, 25), confirmed=False) == 0
+    assert await asyncio.to_thread(cli.main, command) == 0
     assert (
         await harness.store.office.count_declarations_before(date(2026, 11, 26)) == 5
     )  # Wednesday's stay

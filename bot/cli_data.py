@@ -1,0 +1,124 @@
+"""The office's data from the command line: exports, backups, purges. Each refuses a database
+file that does not exist, checks its target before any row is read, and leaves no partial file."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from bot.cli_files import CliError, output, writable_target
+from bot.cli_roster import known_unit
+from bot.export_worker import write_export_file
+from bot.files import PROGRESS_EVERY, part_of, read_questionnaire
+from core import texts
+from core.clock import SystemClock
+from core.settings import Settings
+from core.workdays import WorkCalendar
+from storage import open_store
+from storage.db import StoreError
+from storage.office import backup
+
+
+async def export(
+    settings: Settings,
+    kind_name: str,
+    period: tuple[date, date],
+    unit_code: str | None,
+    out: Path,
+    fmt: str | None,
+) -> int:
+    first, last = period
+    if last < first:
+        raise CliError(texts.EXPORT_BAD_RANGE, 2)
+    target = output(out, fmt)
+    async with await open_store(settings.database_path, create=False) as store:
+        unit = await known_unit(store, unit_code)
+    code = unit.code if unit else None
+
+    def progress(rows: int, total: int | None) -> None:
+        print(f"\r{progress_bar(rows, total)}", end="", file=sys.stderr, flush=True)
+
+    form = read_questionnaire(settings.questionnaire_path)
+    calendar = WorkCalendar(settings.days_off, settings.makeup_days)
+    count = await write_export_file(
+        settings, form, calendar, kind_name, period, code, target, progress
+    )
+    store = await open_store(settings.database_path, create=False)
+    async with store, store.transaction():  # a file that exists was audited
+        await store.office.audit(
+            SystemClock().now(), texts.CLI_ACTOR, "export", kind=kind_name, period=period,
+            unit=code, rows=count, detail=str(target),
+        )  # fmt: skip
+        part_of(target).replace(target)
+    if count >= PROGRESS_EVERY:
+        print(file=sys.stderr)  # end the progress bar's line
+    print(texts.EXPORT_DONE.format(rows=count, path=target))
+    return 0
+
+
+def progress_bar(done: int, total: int | None, width: int = 30) -> str:
+    """`[#########---------------------]  30%   180,000 / 600,000`, or a count without a total."""
+    if not total:
+        return f"{done:,} …"
+    filled = min(width, width * done // total)
+    return (
+        f"[{'#' * filled}{'-' * (width - filled)}] {100 * done // total:3d}%  {done:,} / {total:,}"
+    )
+
+
+async def make_backup(settings: Settings, target: Path) -> int:
+    source = settings.database_path
+    async with await open_store(source, create=False) as store:  # it exists and is sound
+        check_backup_target(source, target)
+        temporary = target.with_name(f".{target.name}.part")
+        try:
+            await asyncio.to_thread(backup, source, temporary)
+        except StoreError as err:
+            temporary.unlink(missing_ok=True)
+            raise CliError(texts.BACKUP_FAILED.format(path=target, error=err)) from None
+        async with store.transaction():
+            await store.office.audit(
+                SystemClock().now(), texts.CLI_ACTOR, "backup", detail=str(target)
+            )
+            temporary.replace(target)
+    print(texts.BACKUP_DONE.format(path=target))
+    return 0
+
+
+def check_backup_target(source: Path, target: Path) -> None:
+    if target.resolve() == source.resolve():
+        raise CliError(texts.BACKUP_ONTO_ITSELF.format(path=target))
+    writable_target(target)
+
+
+async def purge_counts(settings: Settings, before: date) -> int:
+    async with await open_store(settings.database_path, create=False) as store:
+        return await store.office.count_declarations_before(before)
+
+
+async def purge(settings: Settings, before: date) -> int:
+    store = await open_store(settings.database_path, create=False)
+    async with store, store.transaction():
+        deleted = await store.office.purge_declarations_before(before)
+        now, detail = SystemClock().now(), f"< {before.isoformat()}"
+        await store.office.audit(
+            now, texts.CLI_ACTOR, "purge", kind="declarations", rows=deleted, detail=detail
+        )
+    return deleted
+
+
+def latest_purge_day(settings: Settings, now: datetime) -> date:
+    """Purging stops short of yesterday: today's and yesterday's declarations always stay."""
+    return now.astimezone(settings.tz).date() - timedelta(days=1)
+
+
+def confirm(question: str) -> bool:
+    """Asked in the main thread (Ctrl-C and a closed stdin end it cleanly)."""
+    try:
+        answer = input(question)
+    except (EOFError, KeyboardInterrupt):
+        print(file=sys.stderr)
+        return False
+    return answer.strip().lower() in ("xoa", "xóa")
