@@ -178,7 +178,6 @@ async def start_zalo(
     zalo: ZaloChannel, settings: Settings, stop: asyncio.Event
 ) -> list[asyncio.Task[None]]:
     """Webhook mode when ZALO_WEBHOOK_URL is set (the server closes on stop), else polling."""
-    await zalo.api.call("getMe")
     tasks = [asyncio.create_task(zalo.sender.run(stop))]
     if not settings.zalo_webhook_url:
         await zalo.api.call("deleteWebhook")
@@ -222,32 +221,39 @@ async def register_commands(app: SoKhoeApp) -> None:
 
 
 async def run_bot(settings: Settings) -> None:
-    """Poll and send until SIGINT or SIGTERM; then finish the batch in hand and close the store."""
+    """Poll and send until SIGINT or SIGTERM; then finish the batch in hand and close the store.
+    A messenger that refuses at start-up stops everything before anything runs."""
     app = build_application(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with lifespan(app):
+        data = app.bot_data
         if settings.bot_token:
             await register_commands(app)
-        await app.start()
-        data = app.bot_data
-        install_jobs(app)
-        await scheduler.catch_up(data.services)
-        channels = ("Telegram @" + app.bot.username if settings.bot_token else "") + (
-            " + Zalo" if data.zalo is not None else ""
-        )
-        print(texts.RUN_STARTED.format(channels=channels.strip(" +")), flush=True)
-        tasks = [asyncio.create_task(data.exports.run(stop))]
-        if settings.bot_token:
-            tasks += [
-                asyncio.create_task(data.intake.run(stop)),
-                asyncio.create_task(data.sender.run(stop)),
-            ]
         if data.zalo is not None:
-            tasks += await start_zalo(data.zalo, settings, stop)
-        await stop.wait()
-        await asyncio.gather(*tasks)
-        await app.stop()
+            await data.zalo.api.call("getMe")  # a wrong token or no network: said at once
+        await app.start()
+        tasks: list[asyncio.Task[None]] = []
+        try:
+            install_jobs(app)
+            await scheduler.catch_up(data.services)
+            tasks.append(asyncio.create_task(data.exports.run(stop)))
+            if settings.bot_token:
+                tasks += [
+                    asyncio.create_task(data.intake.run(stop)),
+                    asyncio.create_task(data.sender.run(stop)),
+                ]
+            if data.zalo is not None:
+                tasks += await start_zalo(data.zalo, settings, stop)
+            channels = ("Telegram @" + app.bot.username if settings.bot_token else "") + (
+                " + Zalo" if data.zalo is not None else ""
+            )
+            print(texts.RUN_STARTED.format(channels=channels.strip(" +")), flush=True)
+            await stop.wait()
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await app.stop()
     print(texts.RUN_STOPPED, flush=True)

@@ -50,6 +50,9 @@ def setup_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every URL, token included
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # it logs a traceback for a gateway's HTML answer (a 502) before raising the error that the
+    # intake and the start-up report in one line each
+    logging.getLogger("telegram.request").setLevel(logging.CRITICAL)
     # Their DEBUG output carries the API URL and message texts and SQL parameters (health
     # answers): logs carry ids, never those, whatever LOG_LEVEL says.
     for name in ("telegram", "aiosqlite", "apscheduler"):

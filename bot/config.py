@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import os
 from collections.abc import Mapping
@@ -9,24 +10,32 @@ from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dotenv.parser import parse_stream
+
+from core import texts
 from core.settings import Settings, SettingsError
 
 __all__ = ["Settings", "SettingsError", "load_settings"]
 
 
 def read_env_file(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines; blank lines and # comments skipped; surrounding quotes removed."""
+    """`KEY=value` lines as python-dotenv reads them (quotes, `export`, inline `# comments`); a
+    line it cannot read, or one without `=`, is an error naming its line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise SettingsError(texts.ENV_NOT_UTF8.format(path=path)) from None
+    except OSError as err:
+        raise SettingsError(texts.ENV_UNREADABLE.format(path=path, error=err.strerror)) from None
     values: dict[str, str] = {}
-    for raw in path.read_text(encoding="utf-8-sig").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.partition("=")
-        key = key.strip().removeprefix("export ").strip()
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key] = value
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error or (binding.key is not None and binding.value is None):
+            line = binding.original.string.strip()[:40]
+            raise SettingsError(
+                texts.ENV_BAD_LINE.format(path=path, line=binding.original.line, text=line)
+            )
+        if binding.key is not None and binding.value is not None:
+            values[binding.key] = binding.value
     return values
 
 

@@ -34,6 +34,10 @@ class TableError(Exception):
 
 def read_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """The header row and each data row with its line number (the header is line 1)."""
+    if not path.exists():
+        raise TableError(texts.FILE_NOT_FOUND.format(path=path))
+    if path.is_dir():
+        raise TableError(texts.FILE_IS_FOLDER.format(path=path))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     try:
@@ -60,15 +64,33 @@ def _dialect(sample: str) -> type[csv.Dialect]:
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The values Excel last computed; a formula it never computed (a file written by a
+    program, not saved in Excel) is named, not read as an empty cell."""
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as err:  # openpyxl raises many kinds for a damaged file
-        raise TableError(texts.ROSTER_UNREADABLE.format(path=path, error=err)) from None
+        error = type(err).__name__
+        raise TableError(texts.ROSTER_UNREADABLE.format(path=path, error=error)) from None
     try:
-        sheet = book.worksheets[0]
-        lines = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        lines, uncomputed = [], []
+        rows = zip(
+            values.worksheets[0].iter_rows(values_only=True),
+            formulas.worksheets[0].iter_rows(values_only=True),
+            strict=False,
+        )
+        for number, (computed, written) in enumerate(rows, start=1):
+            lines.append([_cell(v) for v in computed])
+            uncomputed += [
+                f"{number}:{column + 1}"
+                for column, (value, formula) in enumerate(zip(computed, written, strict=False))
+                if value is None and isinstance(formula, str) and formula.startswith("=")
+            ]
     finally:
-        book.close()
+        values.close()
+        formulas.close()
+    if uncomputed:
+        raise TableError(texts.ROSTER_UNCOMPUTED.format(cells=", ".join(uncomputed[:5])))
     return _rows(lines)
 
 

@@ -140,7 +140,8 @@ def parse_roster(
             reason = texts.ROSTER_UNKNOWN_HEADED_UNIT.format(units=", ".join(strangers))
             errors.append(RowError(entry.line, reason))
     errors.sort(key=lambda e: e.line)
-    entries = [e for e in entries if e.line not in {x.line for x in errors}]
+    bad = {x.line for x in errors}  # once: checking stays linear in the rows
+    entries = [e for e in entries if e.line not in bad]
     if not entries and not errors:
         errors.append(RowError(1, texts.ROSTER_EMPTY))
     return entries, errors

@@ -25,6 +25,11 @@ ROSTER_DUPLICATE_PHONE = "số điện thoại trùng với dòng {line} (duplic
 ROSTER_EMPTY = "tệp không có dòng dữ liệu nào (no rows)"
 ROSTER_MISSING_COLUMNS = "dòng 1: thiếu cột {columns} (missing columns)"
 ROSTER_NOT_UTF8 = "Tệp không ở dạng UTF-8 (not UTF-8). Trong Excel, chọn Lưu thành → “CSV UTF-8 (Comma delimited)”."
+ROSTER_UNCOMPUTED = "Tệp có ô công thức chưa được tính (dòng:cột {cells}). Mở tệp trong Excel, sao chép rồi “Dán giá trị” (Paste Values), lưu lại và nhập lại."
+FILE_NOT_FOUND = (
+    "Không có tệp {path}. Kiểm tra tên và thư mục (đường dẫn tương đối tính từ thư mục đang đứng)."
+)
+FILE_IS_FOLDER = "{path} là một thư mục, không phải tệp."
 ROSTER_UNREADABLE = "Không đọc được tệp {path}: {error}"
 ROSTER_ERROR_LINE = "dòng {line}: {reason}"
 ROSTER_REJECTED = "Không nhập gì cả: {count} dòng lỗi (nothing imported)."
@@ -582,3 +587,10 @@ STORE_UNREADABLE = (
 STORE_READ_ONLY = "Cơ sở dữ liệu {path} chỉ đọc được, không ghi được. Kiểm tra quyền ghi của tệp và thư mục chứa nó."
 STORE_CORRUPT = "Tệp {path} bị hỏng hoặc không phải cơ sở dữ liệu của Sổ Khỏe ({error}). Hãy khôi phục từ bản sao lưu gần nhất (tạo bằng: python -m bot backup)."
 STORE_TOO_NEW = "Cơ sở dữ liệu {path} thuộc phiên bản Sổ Khỏe mới hơn (lược đồ {version}, bản này biết đến {latest}). Hãy cập nhật Sổ Khỏe."
+
+# --- settings (.env) ---------------------------------------------------------------------------
+ENV_NOT_UTF8 = "Tệp {path} không ở dạng UTF-8: lưu lại bằng UTF-8 rồi chạy lại."
+ENV_UNREADABLE = "Không đọc được tệp {path}: {error}."
+ENV_BAD_LINE = (
+    "{path} dòng {line}: không hiểu “{text}” (cần dạng TÊN=giá trị; chú thích bắt đầu bằng #)."
+)

@@ -20,6 +20,7 @@ class ZaloApi:
     def __init__(
         self, base_url: str, token: str, transport: httpx.AsyncBaseTransport | None = None
     ) -> None:
+        self._token = token
         self._client = httpx.AsyncClient(
             base_url=f"{base_url}/bot{token}/", transport=transport, timeout=40
         )
@@ -36,12 +37,18 @@ class ZaloApi:
             body = response.json()
         except ValueError:
             raise ZaloError(response.status_code, "not JSON") from None
-        if response.status_code >= 400 or not body.get("ok"):
-            raise ZaloError(
-                int(body.get("error_code") or response.status_code),
-                str(body.get("description", "")),
-            )
+        if not isinstance(body, dict):
+            raise ZaloError(response.status_code, "not a JSON object")
+        if response.status_code >= 400 or body.get("ok") is not True:
+            code = body.get("error_code")
+            code = code if isinstance(code, int) and not isinstance(code, bool) else 0
+            raise ZaloError(code or response.status_code, self._clean(body.get("description")))
         return body.get("result")
+
+    def _clean(self, description: object) -> str:
+        """What Zalo said, short, without the token (a 404 may echo the request's path)."""
+        text = str(description or "")[:200]
+        return text.replace(self._token, "<token>") if self._token else text
 
     async def close(self) -> None:
         await self._client.aclose()
