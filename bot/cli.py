@@ -104,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f" ({err.filename})" if err.filename else ""
         print(texts.CLI_OS_ERROR.format(error=err.strerror or err, where=where), file=sys.stderr)
         return 1
+    except Exception as err:  # never a traceback at the terminal; the log has the details
+        log.debug("unexpected", exc_info=err)
+        print(texts.CLI_UNEXPECTED.format(error=type(err).__name__), file=sys.stderr)
+        return 70
 
 
 def _command(args: argparse.Namespace, settings: Settings) -> int:
@@ -141,6 +145,12 @@ def _purge(settings: Settings, before: date, confirmed: bool) -> int:
     return 0
 
 
+async def _check_store(settings: Settings) -> None:
+    from storage import open_store
+
+    await (await open_store(settings.database_path)).close()
+
+
 def _run(settings: Settings) -> int:
     from telegram.error import InvalidToken, NetworkError, TelegramError
 
@@ -151,6 +161,7 @@ def _run(settings: Settings) -> int:
     settings.require_a_token()
     try:
         with single_instance(settings.database_path):
+            asyncio.run(_check_store(settings))  # a corrupt file: said before any network
             asyncio.run(run_bot(settings))
     except AlreadyRunningError as err:
         raise CliError(

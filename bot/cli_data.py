@@ -45,13 +45,17 @@ async def export(
     count = await write_export_file(
         settings, form, calendar, kind_name, period, code, target, progress
     )
-    store = await open_store(settings.database_path, create=False)
-    async with store, store.transaction():  # a file that exists was audited
-        await store.office.audit(
-            SystemClock().now(), texts.CLI_ACTOR, "export", kind=kind_name, period=period,
-            unit=code, rows=count, detail=str(target),
-        )  # fmt: skip
-        part_of(target).replace(target)
+    try:
+        store = await open_store(settings.database_path, create=False)
+        async with store, store.transaction():  # a file that exists was audited
+            await store.office.audit(
+                SystemClock().now(), texts.CLI_ACTOR, "export", kind=kind_name, period=period,
+                unit=code, rows=count, detail=str(target),
+            )  # fmt: skip
+            part_of(target).replace(target)
+    except Exception as err:  # not audited: no file either
+        part_of(target).unlink(missing_ok=True)
+        raise CliError(texts.EXPORT_NOT_AUDITED.format(error=type(err).__name__)) from None
     if count >= PROGRESS_EVERY:
         print(file=sys.stderr)  # end the progress bar's line
     print(texts.EXPORT_DONE.format(rows=count, path=target))
@@ -91,6 +95,10 @@ def check_backup_target(source: Path, target: Path) -> None:
     if target.resolve() == source.resolve():
         raise CliError(texts.BACKUP_ONTO_ITSELF.format(path=target))
     writable_target(target)
+    if target.is_file() and target.stat().st_size:
+        with target.open("rb") as existing:
+            if existing.read(16) != b"SQLite format 3\x00":  # not a database: not ours to replace
+                raise CliError(texts.BACKUP_NOT_A_DATABASE.format(path=target))
 
 
 async def purge_counts(settings: Settings, before: date) -> int:
@@ -119,6 +127,6 @@ def confirm(question: str) -> bool:
     try:
         answer = input(question)
     except (EOFError, KeyboardInterrupt):
-        print(file=sys.stderr)
+        print()  # end the question's line
         return False
     return answer.strip().lower() in ("xoa", "xóa")

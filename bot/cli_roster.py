@@ -86,11 +86,16 @@ async def issue_invites(
             [p.staff_code, p.full_name, p.unit.code, c, deep_link(settings.bot_username, c)]
             for p, (_, c) in zip(people, codes, strict=True)
         ]
-        if target is not None:  # the file first: codes no one can read are never issued
-            write_table(part_of(target), header, table, target.suffix)
-        await store.people.issue_invites(codes, now, ttl)
+        try:
+            if target is not None:  # the file first: codes no one can read are never issued
+                write_table(part_of(target), header, table, target.suffix)
+            await store.people.issue_invites(codes, now, ttl)
+            if target is not None:
+                part_of(target).replace(target)
+        finally:
+            if target is not None:
+                part_of(target).unlink(missing_ok=True)
     if target is not None:
-        part_of(target).replace(target)
         print(texts.INVITES_WRITTEN.format(path=target))
     else:
         print("\t".join(header))

@@ -537,6 +537,8 @@ CLI_API_UNREACHABLE = "Không kết nối được Bot API của Telegram ({erro
 CLI_ZALO_REFUSED = (
     "Zalo Bot API không cho khởi động: {error}. Kiểm tra ZALO_BOT_TOKEN, ZALO_API_BASE_URL và mạng."
 )
+CLI_UNEXPECTED = "sokhoe: lỗi không lường trước ({error}); không có gì được ghi dở. Chạy lại với LOG_LEVEL=DEBUG để xem chi tiết."
+EXPORT_NOT_AUDITED = "Không ghi được nhật ký của lần xuất này ({error}), nên tệp không được giữ lại. Chạy lại sau ít phút."
 CLI_INTERRUPTED = "sokhoe: đã dừng theo yêu cầu."
 CLI_OS_ERROR = "Không làm được với tệp{where}: {error}."
 CLI_BAD_DATE = "ngày “{text}” không đọc được: viết 2026-11-01 hoặc 01/11/2026"
@@ -551,6 +553,9 @@ CLI_FOLDER_READ_ONLY = "Không ghi được vào thư mục {folder} (không có
 CLI_FILE_READ_ONLY = "Không ghi đè được {path} (tệp chỉ đọc)."
 RUN_ALREADY = "Sổ Khỏe đang chạy trên cơ sở dữ liệu {path} (tiến trình {pid}). Mỗi cơ sở dữ liệu chỉ một bot chạy; dừng tiến trình kia trước."
 BACKUP_ONTO_ITSELF = "Không sao lưu vào chính tệp đang dùng ({path}): chọn một tệp khác."
+BACKUP_NOT_A_DATABASE = (
+    "{path} đã có và không phải một bản sao lưu cơ sở dữ liệu: chọn tên tệp khác (không ghi đè)."
+)
 BACKUP_FAILED = "Không sao lưu được vào {path}: {error}. Không có tệp nào được ghi."
 PURGE_TOO_RECENT = "Chỉ xóa được dữ liệu trước ngày {latest} trở về trước: khai báo của hôm qua và hôm nay luôn được giữ."
 PURGE_WILL_ERASE = "Sẽ xóa vĩnh viễn: {count} khai báo trước ngày {day}."

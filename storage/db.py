@@ -55,7 +55,9 @@ class Database:
         self._savepoints = 0
 
     @classmethod
-    async def connect(cls, path: Path, create: bool = True) -> aiosqlite.Connection:
+    async def connect(
+        cls, path: Path, create: bool = True, writable: bool = True
+    ) -> aiosqlite.Connection:
         """Open, check (`quick_check`, a schema this version knows) and migrate; StoreError
         when the file cannot be used. `create=False`: a missing file is an error, not a new
         empty database (a command that reads must not invent one from a mistyped path)."""
@@ -66,7 +68,7 @@ class Database:
         except (OSError, sqlite3.Error) as err:
             raise StoreError(texts.STORE_UNREADABLE.format(path=path, error=_reason(err))) from None
         try:
-            await cls._prepare(conn, path)
+            await cls._prepare(conn, path, writable)
         except sqlite3.DatabaseError as err:
             await conn.close()
             if "readonly" in str(err) or "read-only" in str(err):
@@ -78,7 +80,7 @@ class Database:
         return conn
 
     @classmethod
-    async def _prepare(cls, conn: aiosqlite.Connection, path: Path) -> None:
+    async def _prepare(cls, conn: aiosqlite.Connection, path: Path, writable: bool) -> None:
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA busy_timeout=10000")
         async with conn.execute("PRAGMA quick_check(1)") as cursor:
@@ -93,6 +95,10 @@ class Database:
         ):
             await conn.execute(pragma)
         await cls._migrate(conn, path)
+        if writable:  # a read-only file (or folder) is said now, not at the first write
+            async with conn.execute("PRAGMA user_version") as cursor:
+                row = await cursor.fetchone()
+            await conn.execute(f"PRAGMA user_version = {int(row[0]) if row else 0}")
 
     @staticmethod
     async def _migrate(conn: aiosqlite.Connection, path: Path) -> None:

@@ -88,7 +88,7 @@ class ExportReader:
 
     @classmethod
     async def open(cls, path: Path) -> ExportReader:
-        conn = await Database.connect(path, create=False)  # reads only from here on
+        conn = await Database.connect(path, create=False, writable=False)  # reads only
         await conn.execute("PRAGMA query_only = ON")
         return cls(conn)
 
