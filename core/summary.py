@@ -7,7 +7,7 @@ consent) are listed apart from the missing, whom a nudge can still reach."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from core import texts
@@ -28,6 +28,7 @@ class Standing:
     on_leave: bool
     reachable: bool  # linked, consented, not blocked: a prompt can reach them
     declaration: Declaration | None
+    withdrawn: bool = False  # consent withdrawn: not asked, not counted as missing
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class UnitSummary:
     unreachable: list[str]
     missing: list[Person]
     reported: list[tuple[str, str]]  # (name, what was reported)
+    withdrawn: list[str] = field(default_factory=list)  # consent withdrawn, not counted
 
     @property
     def rate(self) -> float:
@@ -76,14 +78,16 @@ class UnitSummary:
     @property
     def shortened(self) -> bool:
         """Whether some list was shortened (the full list is then one tap away)."""
-        lists = (self.on_leave, self.unreachable, self.missing, self.reported)
+        lists = (self.on_leave, self.unreachable, self.missing, self.reported, self.withdrawn)
         return any(len(x) > LIST_LIMIT for x in lists)
 
 
 def summarize(
     unit: Unit, ref: SlotRef, standings: Iterable[Standing], describe: Describe
 ) -> UnitSummary:
-    expected = [s for s in standings if s.person.unit == unit and not s.on_leave]
+    mine = [s for s in standings if s.person.unit == unit and not s.on_leave]
+    withdrawn = [s for s in mine if s.withdrawn and s.declaration is None]
+    expected = [s for s in mine if not (s.withdrawn and s.declaration is None)]
     declared = [s for s in expected if s.declaration is not None]
     silent = [s for s in expected if s.declaration is None]
     return UnitSummary(
@@ -100,6 +104,7 @@ def summarize(
             for s in declared
             if s.declaration is not None and s.declaration.alert
         ],
+        withdrawn=[s.person.full_name for s in withdrawn],
     )
 
 
@@ -123,6 +128,7 @@ def summary_text(summary: UnitSummary, full: bool = False) -> str:
         (texts.SUMMARY_ON_LEAVE, summary.on_leave),
         (texts.SUMMARY_UNREACHABLE, summary.unreachable),
         (texts.SUMMARY_MISSING, [p.full_name for p in summary.missing]),
+        (texts.SUMMARY_WITHDRAWN, summary.withdrawn),
     )
     for title, names in sections:
         if names:

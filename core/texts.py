@@ -221,6 +221,7 @@ SUMMARY_COUNTS = "Đã khai báo: {declared}/{expected} ({rate})"
 SUMMARY_LATE = ", {count} muộn"
 SUMMARY_ON_LEAVE = "🌴 Nghỉ phép ({count})"
 SUMMARY_UNREACHABLE = "📵 Không liên lạc được ({count}; chặn bot hoặc chưa đăng ký)"
+SUMMARY_WITHDRAWN = "🚫 Đã rút đồng ý ({count}, không tính là chưa khai báo)"
 SUMMARY_MISSING = "⏳ Chưa khai báo ({count})"
 SUMMARY_REPORTED = "⚠️ Có triệu chứng hoặc tiếp xúc ({count}):"
 SUMMARY_ALL_DONE = "👏 Cả đơn vị đã khai báo đầy đủ."
@@ -436,6 +437,12 @@ EXPORT_LATE = "muộn"
 EXPORT_NOT_CONFIRMED = "chưa xác nhận"
 EXPORT_ROUND_REASONS = {"daily": "hằng ngày", "alert": "có cảnh báo mới"}
 AUDIT_ACTIONS = {
+    "consent-withdrawn": "rút đồng ý",
+    "mydata": "xem dữ liệu của mình",
+    "erase-asked": "yêu cầu xóa dữ liệu",
+    "erase": "xóa dữ liệu",
+    "erase-declined": "từ chối xóa",
+    "retention": "xóa theo thời hạn lưu",
     "export": "xuất dữ liệu",
     "export-refused": "từ chối xuất",
     "purge": "xóa dữ liệu cũ",
@@ -599,3 +606,63 @@ ENV_UNREADABLE = "Không đọc được tệp {path}: {error}."
 ENV_BAD_LINE = (
     "{path} dòng {line}: không hiểu “{text}” (cần dạng TÊN=giá trị; chú thích bắt đầu bằng #)."
 )
+
+# --- my data, consent withdrawn, erasure (Law 91/2025/QH15, Decree 356/2025/NĐ-CP) -------------
+MYDATA_HEADER = "📂 DỮ LIỆU CỦA BẠN TRONG SỔ KHỎE"
+MYDATA_PROFILE = "Họ tên: {name} ({code})\nĐơn vị: {unit}\nVai trò: {roles}\nSố điện thoại: {phone}"
+MYDATA_ACCOUNTS = "Tài khoản liên kết: {accounts}"
+MYDATA_CONSENT = "Đồng ý (phiên bản {version}) lúc {at}{withdrawn}"
+MYDATA_WITHDRAWN = ", rút lại lúc {at}"
+MYDATA_DECLARATIONS = "Khai báo y tế ({count}, kể cả các lần sửa):"
+MYDATA_LATE = " — muộn"
+MYDATA_LEAVES = "Nghỉ phép: {ranges}"
+MYDATA_LEVEL = "Mức nguy cơ ngày {day}: {level}"
+MYDATA_STORIES = "Đề xuất người tốt việc tốt có bạn: {ids}"
+MYDATA_EXPORTS = "Số lần văn phòng xuất dữ liệu kể từ khai báo đầu tiên của bạn: {count}"
+MYDATA_FILE = "📎 Toàn bộ dữ liệu của bạn (Excel)."
+MYDATA_ON_ZALO = (
+    "Tệp Excel chỉ gửi được trên Telegram: gõ /dulieu trên Telegram, hoặc nhờ văn phòng."
+)
+MYDATA_SHEETS = {
+    "profile": "Hồ sơ",
+    "declarations": "Khai báo",
+    "leaves": "Nghỉ phép",
+    "levels": "Mức nguy cơ",
+    "consents": "Đồng ý",
+    "stories": "Đề xuất",
+}
+WITHDRAW_ASK = (
+    "Bạn muốn rút lại sự đồng ý xử lý dữ liệu sức khỏe?\n"
+    "Từ lúc này Sổ Khỏe sẽ không nhắc và không lưu khai báo y tế của bạn nữa; lãnh đạo đơn vị "
+    "thấy bạn ở mục “đã rút đồng ý”. Dữ liệu đã lưu vẫn giữ theo thời hạn lưu trữ (gõ /xoadulieu "
+    "để yêu cầu xóa). Bạn có thể đồng ý lại bất cứ lúc nào bằng /batdau."
+)
+WITHDRAW_BUTTON = "Rút lại sự đồng ý"
+KEEP_BUTTON = "Giữ nguyên"
+WITHDRAWN = "Đã rút lại sự đồng ý. Sổ Khỏe không nhắc và không lưu khai báo y tế của bạn nữa. Gõ /batdau để đồng ý lại."
+WITHDRAW_NOTHING = "Bạn chưa đồng ý nên không có gì để rút lại."
+KEPT = "Đã giữ nguyên, không có gì thay đổi."
+ERASE_ASK = (
+    "Bạn yêu cầu xóa dữ liệu sức khỏe của mình?\n"
+    "Văn phòng sẽ xem xét. Khi được xác nhận: mọi khai báo, mức nguy cơ, nghỉ phép, tin nhắn về "
+    "bạn và tài khoản liên kết bị xóa hẳn; chỉ còn dòng trong danh sách cán bộ (nếu bạn còn công "
+    "tác) và một dòng nhật ký ghi việc xóa, không kèm dữ liệu. Đề xuất đã biểu dương công khai "
+    "được giữ vì là văn bản công khai."
+)
+ERASE_BUTTON = "Gửi yêu cầu xóa"
+ERASE_SENT = (
+    "Đã gửi yêu cầu xóa dữ liệu (số {id}) tới văn phòng. Bạn sẽ nhận được thông báo khi có kết quả."
+)
+ERASE_FOR_OFFICE = "🗑 Yêu cầu xóa dữ liệu số {id}: {name} ({code}, {unit}).\nSẽ xóa: {what}."
+ERASE_WHAT = "{declarations} khai báo, {levels} mức nguy cơ, {leaves} lần nghỉ phép, tài khoản liên kết và tin nhắn về người này"
+ERASE_CONFIRM_BUTTON = "Xác nhận xóa"
+ERASE_DECLINE_BUTTON = "Từ chối"
+ERASE_DECLINE_ASK = "Lý do từ chối yêu cầu xóa số {id}? (người yêu cầu sẽ nhận được lý do)"
+ERASE_DONE_OFFICE = "Đã xóa dữ liệu theo yêu cầu số {id} ({what})."
+ERASE_DONE_PERSON = "Dữ liệu sức khỏe của bạn đã được xóa theo yêu cầu số {id}. Tài khoản đã được hủy liên kết; muốn dùng lại Sổ Khỏe, hãy xin mã mời mới."
+ERASE_DECLINED_PERSON = "Văn phòng chưa chấp nhận yêu cầu xóa số {id}: {reason}"
+ERASE_DECLINED_OFFICE = "Đã từ chối yêu cầu xóa số {id}; người yêu cầu đã được báo lý do."
+ERASE_ALREADY = "Yêu cầu xóa số {id} đã được xử lý trước đó."
+ERASE_REASON_EMPTY = "Bạn cần viết lý do từ chối."
+ERASE_REASON_TOO_LONG = "Lý do tối đa {maximum} ký tự."
+CONSENT_ASK_AGAIN = "Thông báo về xử lý dữ liệu sức khỏe đã được cập nhật. Bạn đọc và chọn đồng ý để tiếp tục nhận lời nhắc khai báo."

@@ -39,6 +39,11 @@ def declaration_from_row(row: aiosqlite.Row) -> Declaration:
 
 
 # A unit's standing walks people_unit, then looks each person up once per table.
+# Consent given once, now withdrawn (every consent of a person is withdrawn together).
+WITHDRAWN = """(EXISTS (SELECT 1 FROM consents s WHERE s.person_id = p.id)
+    AND NOT EXISTS (SELECT 1 FROM consents s
+                    WHERE s.person_id = p.id AND s.withdrawn_at IS NULL))"""
+
 _STANDING = f"""
     SELECT {PERSON_COLUMNS},
         d.id AS declaration_id, d.person_id, d.day, d.slot, d.answers, d.alert, d.late,
@@ -47,7 +52,8 @@ _STANDING = f"""
                 AND l.first_day <= :day AND l.last_day >= :day) AS on_leave,
         EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id AND a.unreachable_at IS NULL)
         AND EXISTS (SELECT 1 FROM consents s WHERE s.person_id = p.id AND s.version = :version
-                    AND s.withdrawn_at IS NULL) AS reachable
+                    AND s.withdrawn_at IS NULL) AS reachable,
+        {WITHDRAWN} AS withdrawn
     FROM people p JOIN units u ON u.code = p.unit_code
     LEFT JOIN checkins c ON c.day = :day AND c.slot = :slot AND c.person_id = p.id
     LEFT JOIN declarations d ON d.id = c.declaration_id
@@ -56,9 +62,10 @@ _STANDING = f"""
 """
 
 
-_UNIT_COUNTS = """
+_UNIT_COUNTS = f"""
     SELECT p.unit_code, u.name AS unit_name, count(*) AS active,
            sum(l.person_id IS NOT NULL) AS on_leave,
+           sum(l.person_id IS NULL AND c.person_id IS NULL AND {WITHDRAWN}) AS withdrawn,
            sum(c.person_id IS NOT NULL AND l.person_id IS NULL) AS declared,
            sum(coalesce(c.alert, 0) AND l.person_id IS NULL) AS alerts,
            sum(coalesce(c.late, 0) AND l.person_id IS NULL) AS late
@@ -77,7 +84,7 @@ async def count_units(db: Database, ref: SlotRef, unit: str | None) -> list[Unit
     return [
         UnitCount(
             unit=Unit(r["unit_code"], r["unit_name"]),
-            expected=r["active"] - r["on_leave"],
+            expected=r["active"] - r["on_leave"] - r["withdrawn"],
             declared=r["declared"],
             on_leave=r["on_leave"],
             alerts=r["alerts"],
@@ -260,6 +267,7 @@ class CheckinRepo(Repository):
                 on_leave=bool(r["on_leave"]),
                 reachable=bool(r["reachable"]),
                 declaration=declaration_from_row(r) if r["declaration_id"] else None,
+                withdrawn=bool(r["withdrawn"]),
             )
             for r in rows
         ]

@@ -92,6 +92,7 @@ class Database:
             "PRAGMA journal_mode=WAL",
             "PRAGMA synchronous=FULL",
             "PRAGMA foreign_keys=ON",
+            "PRAGMA secure_delete=ON",  # erased health data is overwritten, not left in free pages
         ):
             await conn.execute(pragma)
         await cls._migrate(conn, path)
@@ -119,6 +120,11 @@ class Database:
 
     async def close(self) -> None:
         await self._conn.close()
+
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the database file and truncate it: after an erasure, no old page
+        holding the erased data stays in the WAL."""
+        await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:

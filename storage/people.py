@@ -68,8 +68,9 @@ class PeopleRepo(Repository):
             for entry in plan.added + plan.updated:
                 await self._upsert_person(entry, now)
             await self._executemany(
-                "UPDATE people SET active = 0, updated_at = ? WHERE staff_code = ?",
-                [(ts(now), code) for code in plan.deactivated],
+                "UPDATE people SET active = 0, updated_at = ?, deactivated_at = ?"
+                " WHERE staff_code = ?",
+                [(ts(now), ts(now), code) for code in plan.deactivated],
             )
 
     async def _upsert_person(self, entry: RosterEntry, now: datetime) -> None:
@@ -77,7 +78,8 @@ class PeopleRepo(Repository):
             "INSERT INTO people (staff_code, full_name, unit_code, phone, active, updated_at)"
             " VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (staff_code) DO UPDATE SET"
             " full_name = excluded.full_name, unit_code = excluded.unit_code,"
-            " phone = excluded.phone, active = 1, updated_at = excluded.updated_at"
+            " phone = excluded.phone, active = 1, deactivated_at = NULL,"
+            " updated_at = excluded.updated_at"
             " RETURNING id",
             (entry.staff_code, entry.full_name, entry.unit.code, entry.phone, ts(now)),
         )

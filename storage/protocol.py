@@ -16,6 +16,7 @@ from core.declarations import Declaration, Leave
 from core.domain import Account, Caller, Channel, Invite, Person, Unit
 from core.messages import Outgoing, Reply
 from core.office import AuditEntry, ExportRequest
+from core.privacy import Erased, ErasureRequest, MyData
 from core.risk import RiskLevel, RiskRound
 from core.roster import ImportPlan
 from core.slots import SlotRef
@@ -401,6 +402,55 @@ class Jobs(Protocol):
     async def runs(self, day: date) -> set[str]: ...
 
 
+class Privacy(Protocol):
+    """Data rights: consent withdrawn, a person's data, erasure requests and erasures."""
+
+    async def withdraw_consent(self, person_id: int, now: datetime) -> bool:
+        """Every consent of the person withdrawn now; False if there was none to withdraw."""
+        ...
+
+    async def not_asked(self, version: str) -> list[int]:
+        """Active people who consented to an older notice, not to `version`, and have not been
+        asked about `version` yet."""
+        ...
+
+    async def record_asks(self, people: list[int], version: str, now: datetime) -> None: ...
+
+    async def my_data(self, person_id: int) -> MyData | None: ...
+
+    async def request_erasure(self, person_id: int, now: datetime) -> int:
+        """A new request, or the one already waiting."""
+        ...
+
+    async def erasure_request(self, request_id: int) -> ErasureRequest | None: ...
+
+    async def decide_erasure(
+        self, request_id: int, state: str, by: int, now: datetime, reason: str = ""
+    ) -> bool:
+        """Close a waiting request; False if someone decided it first."""
+        ...
+
+    async def erase_person(self, person_id: int, keep_roster_row: bool) -> Erased:
+        """Every trace of a person's health data, their accounts and conversations, the texts
+        sent about them (alerts to others included); their name where it is not the roster's.
+        The roster row stays for someone still employed; a leaver's is made anonymous."""
+        ...
+
+    async def leavers_before(self, moment: datetime) -> list[int]:
+        """People deactivated before `moment` whose names are still there."""
+        ...
+
+    async def erase_health_before(self, day: date, moment: datetime) -> Erased:
+        """Health data of the days before `day` (declarations, what counted, dispatches, risk
+        rounds, levels and changes, leave that ended) and every message created before
+        `moment` (alerts and confirmations carry answers)."""
+        ...
+
+    async def forget_sent_texts_before(self, moment: datetime) -> int:
+        """Sent messages keep their delivery record but lose their text."""
+        ...
+
+
 class Store(Protocol):
     """The repositories, and the unit of work that spans them."""
 
@@ -427,6 +477,9 @@ class Store(Protocol):
 
     @property
     def jobs(self) -> Jobs: ...
+
+    @property
+    def privacy(self) -> Privacy: ...
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
         """Atomic: commits at the end, rolls back on an exception; joined when nested."""

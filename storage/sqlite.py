@@ -13,6 +13,7 @@ from storage.jobs import JobRepo
 from storage.office import OfficeRepo
 from storage.outbox import OutboxRepo
 from storage.people import PeopleRepo
+from storage.privacy import PrivacyRepo
 from storage.risk import RiskRepo
 
 
@@ -30,6 +31,7 @@ class SqliteStore:
         self.office = OfficeRepo(db, self.outbox)
         self.inbox = InboxRepo(db)
         self.jobs = JobRepo(db)
+        self.privacy = PrivacyRepo(db)
 
     @classmethod
     async def open(cls, path: Path, create: bool = True) -> SqliteStore:
