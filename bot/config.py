@@ -86,6 +86,12 @@ def load_settings(
             raise SettingsError(f"{name} must be more than 0, not {value!r}")
         return value
 
+    def days(name: str, default: int) -> int:
+        value = integer(name, default)
+        if value is None or not 1 <= value <= 36_500:
+            raise SettingsError(f"{name} must be a number of days from 1 to 36500")
+        return value
+
     def clock_time(name: str, default: time) -> time:
         value = get(name)
         if value is None:
@@ -157,6 +163,10 @@ def load_settings(
         risk=risk,
         weekly_day=weekly_day,
         nudge_minutes=integer("NUDGE_MINUTES", Settings.nudge_minutes) or Settings.nudge_minutes,
+        consent_version=get("CONSENT_VERSION") or Settings.consent_version,
+        health_data_days=days("HEALTH_DATA_DAYS", Settings.health_data_days),
+        leaver_days=days("LEAVER_DAYS", Settings.leaver_days),
+        outbox_days=days("OUTBOX_DAYS", Settings.outbox_days),
         days_off=dates("DAYS_OFF"),
         makeup_days=dates("MAKEUP_WORKDAYS"),
         questionnaire_path=Path(questionnaire) if questionnaire else None,

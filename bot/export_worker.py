@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.config import Settings
-from bot.files import part_of, write_export
+from bot.files import part_of, write_export, write_my_data
 from bot.loops import woken_or_stopped
 from core.exports import heading, kind_named
 from core.office import ExportRequest
@@ -21,6 +21,7 @@ from services.office import finish_export
 from storage.export_reader import ExportReader, export_rows
 
 log = logging.getLogger(__name__)
+MYDATA = "mydata"  # a person's own data (/dulieu), not an office export
 
 
 async def write_export_file(
@@ -84,16 +85,27 @@ class ExportWorker:
         path.parent.mkdir(parents=True, exist_ok=True)
         period = (request.first, request.last)
         try:
-            count = await write_export_file(
-                services.settings, services.form, services.calendar, request.kind, period,
-                request.unit, path,
-            )  # fmt: skip
+            if request.kind == MYDATA:
+                count = await self._my_data(request, path)
+            else:
+                count = await write_export_file(
+                    services.settings, services.form, services.calendar, request.kind, period,
+                    request.unit, path,
+                )  # fmt: skip
         except Exception:
             log.exception("export request %s failed", request.id)
             await finish_export(services, request, None, None)
             return
         await asyncio.to_thread(part_of(path).replace, path)
         await finish_export(services, request, count, str(path))
+
+    async def _my_data(self, request: ExportRequest, path: Path) -> int:
+        """A person's own data, asked for with /dulieu."""
+        data = await self.services.store.privacy.my_data(request.person_id)
+        if data is None:
+            raise LookupError(f"person {request.person_id} is gone")
+        form, tz = self.services.form, self.services.settings.tz
+        return await asyncio.to_thread(write_my_data, part_of(path), data, form, tz)
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

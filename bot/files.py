@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from datetime import tzinfo
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,8 @@ import openpyxl
 import xlsxwriter
 
 from core import texts
-from core.exports import Kind, spreadsheet_text
+from core.exports import Kind, answer_text, local, spreadsheet_text
+from core.privacy import MyData
 from core.questionnaire import Questionnaire, parse_questionnaire
 
 
@@ -206,6 +208,69 @@ async def write_export(
             _xlsx_cells(sheet, top + count, row)
             if progress and count % PROGRESS_EVERY == 0:
                 progress(count)
+    finally:
+        book.close()
+    return count
+
+
+def write_my_data(path: Path, data: MyData, form: Questionnaire, tz: tzinfo) -> int:
+    """One person's data as a workbook, a sheet per kind, text never a formula; the rows."""
+    person, heads = data.person, texts.MYDATA_HEADERS
+    roles = ", ".join(texts.ROLE_NAMES[r] for r in sorted(person.roles))
+    profile: list[tuple[object, ...]] = [
+        (heads["name"], person.full_name),
+        (heads["code"], person.staff_code),
+        (heads["unit"], person.unit.name),
+        (heads["roles"], roles),
+        (heads["phone"], person.phone),
+        *((heads["account"], texts.CHANNEL_NAMES[a.channel]) for a in data.accounts),
+    ]
+    declarations: list[tuple[object, ...]] = [
+        (
+            f"{d.ref.day:%d/%m/%Y}",
+            texts.SLOT_NAMES[d.ref.slot],
+            local(d.declared_at, tz),
+            texts.EXPORT_YES if d.late else "",
+            *(answer_text(q, d.answers.get(q.id)) for q in form.questions),
+        )
+        for d in data.declarations
+    ]
+    leaves: list[tuple[object, ...]] = [
+        (f"{x.first_day:%d/%m/%Y}", f"{x.last_day:%d/%m/%Y}") for x in data.leaves
+    ]
+    levels: list[tuple[object, ...]] = [
+        (f"{v.day:%d/%m/%Y}", v.round, texts.RISK_NAMES.get(v.suggested, v.suggested),
+         texts.RISK_NAMES.get(v.level, v.level))
+        for v in data.levels
+    ]  # fmt: skip
+    consents: list[tuple[object, ...]] = [
+        (c.version, local(c.accepted_at, tz), local(c.withdrawn_at, tz)) for c in data.consents
+    ]
+    stories: list[tuple[object, ...]] = [
+        (s.id, texts.DEED_STATES.get(s.state, s.state), s.draft.nominee_name, s.draft.text)
+        for s in data.stories
+    ]
+    questions = tuple(q.short for q in form.questions)
+    sheets: list[tuple[str, tuple[str, ...], list[tuple[object, ...]]]] = [
+        ("profile", texts.MYDATA_COLUMNS["profile"], profile),
+        ("declarations", (*texts.MYDATA_COLUMNS["declarations"], *questions), declarations),
+        ("leaves", texts.MYDATA_COLUMNS["leaves"], leaves),
+        ("levels", texts.MYDATA_COLUMNS["levels"], levels),
+        ("consents", texts.MYDATA_COLUMNS["consents"], consents),
+        ("stories", texts.MYDATA_COLUMNS["stories"], stories),
+    ]
+    count = 0
+    book = xlsxwriter.Workbook(str(path))
+    try:
+        bold = book.add_format({"bold": True, "bg_color": "#DDEBF7"})
+        for key, header, lines in sheets:
+            sheet = book.add_worksheet(texts.MYDATA_SHEETS[key])
+            sheet.set_column(0, len(header) - 1, 22)
+            for column, title in enumerate(header):
+                sheet.write_string(0, column, title, bold)
+            for number, line in enumerate(lines, start=1):
+                _xlsx_cells(sheet, number, line)
+                count += 1
     finally:
         book.close()
     return count

@@ -284,3 +284,28 @@ class ConsentButton:
         if fields is None or fields[0] not in ("yes", "no"):
             return None
         return cls(fields[0] == "yes")
+
+
+@dataclass(frozen=True)
+class PrivacyButton:
+    """`pv:wd` (withdraw consent), `pv:keep`, `pv:er` (ask for erasure), `pv:ok:<request>` and
+    `pv:no:<request>` (the office's decision)."""
+
+    PREFIX = "pv"
+    ACTIONS = ("wd", "keep", "er", "ok", "no")
+    action: str
+    request: int = 0
+
+    def encode(self) -> str:
+        return join(self.PREFIX, self.action, self.request if self.action in ("ok", "no") else "")
+
+    @classmethod
+    def decode(cls, data: str) -> PrivacyButton | None:
+        fields = parts(data, cls.PREFIX, 1, 2)
+        if fields is None or fields[0] not in cls.ACTIONS:
+            return None
+        with_request = fields[0] in ("ok", "no")
+        if with_request != (len(fields) == 2):
+            return None
+        request = small_int(fields[1]) if with_request else 0
+        return cls(fields[0], request) if request is not None else None

@@ -4,13 +4,13 @@ stored value reads in a spreadsheet (local dates and times, words for codes)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from core import texts
 from core.office import AuditEntry
-from core.questionnaire import Answer, Questionnaire
+from core.questionnaire import Answer, Question, Questionnaire
 from core.summary import UnitCount, percent
 
 
@@ -142,7 +142,7 @@ def utc_range(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, datetime
     return start, end
 
 
-def local(moment: datetime | None, tz: ZoneInfo) -> str:
+def local(moment: datetime | None, tz: tzinfo) -> str:
     return moment.astimezone(tz).strftime("%d/%m/%Y %H:%M") if moment else ""
 
 
@@ -211,13 +211,16 @@ def declaration_cells(row: DeclarationRecord, form: Questionnaire, tz: ZoneInfo)
         yes(row.counts),
         yes(row.alert),
     ]
-    for question in form.questions:
-        answer = row.answers.get(question.id)
-        chosen = answer if isinstance(answer, tuple) else (answer,) if answer else ()
-        labels = [o.label for o in question.options if o.id in chosen]
-        cells.append(", ".join(labels) if labels else ("" if answer is None else texts.NONE_CHOSEN))
+    cells += [answer_text(question, row.answers.get(question.id)) for question in form.questions]
     cells.append(texts.CHANNEL_NAMES.get(row.channel, row.channel))
     return cells
+
+
+def answer_text(question: Question, answer: Answer | None) -> str:
+    """The labels of an answer ("" when the question was not asked)."""
+    chosen = answer if isinstance(answer, tuple) else (answer,) if answer else ()
+    labels = [o.label for o in question.options if o.id in chosen]
+    return ", ".join(labels) if labels else ("" if answer is None else texts.NONE_CHOSEN)
 
 
 def risk_cells(row: RiskRecord, tz: ZoneInfo) -> list[Any]:

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
 from core import texts
+from core.buttons import PrivacyButton
 from core.declarations import Declaration, Leave
 from core.domain import Account, Person
+from core.messages import Choice, Reply, rows
 from core.questionnaire import Questionnaire, describe
 from core.stories import Story
 
@@ -110,3 +112,12 @@ def my_data_text(data: MyData, form: Questionnaire, tz: tzinfo) -> list[str]:
 
 def _when(moment: datetime | None, tz: tzinfo) -> str:
     return moment.astimezone(tz).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+def withdraw_question() -> Reply:
+    """Withdrawing consent is asked first: two buttons, nothing pre-selected."""
+    buttons = rows(
+        Choice(PrivacyButton("wd").encode(), texts.WITHDRAW_BUTTON),
+        Choice(PrivacyButton("keep").encode(), texts.KEEP_BUTTON),
+    )
+    return Reply(texts.WITHDRAW_ASK, choices=buttons)

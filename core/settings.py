@@ -7,6 +7,8 @@ from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from core.texts import CONSENT_VERSION
+
 
 class SettingsError(Exception):
     """A setting is missing or malformed; the message is one line naming the variable."""
@@ -40,6 +42,10 @@ class Settings:
     risk: tuple[time, time, time] = (time(14, 0), time(14, 45), time(15, 0))
     weekly_day: int = 5  # ISO weekday of the weekly summary (after the afternoon close): Friday
     nudge_minutes: int = 10  # a unit's missing people are nudged at most this often
+    consent_version: str = CONSENT_VERSION  # a new version asks everyone to consent again
+    health_data_days: int = 365  # health data older than this is erased every night
+    leaver_days: int = 30  # people off the roster longer than this are erased every night
+    outbox_days: int = 7  # sent messages lose their text after this
     days_off: frozenset[date] = field(default_factory=frozenset)  # the organization's own
     makeup_days: frozenset[date] = field(default_factory=frozenset)  # make-up working days
     questionnaire_path: Path | None = None  # None: the bundled Ministry of Health form

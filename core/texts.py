@@ -237,6 +237,13 @@ WEEKLY_OFFICE_HEADER = "🗓️ Tổng kết tuần {first}–{last} — toàn S
 # --- head commands --------------------------------------------------------------------------
 COMMAND_DESCRIPTIONS.update(
     {
+        "rutdongy": "Rút lại sự đồng ý xử lý dữ liệu sức khỏe",
+        "dulieu": "Xem và tải dữ liệu của tôi",
+        "xoadulieu": "Yêu cầu xóa dữ liệu của tôi",
+    }
+)
+COMMAND_DESCRIPTIONS.update(
+    {
         "tinhhinh": "Tình hình khai báo hôm nay của đơn vị",
         "chuakhai": "Ai chưa khai báo lượt này",
         "nhac": "Nhắc người chưa khai báo ngay",
@@ -468,6 +475,7 @@ EXPORT_KIND_NAMES = {
     "summaries": "Tổng hợp theo đơn vị",
     "stories": "Đề xuất người tốt, việc tốt",
     "audit": "Nhật ký xuất dữ liệu",
+    "mydata": "Dữ liệu của tôi",
 }
 EXPORT_PERIOD_ASK = "Khoảng thời gian?"
 EXPORT_PERIODS = {
@@ -623,6 +631,22 @@ MYDATA_FILE = "📎 Toàn bộ dữ liệu của bạn (Excel)."
 MYDATA_ON_ZALO = (
     "Tệp Excel chỉ gửi được trên Telegram: gõ /dulieu trên Telegram, hoặc nhờ văn phòng."
 )
+MYDATA_HEADERS = {
+    "name": "Họ và tên",
+    "code": "Mã cán bộ",
+    "unit": "Đơn vị",
+    "roles": "Vai trò",
+    "phone": "Số điện thoại",
+    "account": "Tài khoản",
+}
+MYDATA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "profile": ("Mục", "Giá trị"),
+    "declarations": ("Ngày", "Buổi", "Thời điểm", "Khai muộn"),
+    "leaves": ("Từ ngày", "Đến ngày"),
+    "levels": ("Ngày", "Lần", "Mức gợi ý", "Mức cập nhật"),
+    "consents": ("Phiên bản", "Đồng ý lúc", "Rút lại lúc"),
+    "stories": ("Số", "Trạng thái", "Người được đề xuất", "Câu chuyện"),
+}
 MYDATA_SHEETS = {
     "profile": "Hồ sơ",
     "declarations": "Khai báo",

@@ -9,6 +9,7 @@ from core.buttons import (
     ConsentButton,
     ExportButton,
     HeadsButton,
+    PrivacyButton,
     ProposalButton,
     ReviewButton,
     RiskButton,
@@ -25,6 +26,7 @@ from handlers import (
     history,
     leave,
     me,
+    privacy,
     review,
     risk_update,
 )
@@ -68,6 +70,13 @@ def register(router: Router) -> Router:
     router.command(("thongbao", "announce"), announce.announce, role=Role.OFFICE, consent=False)
     router.choice(AnnounceButton.PREFIX, announce.button, role=Role.OFFICE, consent=False)
     router.conversation(announce.FLOW, announce.text, role=Role.OFFICE, consent=False)
+
+    # My data and my rights (Law 91/2025/QH15): withdraw consent, see it, ask for its erasure.
+    router.command(("rutdongy", "withdraw"), privacy.withdraw, consent=False)
+    router.command(("dulieu", "mydata"), privacy.my_data, consent=False)
+    router.command(("xoadulieu", "erase"), privacy.erase, consent=False)
+    router.choice(PrivacyButton.PREFIX, privacy.button, consent=False)
+    router.conversation(privacy.FLOW, privacy.decline_reason, role=Role.OFFICE, consent=False)
 
     # About me.
     router.command(("help", "trogiup"), me.help_, role=None, consent=False)

@@ -19,6 +19,7 @@ from core.domain import Channel, Person
 from core.enrolment import consent_request, invite_problem, looks_like_code, normalize_code
 from core.messages import Reply, quote
 from core.phones import normalize_phone
+from core.privacy import withdraw_question
 from handlers.router import Ctx
 from services.limits import INVITE_GUESSES, guessing_blocked, wrong_invite
 
@@ -69,11 +70,13 @@ async def consent(ctx: Ctx) -> list[Reply]:
     """The consent buttons: `consent:yes` / `consent:no`."""
     person = ctx.me()
     pressed = ConsentButton.decode(ctx.event.choice or "")
+    if (pressed is None or not pressed.agreed) and ctx.caller.consented:
+        return [withdraw_question()]  # "Không đồng ý" after agreeing: withdrawing, asked first
     if pressed is None or not pressed.agreed:
         return [Reply(texts.CONSENT_DECLINED)]
     if not ctx.caller.consented:
         await ctx.store.people.record_consent(
-            person.id, texts.CONSENT_VERSION, ctx.event.channel, ctx.now
+            person.id, ctx.settings.consent_version, ctx.event.channel, ctx.now
         )
     local = ctx.now.astimezone(ctx.settings.tz)
     return [Reply(texts.WELCOME.format(time=local.strftime("%H:%M %d/%m/%Y")))]
@@ -115,7 +118,7 @@ async def _consent_or_greeting(ctx: Ctx, person: Person, greeted: bool = False) 
     if ctx.person is not None and ctx.person.id == person.id:
         consented = ctx.caller.consented
     else:  # just linked: the caller lookup was made before
-        consented = await ctx.store.people.has_consent(person.id, texts.CONSENT_VERSION)
+        consented = await ctx.store.people.has_consent(person.id, ctx.settings.consent_version)
     if not consented:
         return [consent_request(ctx.settings.org_name)]
     if greeted:

@@ -184,7 +184,7 @@ class Router:
         if event.forwarded:
             return [Reply(texts.FORWARDED_REFUSED)]
         caller = await services.store.inbox.caller(
-            event.channel, event.account_id, texts.CONSENT_VERSION
+            event.channel, event.account_id, services.settings.consent_version
         )
         if caller.person is not None and caller.preferred != event.channel.value:
             # reach people on the messenger they answered on last, never on both

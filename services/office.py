@@ -38,6 +38,8 @@ async def finish_export(
     period = (request.first, request.last)
     if rows is None or document is None:
         reply = Reply(texts.EXPORT_FAILED)
+    elif request.kind == "mydata":
+        reply = Reply(texts.MYDATA_FILE, document=document)
     else:
         caption = texts.EXPORT_READY.format(
             kind=texts.EXPORT_KIND_NAMES[request.kind],

@@ -34,7 +34,7 @@ async def send_questionnaire(
     store = services.store
     async with store.transaction():
         if reachable is None:
-            reachable = await store.checkins.promptable(texts.CONSENT_VERSION)
+            reachable = await store.checkins.promptable(services.settings.consent_version)
         accounts = [account for person, account in reachable if person.id in people]
         walk = start(services.form, ref)
         reply = screen(services.form, walk, header)
@@ -48,7 +48,7 @@ async def send_prompts(services: Services, day: date, slot: SlotName) -> int:
     declared, not yet prompted."""
     store, ref = services.store.checkins, SlotRef(day, slot)
     async with services.store.transaction():  # who is due, and the sending, seen as one
-        reachable = await store.promptable(texts.CONSENT_VERSION)
+        reachable = await store.promptable(services.settings.consent_version)
         due = due_prompts(
             services.calendar,
             day,

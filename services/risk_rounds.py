@@ -24,7 +24,7 @@ async def unit_sheet(services: Services, day: date, unit: str) -> tuple[Unit, li
     changes, and the marks of what differs from the levels last put on the map."""
     store = services.store
     ref = SlotRef(day, SlotName.MORNING)
-    standings = await store.checkins.standings(ref, texts.CONSENT_VERSION, unit)
+    standings = await store.checkins.standings(ref, services.settings.consent_version, unit)
     tags: dict[int, list[set[str]]] = {}
     for declaration in await store.checkins.day_declarations(day, unit):
         tags.setdefault(declaration.person_id, []).append(

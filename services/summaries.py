@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from core import texts
 from core.declarations import Declaration
 from core.notices import slot_summaries, weekly_summaries
 from core.questionnaire import alerting
@@ -17,7 +16,8 @@ async def unit_summaries(
     services: Services, ref: SlotRef, unit: str | None = None
 ) -> list[UnitSummary]:
     """Each unit's summary of a slot (one unit's, or every unit's), by unit name."""
-    standings = await services.store.checkins.standings(ref, texts.CONSENT_VERSION, unit)
+    version = services.settings.consent_version
+    standings = await services.store.checkins.standings(ref, version, unit)
     units = sorted({s.person.unit for s in standings}, key=lambda u: u.name)
 
     def reported(declaration: Declaration) -> str:

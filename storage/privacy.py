@@ -111,7 +111,8 @@ class PrivacyRepo(Repository):
             )
         ]
         exports = await self._fetchone(
-            "SELECT count(*) AS n FROM audit WHERE action = 'export' AND at >= ?",
+            "SELECT count(*) AS n FROM audit WHERE action = 'export' AND kind <> 'mydata'"
+            " AND at >= ?",
             (min((ts(d.declared_at) for d in declarations), default="9999"),),
         )
         count = int(exports["n"]) if exports else 0
