@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from bot.cli_files import CliError, output, writable_target
@@ -107,13 +107,17 @@ async def purge_counts(settings: Settings, before: date) -> int:
 
 
 async def purge(settings: Settings, before: date) -> int:
-    store = await open_store(settings.database_path, create=False)
-    async with store, store.transaction():
-        deleted = await store.office.purge_declarations_before(before)
-        now, detail = SystemClock().now(), f"< {before.isoformat()}"
+    """Every kind of health data of the days before `before` (declarations, what counted, risk
+    rounds, levels and changes, leave, the messages of that time); the declarations erased."""
+    start = datetime.combine(before, time(0), settings.tz)
+    async with await open_store(settings.database_path, create=False) as store:
+        erased = await store.privacy.erase_health_before(before, start)
+        detail = f"< {before.isoformat()}: {erased.summary()}"[:500]
+        deleted = erased.counts.get("declarations", 0)
         await store.office.audit(
-            now, texts.CLI_ACTOR, "purge", kind="declarations", rows=deleted, detail=detail
-        )
+            SystemClock().now(), texts.CLI_ACTOR, "purge", kind="declarations", rows=deleted,
+            detail=detail,
+        )  # fmt: skip
     return deleted
 
 

@@ -3,7 +3,7 @@ words of a confirmation, an alert and a history."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -100,8 +100,10 @@ def history_text(
     latest: dict[tuple[date, SlotName], Declaration],
     leave: set[date],
     calendar: WorkCalendar,
+    describe: Callable[[Declaration], str] = lambda _: "",
 ) -> str:
-    """One line a day, newest first: ✅ declared, ⚠️ reported something, ⏰ late, — nothing."""
+    """One line a day, newest first: ✅ declared, ⚠️ reported something, ⏰ late, — nothing;
+    under it what was declared in each slot (`describe`)."""
     lines = [texts.HISTORY_HEADER]
     for day in days:
         if day in leave:
@@ -113,6 +115,11 @@ def history_text(
                 f"{texts.SLOT_SHORT[s]} {_mark(latest.get((day, s)))}" for s in SlotName
             )
         lines.append(f"{texts.WEEKDAYS[day.weekday()]} {day:%d/%m}: {marks}")
+        for slot in SlotName:
+            declared = latest.get((day, slot))
+            said = describe(declared) if declared else ""
+            if said:
+                lines.append(f"    {texts.SLOT_SHORT[slot]}: {said}")
     lines.append("")
     lines.append(texts.HISTORY_LEGEND)
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from telegram.ext import JobQueue
 
 from core.schedule import Timing, owed
 from services import Services
+from services.privacy import ask_consent_again, retention
 from services.prompts import send_prompts, send_reminders
 from services.risk_rounds import escalate, remind_sheets, send_sheets
 from services.summaries import close_slot
@@ -76,7 +77,9 @@ def job_specs(services: Services) -> list[JobSpec]:
 
 
 async def catch_up(services: Services) -> int:
-    """At start-up: what today still owes (the bot may have been down when a job was due)."""
+    """At start-up: a changed consent notice asked again, and what today still owes (the bot
+    may have been down when a job was due)."""
+    await ask_consent_again(services)
     now = services.local(services.now())
     specs = {spec.name: spec for spec in job_specs(services)}
     done = await services.store.jobs.runs(now.date())
@@ -89,12 +92,15 @@ async def catch_up(services: Services) -> int:
 
 
 async def housekeeping(services: Services) -> int:
-    """Forget inbound event keys older than a week (Telegram keeps updates for a day) and
-    counted attempts older than a day (the limits look back an hour)."""
+    """Every night: the retention of personal data (see `services.privacy.retention`), the
+    consent asked again if the notice changed, inbound event keys older than a week (Telegram
+    keeps updates for a day) and counted attempts older than a day forgotten."""
     now = services.now()
+    erased = await retention(services)
+    await ask_consent_again(services)
     forgotten = await services.store.inbox.forget_events_before(now - timedelta(days=7))
     forgotten += await services.store.office.forget_attempts_before(now - timedelta(days=1))
-    log.info("housekeeping: %d event keys and attempts forgotten", forgotten)
+    log.info("housekeeping: %d people erased, %d keys and attempts forgotten", erased, forgotten)
     return forgotten
 
 

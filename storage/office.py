@@ -161,12 +161,6 @@ class OfficeRepo(Repository):
         )
         return int(row["n"]) if row else 0
 
-    async def purge_declarations_before(self, day: date) -> int:
-        """Delete the declarations (and what counted of them) of the days before `day`."""
-        async with self.transaction():
-            await self._execute("DELETE FROM checkins WHERE day < ?", (day.isoformat(),))
-            return await self._execute("DELETE FROM declarations WHERE day < ?", (day.isoformat(),))
-
 
 def backup(source: Path, target: Path) -> None:
     """A consistent copy of a live database with SQLite's online backup (safe while the bot

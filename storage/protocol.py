@@ -278,10 +278,6 @@ class Office(Protocol):
 
     async def count_declarations_before(self, day: date) -> int: ...
 
-    async def purge_declarations_before(self, day: date) -> int:
-        """Delete the declarations (and what counted of them) of the days before `day`."""
-        ...
-
 
 class Outbox(Protocol):
     """What is to be sent, and what became of it."""
