@@ -53,6 +53,7 @@ class Database:
         self._conn = conn
         self._lock = asyncio.Lock()
         self._savepoints = 0
+        self._checkpoint_due = False
 
     @classmethod
     async def connect(
@@ -123,8 +124,10 @@ class Database:
 
     async def checkpoint(self) -> None:
         """Copy the WAL into the database file and truncate it: after an erasure, no old page
-        holding the erased data stays in the WAL."""
-        await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        holding the erased data stays in the WAL. Inside a transaction, done after its commit."""
+        self._checkpoint_due = True
+        async with self.transaction():
+            pass
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -143,6 +146,9 @@ class Database:
                 raise
             else:
                 await self._conn.execute("COMMIT")
+                if self._checkpoint_due:  # an erasure committed: its old pages leave the WAL
+                    self._checkpoint_due = False
+                    await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 _depth.reset(token)
 

@@ -1,0 +1,241 @@
+"""The consent notice's promises kept: withdraw, see and download, erase (the bytes gone from the
+database file, its WAL and a backup taken afterwards), retention, purge, a new notice version."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from bot import cli_data
+from core import texts
+from core.domain import Role
+from core.slots import SlotName, SlotRef
+from scheduler import catch_up, housekeeping
+from tests.conftest import roster_row
+from tests.harness import FakeClock, Harness
+from tests.test_checkin_day import HEALTHY, prompts, report_fever
+
+MONDAY = date(2026, 11, 23)
+UNIQUE = "ZQXW7 đau lạ"  # an answer label found nowhere else
+SECRET_NAME = "Quách Thị Riêng Tư"
+
+
+def roster() -> list[dict[str, str]]:
+    return [
+        roster_row("A1", "An Thành Viên"),
+        roster_row("P", SECRET_NAME, phone="0912999888"),
+        roster_row("H", "Hà Trưởng Phòng", roles="head"),
+        roster_row("O", "Oanh Văn Phòng", unit="VP", roles="office"),
+    ]
+
+
+def questionnaire(folder: Path) -> Path:
+    """The bundled form with one more symptom, whose words appear nowhere else."""
+    form = json.loads(Path("bot/data/questionnaire.json").read_text(encoding="utf-8"))
+    form["questions"][0]["options"].insert(0, {"id": "zqxw7", "label": UNIQUE, "alert": True})
+    path = folder / "form.json"
+    path.write_text(json.dumps(form, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+async def private(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
+    bot = Harness(tmp_path, clock)
+    bot.configure(questionnaire_path=questionnaire(tmp_path))
+    await bot.start()
+    yield bot
+    await bot.stop()
+
+
+async def test_withdrawing_consent_stops_prompts_and_storage(harness: Harness) -> None:
+    users = await harness.enrol(roster())
+    a1, head = users["A1"], users["H"]
+    asked = await a1.send("/rutdongy")
+    assert asked[0].text == texts.WITHDRAW_ASK
+    await a1.press(texts.WITHDRAW_BUTTON)
+    assert a1.last.text == texts.WITHDRAWN  # the question, answered in place
+    await harness.run_until("07:30")
+    assert prompts(a1) == []
+    refused = await a1.send("/khaibao")
+    assert refused[0].text == texts.CONSENT_NEEDED
+    ref = SlotRef(MONDAY, SlotName.MORNING)
+    assert await harness.store.checkins.declaration_history(ref) == []
+    await harness.run_until("09:00")
+    summary = next(m.text for m in head.inbox if m.text.startswith("📊"))
+    withdrawn = texts.SUMMARY_WITHDRAWN.format(count=1)
+    assert f"{withdrawn}: An Thành Viên" in summary
+    assert "⏳" not in summary or "An Thành Viên" not in summary.split("⏳")[1].split("\n")[0]
+    assert (await harness.store.office.recent_audit())[0].action == "consent-withdrawn"
+
+    await a1.send("/batdau")
+    await a1.press(texts.CONSENT_YES)
+    await harness.run_until("16:30")
+    assert len(prompts(a1)) == 1  # consented again: prompted at the next slot
+
+
+async def test_no_after_yes_asks_before_withdrawing(harness: Harness) -> None:
+    users = await harness.enrol(roster())
+    a1 = users["A1"]
+    await a1.send("/batdau")
+    assert (await a1.press_data("consent:no"))[0].text == texts.WITHDRAW_ASK
+    await a1.press(texts.KEEP_BUTTON)
+    assert a1.last.text == texts.KEPT
+    assert await harness.store.people.has_consent(1, texts.CONSENT_VERSION)
+
+
+async def test_my_data_lists_my_answers_and_the_workbook_holds_only_mine(
+    private: Harness, tmp_path: Path
+) -> None:
+    users = await private.enrol(roster())
+    await private.run_until("07:30")
+    await users["A1"].press(HEALTHY)
+    await report_fever(users["P"])
+    shown = await users["P"].send("/dulieu")
+    text = "\n".join(m.text for m in shown if m.method == "sendMessage")
+    assert SECRET_NAME in text and "Sốt" in text and "23/11/2026" in text
+    document = next(m for m in shown if m.method == "sendDocument")
+    assert document.text == texts.MYDATA_FILE and document.document is not None
+    path = tmp_path / "mine.xlsx"
+    path.write_bytes(document.document[1])
+    book = openpyxl.load_workbook(path)
+    rows = list(book[texts.MYDATA_SHEETS["declarations"]].iter_rows(values_only=True))
+    assert len(rows) == 2 and "Sốt" in str(rows[1])  # the header and my one declaration
+    cells = {str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+             for c in row}  # fmt: skip
+    assert "An Thành Viên" not in cells and SECRET_NAME in cells
+    assert not [c for s in book.worksheets for r in s.iter_rows() for c in r if c.data_type == "f"]
+
+
+# What only this person's data holds: their name, their coded answer (as stored), and the
+# answer as the texts about it say it (the form's labels themselves are in everyone's prompt).
+MARKERS = (SECRET_NAME, '"zqxw7"]', f"Triệu chứng: {UNIQUE}")
+
+
+def traces(db: Path) -> list[str]:
+    """Where the person's data still stands: tables, the database file, its WAL."""
+    found = []
+    with sqlite3.connect(db) as conn:
+        tables = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            for row in conn.execute(f"SELECT * FROM {table}"):
+                if any(marker in str(row) for marker in MARKERS):
+                    found.append(table)
+    for file in (db, db.with_name(db.name + "-wal")):
+        if file.exists():
+            data = file.read_bytes()
+            found += [file.name for marker in MARKERS if marker.encode() in data]
+    return found
+
+
+async def test_an_erasure_confirmed_by_the_office_leaves_no_byte_behind(
+    private: Harness, tmp_path: Path
+) -> None:
+    users = await private.enrol(roster())
+    person, office = users["P"], users["O"]
+    await private.run_until("07:30")
+    await person.press(UNIQUE)
+    await person.press(texts.MULTI_DONE)
+    await person.press("Không")
+    await person.press("Tại cơ quan")  # an alert, with the unique answer, to the head and office
+    await private.run_until("14:00")  # the risk sheet names them too
+    db = private.settings.database_path
+    assert traces(db)
+    asked = await person.send("/xoadulieu")
+    assert asked[0].text == texts.ERASE_ASK
+    await person.press(texts.ERASE_BUTTON)
+    card = office.inbox[-1]
+    assert SECRET_NAME in card.text and texts.ERASE_CONFIRM_BUTTON in str(card.buttons)
+    await private.import_roster([r for r in roster() if r["staff_code"] != "P"])  # P has left
+    await office.press(texts.ERASE_CONFIRM_BUTTON)
+    assert card.text.startswith(texts.ERASE_DONE_OFFICE.split("{")[0])  # the card, answered
+    assert person.last.text == texts.ERASE_DONE_PERSON.format(id=1)
+    await private.pump()
+    assert traces(db) == []
+    copy = tmp_path / "after.db"
+    await cli_data.make_backup(private.settings, copy)
+    assert traces(copy) == []
+    audit = [e for e in await private.store.office.recent_audit(50) if e.action == "erase"]
+    assert len(audit) == 1 and "declarations" in audit[0].detail
+    assert UNIQUE not in audit[0].detail and SECRET_NAME not in audit[0].detail
+
+
+async def test_the_office_declines_an_erasure_with_a_reason(harness: Harness) -> None:
+    users = await harness.enrol(roster())
+    person, office = users["P"], users["O"]
+    await person.send("/xoadulieu")
+    await person.press(texts.ERASE_BUTTON)
+    asked = await office.press(texts.ERASE_DECLINE_BUTTON)
+    assert asked[0].text == texts.ERASE_DECLINE_ASK.format(id=1)
+    await office.send("Đang có thanh tra, cần giữ hồ sơ đến hết tháng.")
+    told = texts.ERASE_DECLINED_PERSON.format(
+        id=1, reason="Đang có thanh tra, cần giữ hồ sơ đến hết tháng."
+    )
+    assert person.last.text == told
+    staff = await users["A1"].press_data("pv:ok:1")  # only the office decides
+    assert texts.ROLE_NAMES[Role.OFFICE] in staff[0].text
+
+
+async def test_a_leaver_is_erased_by_the_nightly_housekeeping(private: Harness) -> None:
+    await private.stop()
+    private.configure(leaver_days=30)
+    await private.start()
+    users = await private.enrol(roster())
+    await private.run_until("07:30")
+    await report_fever(users["P"])
+    await private.import_roster([r for r in roster() if r["staff_code"] != "P"])
+    services = private.running.bot_data.services
+    private.clock.advance(days=29)
+    await housekeeping(services)
+    assert SECRET_NAME in str(await private.store.people.all_people())
+    private.clock.advance(days=2)
+    await housekeeping(services)
+    await private.pump()
+    assert traces(private.settings.database_path) == []
+
+
+async def test_purge_leaves_no_alert_confirmation_or_level_of_the_period(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    users = await harness.enrol(roster())
+    await harness.run_until("07:30")
+    await report_fever(users["P"])
+    await harness.run_until("14:00")
+    await users["H"].press(texts.RISK_CONFIRM_BUTTON)
+    harness.clock.advance(days=3)
+    deleted = await cli_data.purge(harness.settings, MONDAY + timedelta(days=1))
+    assert deleted == 1
+    with sqlite3.connect(harness.settings.database_path) as conn:
+        for table in ("declarations", "checkins", "risk_levels", "risk_changes", "risk_rounds"):
+            assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+        payloads = " ".join(p for (p,) in conn.execute("SELECT payload FROM outbox"))
+    assert "Sốt" not in payloads and "Đã ghi nhận" not in payloads
+
+
+async def test_a_new_notice_asks_everyone_again_before_any_prompt(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    bot = Harness(tmp_path, clock)
+    await bot.start()
+    users = await bot.enrol(roster())
+    await bot.stop()
+    bot.configure(consent_version="2026-12")
+    await bot.start()
+    try:
+        await catch_up(bot.running.bot_data.services)  # as every start-up does
+        await bot.pump()
+        a1 = users["A1"]
+        assert [m.text for m in a1.inbox][-2] == texts.CONSENT_ASK_AGAIN
+        await bot.run_until("07:30")
+        assert prompts(a1) == []  # not prompted before answering
+        await a1.press(texts.CONSENT_YES)
+        await bot.run_until("16:30")
+        assert len(prompts(a1)) == 1
+        assert prompts(users["P"]) == []  # has not answered
+    finally:
+        await bot.stop()
