@@ -16,6 +16,7 @@ from pathlib import Path
 from bot import cli_data, cli_roster
 from bot.cli_files import CliError, cli_date, days_valid
 from bot.config import Settings, SettingsError, load_settings
+from bot.privacy_report import privacy_report
 from core import texts
 from core.clock import SystemClock
 from core.exports import KIND_NAMES
@@ -82,6 +83,8 @@ def parser() -> argparse.ArgumentParser:
     exporting.add_argument("--out", type=Path, required=True)
     backing_up = commands.add_parser("backup", help="a consistent copy of the live database")
     backing_up.add_argument("file", type=Path)
+    report = commands.add_parser("privacy-report", help="the record of personal data processing")
+    report.add_argument("--out", type=Path, default=Path("ho-so-xu-ly-du-lieu.docx"))
     purging = commands.add_parser("purge", help="delete declarations older than a date")
     purging.add_argument("--before", type=cli_date, required=True, help="2026-01-01 or 01/01/2026")
     purging.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -126,6 +129,8 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
         )
     if args.command == "backup":
         return asyncio.run(cli_data.make_backup(settings, args.file))
+    if args.command == "privacy-report":
+        return asyncio.run(privacy_report(settings, args.out))
     return _purge(settings, args.before, args.yes)
 
 

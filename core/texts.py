@@ -450,6 +450,7 @@ AUDIT_ACTIONS = {
     "erase": "xóa dữ liệu",
     "erase-declined": "từ chối xóa",
     "retention": "xóa theo thời hạn lưu",
+    "privacy-report": "lập hồ sơ xử lý dữ liệu",
     "export": "xuất dữ liệu",
     "export-refused": "từ chối xuất",
     "purge": "xóa dữ liệu cũ",
@@ -690,3 +691,67 @@ ERASE_ALREADY = "Yêu cầu xóa số {id} đã được xử lý trước đó.
 ERASE_REASON_EMPTY = "Bạn cần viết lý do từ chối."
 ERASE_REASON_TOO_LONG = "Lý do tối đa {maximum} ký tự."
 CONSENT_ASK_AGAIN = "Thông báo về xử lý dữ liệu sức khỏe đã được cập nhật. Bạn đọc và chọn đồng ý để tiếp tục nhận lời nhắc khai báo."
+
+# --- the record of processing (python -m bot privacy-report) -------------------------------------
+PRIVACY_REPORT_TITLE = "Hồ sơ xử lý dữ liệu cá nhân — Sổ Khỏe — {org} (lập ngày {day})"
+PRIVACY_REPORT_SUFFIX = "Hồ sơ được ghi ra tệp Word: {path} cần đuôi .docx."
+PRIVACY_REPORT_WRITTEN = "Đã ghi hồ sơ xử lý dữ liệu cá nhân vào {path}."
+PRIVACY_ON = "đang dùng"
+PRIVACY_OFF = "không dùng"
+PRIVACY_REPORT_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "1. Dữ liệu được xử lý",
+        (
+            "Dữ liệu cá nhân cơ bản: họ và tên, mã cán bộ, đơn vị, vai trò, số điện thoại di động (nếu danh sách có), mã tài khoản Telegram/Zalo đã liên kết.",
+            "Dữ liệu cá nhân nhạy cảm (sức khỏe, Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15): các lần khai báo y tế (triệu chứng, tiếp xúc hoặc vùng dịch, nơi làm việc, thời điểm), mức nguy cơ được gợi ý và cập nhật, ngày nghỉ phép.",
+            "Dữ liệu khác: đề xuất người tốt, việc tốt (người đề xuất, người được đề xuất, nội dung); lịch sử đồng ý; nhật ký xuất dữ liệu, sao lưu, xóa.",
+        ),
+    ),
+    (
+        "2. Mục đích",
+        (
+            "Thực hiện khai báo y tế hằng ngày của cán bộ theo kế hoạch của cơ quan; cảnh báo kịp thời lãnh đạo đơn vị và văn phòng khi có triệu chứng hoặc yếu tố dịch tễ; đánh giá và cập nhật mức nguy cơ trước 15:00 hằng ngày; theo dõi, tổng hợp, báo cáo; phát hiện và khen thưởng người tốt, việc tốt.",
+            "Dữ liệu sức khỏe chỉ được xử lý khi cán bộ đã đồng ý rõ ràng (nút “Tôi đồng ý”, phiên bản thông báo hiện hành: {version}); rút lại đồng ý thì ngừng nhắc và ngừng lưu.",
+        ),
+    ),
+    (
+        "3. Ai được xem gì",
+        (
+            "Cán bộ: chỉ dữ liệu của mình (/lichsu, /dulieu).",
+            "Lãnh đạo đơn vị: tình hình khai báo, người chưa khai báo, cảnh báo và mức nguy cơ của đơn vị mình.",
+            "Văn phòng: tổng hợp toàn cơ quan, cảnh báo, xuất dữ liệu (mỗi lần xuất được ghi nhật ký), quyết định yêu cầu xóa.",
+            "Quản trị: nhập danh sách cán bộ, cấp mã mời, cấu hình; không xem nội dung khai báo qua trò chuyện.",
+        ),
+    ),
+    (
+        "4. Nơi lưu và nơi gửi",
+        (
+            "Cơ sở dữ liệu: {database} (trên máy chủ của cơ quan).",
+            "Telegram ({telegram}): tin nhắn đi qua máy chủ của Telegram ở nước ngoài — là chuyển dữ liệu cá nhân ra nước ngoài, cơ quan cần đánh giá tác động theo Nghị định 356/2025/NĐ-CP.",
+            "Zalo ({zalo}): tin nhắn đi qua máy chủ của Zalo (Công ty VNG, Việt Nam).",
+        ),
+    ),
+    (
+        "5. Thời hạn lưu trữ",
+        (
+            "Dữ liệu sức khỏe cũ hơn {health_days} ngày được xóa tự động mỗi đêm (HEALTH_DATA_DAYS).",
+            "Người đã rời danh sách quá {leaver_days} ngày được xóa tự động mỗi đêm (LEAVER_DAYS).",
+            "Nội dung tin nhắn đã gửi được xóa sau {outbox_days} ngày, chỉ giữ bản ghi gửi/nhận (OUTBOX_DAYS).",
+            "Khi xóa, dữ liệu bị ghi đè (secure_delete) và nhật ký ghi trước (WAL) được dọn ngay.",
+        ),
+    ),
+    (
+        "6. Quyền của chủ thể dữ liệu",
+        (
+            "Xem và tải dữ liệu của mình: /dulieu. Rút lại sự đồng ý: /rutdongy. Yêu cầu xóa: /xoadulieu (văn phòng xác nhận hoặc từ chối có lý do). Mọi việc này được ghi nhật ký, không kèm dữ liệu sức khỏe.",
+        ),
+    ),
+    (
+        "7. Số liệu tại ngày lập",
+        (
+            "Cán bộ đang có trong danh sách: {active}; đã rời: {inactive}; tài khoản liên kết: {accounts}.",
+            "Đang đồng ý: {consenting}; đã rút đồng ý: {withdrawn}.",
+            "Số lần khai báo đang lưu: {declarations}. Số lần xóa dữ liệu đã thực hiện: {erasures}; yêu cầu xóa đang chờ: {waiting}.",
+        ),
+    ),
+)

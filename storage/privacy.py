@@ -118,6 +118,25 @@ class PrivacyRepo(Repository):
         count = int(exports["n"]) if exports else 0
         return MyData(person, accounts, consents, declarations, leaves, levels, stories, count)
 
+    async def statistics(self) -> dict[str, int]:
+        """Counts for the record of processing (no data, numbers only)."""
+        row = await self._fetchone(
+            "SELECT (SELECT count(*) FROM people WHERE active) AS active,"
+            " (SELECT count(*) FROM people WHERE NOT active) AS inactive,"
+            " (SELECT count(*) FROM accounts) AS accounts,"
+            " (SELECT count(*) FROM declarations) AS declarations,"
+            " (SELECT count(DISTINCT person_id) FROM consents WHERE withdrawn_at IS NULL)"
+            "   AS consenting,"
+            " (SELECT count(DISTINCT person_id) FROM consents WHERE withdrawn_at IS NOT NULL"
+            "   AND person_id NOT IN (SELECT person_id FROM consents WHERE withdrawn_at IS NULL))"
+            "   AS withdrawn,"
+            " (SELECT count(*) FROM audit WHERE action = 'erase') AS erasures,"
+            " (SELECT count(*) FROM erasure_requests WHERE state = 'asked') AS waiting"
+        )
+        if row is None:
+            return {}
+        return {k: int(row[k]) for k in row.keys()}  # noqa: SIM118 (a Row iterates its values)
+
     # --- erasure requests -----------------------------------------------------------------------
 
     async def request_erasure(self, person_id: int, now: datetime) -> int:

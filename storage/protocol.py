@@ -401,6 +401,10 @@ class Jobs(Protocol):
 class Privacy(Protocol):
     """Data rights: consent withdrawn, a person's data, erasure requests and erasures."""
 
+    async def statistics(self) -> dict[str, int]:
+        """Counts for the record of processing (no data, numbers only)."""
+        ...
+
     async def withdraw_consent(self, person_id: int, now: datetime) -> bool:
         """Every consent of the person withdrawn now; False if there was none to withdraw."""
         ...

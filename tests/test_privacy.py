@@ -239,3 +239,22 @@ async def test_a_new_notice_asks_everyone_again_before_any_prompt(
         assert prompts(users["P"]) == []  # has not answered
     finally:
         await bot.stop()
+
+
+async def test_the_record_of_processing_for_the_impact_assessment(
+    harness: Harness, tmp_path: Path
+) -> None:
+    import docx
+
+    from bot.privacy_report import privacy_report
+
+    users = await harness.enrol(roster())
+    await harness.run_until("07:30")
+    await users["A1"].press(HEALTHY)
+    out = tmp_path / "ho-so.docx"
+    assert await privacy_report(harness.settings, out) == 0
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert "Sở Thử Nghiệm" in text and "nước ngoài" in text and "365 ngày" in text
+    assert "Cán bộ đang có trong danh sách: 4" in text and "Số lần khai báo đang lưu: 1" in text
+    assert "An Thành Viên" not in text  # numbers, never people
+    assert (await harness.store.office.recent_audit())[0].action == "privacy-report"

@@ -1,0 +1,49 @@
+"""`python -m bot privacy-report`: the record of processing the agency attaches to its personal
+data impact assessment (Decree 356/2025/NĐ-CP) — what is stored, why, who sees it, where it is
+kept and sent, how long, and the counts — as a Word document, in Vietnamese."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+
+from bot.cli_files import CliError, writable_target
+from bot.files import part_of
+from core import texts
+from core.clock import SystemClock
+from core.settings import Settings
+from storage import open_store
+
+
+async def privacy_report(settings: Settings, out: Path) -> int:
+    if out.suffix.lower() != ".docx":
+        raise CliError(texts.PRIVACY_REPORT_SUFFIX.format(path=out))
+    writable_target(out)
+    async with await open_store(settings.database_path, create=False) as store:
+        counts = await store.privacy.statistics()
+        now = SystemClock().now()
+        values = {
+            "org": settings.org_name,
+            "day": f"{now.astimezone(settings.tz):%d/%m/%Y}",
+            "database": str(settings.database_path.resolve()),
+            "telegram": texts.PRIVACY_ON if settings.bot_token else texts.PRIVACY_OFF,
+            "zalo": texts.PRIVACY_ON if settings.zalo_bot_token else texts.PRIVACY_OFF,
+            "health_days": settings.health_data_days,
+            "leaver_days": settings.leaver_days,
+            "outbox_days": settings.outbox_days,
+            "version": settings.consent_version,
+            **counts,
+        }
+        document = docx.Document()
+        document.add_heading(texts.PRIVACY_REPORT_TITLE.format(**values), level=0)
+        for title, paragraphs in texts.PRIVACY_REPORT_SECTIONS:
+            document.add_heading(title, level=1)
+            for paragraph in paragraphs:
+                document.add_paragraph(paragraph.format(**values))
+        document.save(str(part_of(out)))
+        async with store.transaction():
+            await store.office.audit(now, texts.CLI_ACTOR, "privacy-report", detail=str(out))
+            part_of(out).replace(out)
+    print(texts.PRIVACY_REPORT_WRITTEN.format(path=out))
+    return 0
