@@ -45,10 +45,10 @@ def deep_link(bot_username: str, code: str) -> str:
     return f"https://t.me/{bot_username}?start={code}" if bot_username else ""
 
 
-def consent_request(org: str) -> Reply:
+def consent_request(org: str, days: int) -> Reply:
     """Explicit consent: two buttons, nothing pre-selected; silence is not consent."""
     return Reply(
-        texts.CONSENT_NOTICE.format(org=org),
+        texts.CONSENT_NOTICE.format(org=org, days=days),
         choices=rows(
             Choice(ConsentButton(True).encode(), texts.CONSENT_YES),
             Choice(ConsentButton(False).encode(), texts.CONSENT_NO),

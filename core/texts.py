@@ -86,14 +86,17 @@ CONTACT_NO_PHONE = "Không đọc được số điện thoại. Hãy bấm nút
 ALREADY_ENROLLED = "Bạn đã đăng ký rồi, {name}. Gõ /help để xem các lệnh."
 LINKED = "Xin chào {name} ({unit})! Tài khoản này đã được liên kết với hồ sơ của bạn."
 
-CONSENT_VERSION = "2026-01"
+CONSENT_VERSION = "2026-12"  # a new text is a new version: everyone is asked again
 CONSENT_NOTICE = (
     "🔒 Đồng ý xử lý dữ liệu sức khỏe\n\n"
     "Sổ Khỏe ghi lại khai báo y tế hằng ngày của bạn (nơi làm việc, triệu chứng, tiếp xúc) "
     "để {org} theo dõi và phòng, chống dịch theo kế hoạch của cơ quan.\n\n"
     "Đây là dữ liệu cá nhân nhạy cảm theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15 và "
     "Nghị định 356/2025/NĐ-CP. Chỉ bạn, lãnh đạo đơn vị của bạn và Văn phòng được xem. "
-    "Bạn có thể xem, tải về dữ liệu của mình, rút lại sự đồng ý hoặc yêu cầu xóa bất cứ lúc nào.\n\n"
+    "Bạn có thể xem, tải về dữ liệu của mình (/dulieu), rút lại sự đồng ý (/rutdongy) hoặc yêu "
+    "cầu xóa (/xoadulieu) bất cứ lúc nào. Dữ liệu sức khỏe được xóa sau {days} ngày, và khi bạn "
+    "rời cơ quan. Tin nhắn đi qua máy chủ của Telegram (ở nước ngoài) hoặc Zalo. Đề xuất khen "
+    "thưởng đã được biểu dương công khai là văn bản công khai, không bị xóa.\n\n"
     "Bạn có đồng ý không?"
 )
 CONSENT_YES = "✅ Tôi đồng ý"

@@ -120,7 +120,7 @@ async def _consent_or_greeting(ctx: Ctx, person: Person, greeted: bool = False) 
     else:  # just linked: the caller lookup was made before
         consented = await ctx.store.people.has_consent(person.id, ctx.settings.consent_version)
     if not consented:
-        return [consent_request(ctx.settings.org_name)]
+        return [consent_request(ctx.settings.org_name, ctx.settings.health_data_days)]
     if greeted:
         return []
     return [Reply(texts.ALREADY_ENROLLED.format(name=person.full_name), clear_keyboard=True)]

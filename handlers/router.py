@@ -201,7 +201,10 @@ class Router:
                 names = texts.OR.join(texts.ROLE_NAMES[r] for r in sorted(route.roles))
                 return [Reply(texts.NOT_ALLOWED.format(role=names))]
             if route.consent and not caller.consented:
-                return [Reply(texts.CONSENT_NEEDED), consent_request(services.settings.org_name)]
+                return [
+                    Reply(texts.CONSENT_NEEDED),
+                    consent_request(services.settings.org_name, services.settings.health_data_days),
+                ]
         return await route.flow(Ctx(event, caller, services, self))
 
     def _route(self, event: Event, caller: Caller) -> tuple[Route | None, str]:

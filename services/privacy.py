@@ -132,7 +132,7 @@ async def ask_consent_again(services: Services) -> int:
     people = await services.store.privacy.not_asked(version)
     if not people:
         return 0
-    request = consent_request(services.settings.org_name)
+    request = consent_request(services.settings.org_name, services.settings.health_data_days)
     notice = Reply(texts.CONSENT_ASK_AGAIN)
     async with services.store.transaction():
         queued = await services.store.outbox.enqueue_for(

@@ -224,7 +224,7 @@ async def test_a_new_notice_asks_everyone_again_before_any_prompt(
     await bot.start()
     users = await bot.enrol(roster())
     await bot.stop()
-    bot.configure(consent_version="2026-12")
+    bot.configure(consent_version="2027-01")
     await bot.start()
     try:
         await catch_up(bot.running.bot_data.services)  # as every start-up does
