@@ -20,6 +20,7 @@ from core.buttons import (
     ConsentButton,
     ExportButton,
     HeadsButton,
+    PrivacyButton,
     ProposalButton,
     ReviewButton,
     RiskButton,
@@ -28,14 +29,15 @@ from tests.conftest import roster_row
 from tests.harness import Harness
 
 PRESSES = 10_000
-PREFIXES = ["ck", "hd", "rk", "dd", "dv", "xp", "an", "kn", "consent", "zz", ""]
+PREFIXES = ["ck", "hd", "rk", "dd", "dv", "xp", "an", "kn", "consent", "pv", "zz", ""]
 PIECES = [
     "", "²", "１２", "٣", "9" * 30, "-1", "0", "1", "2", "3", "20261123m", "20261123a",
     "20261123", "20261332", "healthy", "redo", "done", "symptoms", "fever", "KHTC", "VP", "*",
     "st", "mi", "nu", "fu", "ok", "ed", "pp", "lv", "bk", "v", "h", "n", "r", "nom", "self",
     "pick", "unit", "cat", "send", "edit", "cancel", "en", "rt", "ap", "rj", "pb", "rs", "af",
     "td", "pa", "pc", "op", "k", "p", "u", "f", "xlsx", "a", "telegram", "zalo", "yes", "no",
-    "Nguyễn", "'; DROP TABLE people; --", "%s", "{0}", "\x00", "𝟘", "x" * 80,
+    "wd", "keep", "er", "Nguyễn", "'; DROP TABLE people; --", "%s", "{0}", "\x00", "𝟘",
+    "x" * 80,
 ]  # fmt: skip
 # Domain tables: a press may only ever write the presser's own rows there.
 PLUMBING = {"processed_events", "outbox", "conversations", "walks", "menus", "inbox", "job_runs",
@@ -57,6 +59,7 @@ def payload(rng: random.Random) -> str:
             AnnounceButton("a", "*"),
             ChannelButton("zalo"),
             ConsentButton(True),
+            PrivacyButton("ok", 1),
         ]
         chosen = rng.choice(valid)
         assert chosen is not None
