@@ -20,6 +20,7 @@ from core.buttons import (
     ConsentButton,
     ExportButton,
     HeadsButton,
+    PrivacyButton,
     ProposalButton,
     ReviewButton,
     RiskButton,
@@ -279,6 +280,7 @@ def test_8_every_button_fits_64_bytes_with_the_longest_codes_allowed() -> None:
         AnnounceButton("a", unit),
         AnnounceButton("st", str(number)),
         *(ChannelButton(c.value) for c in Channel),
+        *(PrivacyButton(a, number if a in ("ok", "no") else 0) for a in PrivacyButton.ACTIONS),
     ]
     for button in built:
         data = button.encode()
