@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -45,6 +46,7 @@ class Event:
     callback_id: str | None = None  # a button press to acknowledge
     message_id: str | None = None  # the message whose button was pressed
     display_name: str = ""
+    hidden: bool = False  # Zalo withheld the content (a protected user)
 
 
 @dataclass(frozen=True)
@@ -84,29 +86,33 @@ def quote(text: str, limit: int = 40) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Cut a long text into messages a messenger accepts: at line breaks; a line longer than a
-    message fills the message at spaces; a word longer than a message is cut."""
+def split_text(
+    text: str, limit: int = MESSAGE_LIMIT, measure: Callable[[str], int] = len
+) -> list[str]:
+    """Cut a long text into messages a messenger accepts (`measure` says how it counts): at line
+    breaks; a line longer than a message fills the message at spaces; a word longer than a
+    message is cut."""
     parts: list[str] = []
     current = ""
 
     def add(piece: str, joint: str) -> None:
         nonlocal current
         joined = f"{current}{joint}{piece}" if current else piece
-        if len(joined) <= limit:
+        if measure(joined) <= limit:
             current = joined
             return
         if current.strip():
             parts.append(current.rstrip())
         current = piece
 
+    step = limit // 2 if measure is not len else limit  # a cut word fits however it is counted
     for line in text.split("\n"):
-        if len(line) <= limit:
+        if measure(line) <= limit:
             add(line, "\n")
             continue
         for n, word in enumerate(line.split(" ")):
-            for start in range(0, max(len(word), 1), limit):  # a word longer than a message
-                add(word[start : start + limit], " " if n or start else "\n")
+            for start in range(0, max(len(word), 1), step):  # a word longer than a message
+                add(word[start : start + step], " " if n or start else "\n")
     if current.strip():
         parts.append(current.rstrip())
     return parts

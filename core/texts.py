@@ -758,3 +758,31 @@ PRIVACY_REPORT_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
 )
+
+# --- Zalo's way of saying things: no buttons, no phone sharing -----------------------------------
+NOT_ENROLLED_ZALO = "Bạn chưa đăng ký dùng Sổ Khỏe. Hãy gõ mã mời do văn phòng cấp."
+UNSUPPORTED_ZALO = "Sổ Khỏe chỉ đọc tin nhắn chữ (và số để chọn). Gõ /help để xem các lệnh."
+ZALO_VARIANTS = {
+    NOT_ENROLLED: NOT_ENROLLED_ZALO,
+    UNSUPPORTED: UNSUPPORTED_ZALO,
+    FORGED_BUTTON: "Lựa chọn không hợp lệ.",
+}
+ZALO_WORDS = (
+    ("Dùng các nút bấm", "Trả lời bằng số trong danh sách"),
+    ("dùng các nút bấm", "trả lời bằng số trong danh sách"),
+    ("bấm nút", "chọn"),
+    ("nút “", "mục “"),
+    ("Bấm", "Chọn"),
+    ("bấm", "chọn"),
+)
+ZALO_HIDDEN = (
+    "Zalo không cho bot đọc tin nhắn của tài khoản này (tài khoản được Zalo bảo vệ đặc biệt), "
+    "nên Sổ Khỏe không nhận được khai báo của bạn qua Zalo. Bạn hãy khai báo qua Telegram, "
+    "hoặc nhờ lãnh đạo đơn vị ghi nhận giúp (ví dụ báo nghỉ bằng /nghi)."
+)
+SUMMARY_HIDDEN = "🙈 Không dùng được Zalo ({count}, Zalo ẩn tin nhắn với bot)"
+ZALO_AUTH_WARNING = "⚠️ Zalo từ chối ZALO_BOT_TOKEN (401): tin nhắn Zalo đang tạm dừng, không mất tin nào. Kiểm tra mã trong Zalo Bot Creator; Sổ Khỏe tự gửi lại khi mã dùng được."
+ZALO_QUOTA_EXCEEDED = "⚠️ Zalo báo hết hạn mức tin nhắn (429): đã gửi {sent} tin trong tháng (hạn mức {quota}). Tin Zalo tạm dừng và gửi chậm lại; Telegram vẫn chạy bình thường."
+ZALO_START_FAILED = (
+    "Zalo chưa khởi động được ({error}); Sổ Khỏe thử lại sau {seconds} giây, Telegram vẫn chạy."
+)

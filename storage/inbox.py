@@ -138,6 +138,16 @@ class InboxRepo(Repository):
             )
             await self._execute("DELETE FROM inbox WHERE key = ?", (key,))
 
+    async def keep_aside(
+        self, key: str, channel: Channel, body: dict[str, Any], reason: str, now: datetime
+    ) -> None:
+        """An update that cannot be handled at all, kept for a person to read."""
+        await self._execute(
+            "INSERT OR IGNORE INTO inbox_set_aside (key, channel, body, received_at, reason)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (key, channel.value, json.dumps(body, ensure_ascii=False)[:65536], ts(now), reason),
+        )
+
     async def set_aside_count(self, channel: Channel) -> int:
         row = await self._fetchone(
             "SELECT count(*) AS n FROM inbox_set_aside WHERE channel = ?", (channel.value,)

@@ -379,6 +379,12 @@ class Inbox(Protocol):
         """Move an update that cannot be handled out of the inbox, kept for a person to read."""
         ...
 
+    async def keep_aside(
+        self, key: str, channel: Channel, body: dict[str, Any], reason: str, now: datetime
+    ) -> None:
+        """An update that cannot be handled at all, kept for a person to read."""
+        ...
+
     async def set_aside_count(self, channel: Channel) -> int: ...
 
     async def set_walk(

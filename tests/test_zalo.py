@@ -7,6 +7,7 @@ from datetime import date
 import httpx
 
 from bot.channels.zalo import ZaloWebhook
+from bot.channels.zalo.events import zalo_wording
 from core import texts
 from core.domain import Channel
 from core.messages import Reply
@@ -74,7 +75,8 @@ async def test_symptoms_by_numbers_alert_the_head_on_zalo_and_the_office_on_tele
     assert any(m.text.startswith("🚨") and "Dương Dùng Zalo" in m.text for m in office.inbox)
     stored = await both.store.checkins.declaration_history(SlotRef(MONDAY, SlotName.MORNING))
     assert [d.answers["sym"] for d in stored] == [("fever", "cough")]
-    assert (await staff.send("7"))[0].text == texts.FREE_TEXT_HINT  # the menu is gone
+    # the menu is gone; said in Zalo's words (no buttons there)
+    assert (await staff.send("7"))[0].text == zalo_wording(texts.FREE_TEXT_HINT)
 
 
 async def test_zalo_and_telegram_in_one_summary(both: Harness) -> None:
@@ -153,7 +155,7 @@ async def test_the_webhook_refuses_a_wrong_secret_and_keeps_a_right_one(both: Ha
     assert [key for key, _ in await both.store.inbox.held(Channel.ZALO)] == ["zl:hook-1"]
     await zalo.intake.take()
     await zalo.sender.drain()
-    assert both.zalo.to("zl-x")[0].text == texts.NOT_ENROLLED
+    assert both.zalo.to("zl-x")[0].text == texts.NOT_ENROLLED_ZALO
 
 
 async def test_the_monthly_quota_warns_the_admins_once(both: Harness) -> None:

@@ -33,6 +33,22 @@ def _id(value: object) -> str | None:
     return text if 0 < len(text) <= 64 else None
 
 
+# The events of the Zalo Bot Platform (its "Webhook" page): what each becomes here.
+TEXT, IMAGE = "message.text.received", "message.image.received"
+STICKER, VOICE = "message.sticker.received", "message.voice.received"
+HIDDEN = "message.unsupported.received"  # a protected user: Zalo withholds the content
+KNOWN_EVENTS = {TEXT, IMAGE, STICKER, VOICE, HIDDEN}
+
+
+def unwrap(body: dict[str, Any]) -> dict[str, Any]:
+    """The update itself: Zalo's documentation shows webhook deliveries (and getUpdates
+    results) wrapped as `{"ok": true, "result": {...}}`; some clients report them bare."""
+    result = body.get("result")
+    if isinstance(result, dict) and ("message" in result or "event_name" in result):
+        return result
+    return body
+
+
 def update_key(update: dict[str, Any]) -> str | None:
     message_id = _id(_object(update.get("message")).get("message_id"))
     return f"zl:{message_id}" if message_id else None
@@ -50,6 +66,9 @@ def to_events(update: dict[str, Any], menu: list[str], now: datetime) -> list[Ev
     sender_id, chat_id = _id(sender.get("id")), _id(chat.get("id"))
     if key is None or sender_id is None or chat_id is None:
         return []
+    event_name = update.get("event_name")
+    if event_name is not None and event_name not in KNOWN_EVENTS:
+        return []  # an event this version does not read: set aside by the intake, said once
     base = Event(
         key=key,
         channel=Channel.ZALO,
@@ -57,13 +76,16 @@ def to_events(update: dict[str, Any], menu: list[str], now: datetime) -> list[Ev
         chat_id=chat_id,
         at=now,
         private=chat.get("chat_type", "PRIVATE") == "PRIVATE",
-        display_name=str(sender.get("name", "")),
+        display_name=_text(sender.get("display_name")) or _text(sender.get("name")),
     )
+    if event_name == HIDDEN:
+        return [replace(base, unsupported=True, hidden=True)]
+    if event_name in (STICKER, VOICE):
+        return [replace(base, unsupported=True)]
     text = _text(message.get("text"))
-    photo = message.get("photo")
-    if update.get("event_name") == "message.image.received" or photo:
-        url = photo if isinstance(photo, str) else ""
-        return [replace(base, photo=url, text=_text(message.get("caption")))]
+    photo = _text(message.get("photo_url")) or _text(message.get("photo"))  # clients prefer _url
+    if event_name == IMAGE or photo:
+        return [replace(base, photo=photo, text=_text(message.get("caption")))]
     if not text:
         return [replace(base, unsupported=True)]
     if text.startswith("/"):
@@ -97,12 +119,27 @@ def _chosen(text: str, menu: list[str]) -> list[str] | None:
     return [menu[n - 1] for n in numbers]
 
 
+def zalo_wording(text: str) -> str:
+    """Zalo has no buttons and no phone sharing: the texts that speak of them say it Zalo's
+    way (a whole text replaced, or the words for pressing a button)."""
+    text = texts.ZALO_VARIANTS.get(text, text)
+    for words, instead in texts.ZALO_WORDS:
+        text = text.replace(words, instead)
+    return text
+
+
+def utf16_length(text: str) -> int:
+    """How Zalo may count a text's length (as JavaScript does): characters outside the Basic
+    Multilingual Plane (most emoji) count twice."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def render(item: Outgoing) -> list[str]:
-    """A message as Zalo texts: the choices numbered under it, split at 2,000 characters."""
-    lines = [item.text] if item.text else []
+    """A message as Zalo texts: the choices numbered under it, split at 2,000 UTF-16 units."""
+    lines = [zalo_wording(item.text)] if item.text else []
     choices = [c for row in item.choices for c in row]
     if choices:
         lines.append("")
         lines += [f"{n}. {c.label}" for n, c in enumerate(choices, start=1)]
         lines.append(texts.ZALO_ANSWER_HINT)
-    return split_text("\n".join(lines), TEXT_LIMIT)
+    return split_text("\n".join(lines), TEXT_LIMIT, utf16_length)

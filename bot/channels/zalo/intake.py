@@ -4,13 +4,15 @@ confirm with), then taken with the one intake; the message id makes a redelivery
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
 from bot.channels.zalo.api import ZaloApi, ZaloError
-from bot.channels.zalo.events import chat_of, to_events, update_key
+from bot.channels.zalo.events import chat_of, to_events, unwrap, update_key
 from bot.loops import StoppedError, unless_stopped, woken_or_stopped
 from core.domain import Channel
 from core.messages import Event
@@ -36,11 +38,18 @@ class ZaloIntake:
         self.clock = clock
         self._wake = asyncio.Event()
 
-    async def receive(self, update: dict[str, Any]) -> bool:
-        """Keep one update (from a poll or the webhook); False if it has no message id."""
+    async def receive(self, body: dict[str, Any]) -> bool:
+        """Keep one update (from a poll or the webhook, wrapped or bare) before anything else is
+        done with it; one without a message id is kept aside (and said once), never lost."""
+        update = unwrap(body)
         key = update_key(update)
         if key is None:
-            return False
+            digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+            log.warning("Zalo update without a message id: set aside")
+            await self.store.inbox.keep_aside(
+                f"zl-noid:{digest[:24]}", Channel.ZALO, body, "no message id", self.clock()
+            )
+            return True
         await self.store.inbox.inbox_put(key, Channel.ZALO, update, self.clock())
         return True
 
@@ -54,7 +63,8 @@ class ZaloIntake:
         try:
             update = await self.api.call("getUpdates", {"timeout": str(wait)}, wait=wait)
         except ZaloError as err:
-            if err.code != 408:  # 408: nothing new, which is normal
+            # nothing new: measured as HTTP 200 with error_code 408, documented as HTTP 408
+            if err.code != 408:
                 raise
             return None
         return update if isinstance(update, dict) else None
