@@ -27,10 +27,18 @@ from telegram.request import HTTPXRequest
 import handlers
 import scheduler
 from bot.channels.telegram import TelegramIntake, TelegramOff, TelegramTransport
-from bot.channels.zalo import ZaloApi, ZaloIntake, ZaloTransport, ZaloWebhook, take_when_woken
+from bot.channels.zalo import (
+    ZaloApi,
+    ZaloError,
+    ZaloIntake,
+    ZaloTransport,
+    ZaloWebhook,
+    take_when_woken,
+)
 from bot.export_worker import ExportWorker
 from bot.files import read_questionnaire
 from bot.intake import Intake
+from bot.loops import woken_or_stopped
 from bot.sender import Sender
 from core import texts
 from core.clock import Clock, SystemClock
@@ -39,7 +47,7 @@ from core.pacing import Pacer
 from core.settings import Settings
 from handlers.router import Router
 from services import Services
-from services.office import warn_about_quota
+from services.office import warn_about_quota, zalo_alert
 from storage import open_store
 
 log = logging.getLogger(__name__)
@@ -169,19 +177,31 @@ def zalo_channel(data: BotData) -> ZaloChannel:
         await warn_about_quota(data.services)
 
     pacer = Pacer(settings.zalo_send_rate, settings.chat_interval)
+
+    async def alert(kind: str) -> None:
+        await zalo_alert(data.services, kind)
+        data.wake()
+
     admin = str(settings.admin_chat_id) if settings.admin_chat_id and settings.bot_token else None
-    sender = Sender(store, transport, data.clock, pacer, after=quota, admin_chat=admin)
+    sender = Sender(
+        store, transport, data.clock, pacer, after=quota, admin_chat=admin, on_alert=alert
+    )
     return ZaloChannel(api, sender, ZaloIntake(api, store, data.take.take, data.clock.now))
 
 
 async def start_zalo(
     zalo: ZaloChannel, settings: Settings, stop: asyncio.Event
 ) -> list[asyncio.Task[None]]:
-    """Webhook mode when ZALO_WEBHOOK_URL is set (the server closes on stop), else polling."""
-    tasks = [asyncio.create_task(zalo.sender.run(stop))]
+    """Webhook mode when ZALO_WEBHOOK_URL is set (the production setting; the server closes on
+    stop), else polling (for development). Every call to Zalo is made before any task starts:
+    a failure leaves nothing running."""
+    await zalo.api.call("getMe")
     if not settings.zalo_webhook_url:
         await zalo.api.call("deleteWebhook")
-        return [*tasks, asyncio.create_task(zalo.intake.run(stop))]
+        return [
+            asyncio.create_task(zalo.sender.run(stop)),
+            asyncio.create_task(zalo.intake.run(stop)),
+        ]
     secret = settings.zalo_webhook_secret or ""
     host, _, port = settings.zalo_webhook_listen.rpartition(":")
     webhook = ZaloWebhook(
@@ -191,17 +211,39 @@ async def start_zalo(
         max_connections=settings.zalo_webhook_connections,
     )
     await webhook.start(host or "0.0.0.0", int(port))  # listening before Zalo is told where
-    await zalo.api.call("setWebhook", {"url": settings.zalo_webhook_url, "secret_token": secret})
+    try:
+        url = settings.zalo_webhook_url
+        await zalo.api.call("setWebhook", {"url": url, "secret_token": secret})
+    except BaseException:
+        await webhook.stop()
+        raise
 
     async def serve_until_stopped() -> None:
         await stop.wait()
         await webhook.stop()
 
     return [
-        *tasks,
+        asyncio.create_task(zalo.sender.run(stop)),
         asyncio.create_task(take_when_woken(zalo.intake, stop)),
         asyncio.create_task(serve_until_stopped()),
     ]
+
+
+async def keep_zalo_up(zalo: ZaloChannel, settings: Settings, stop: asyncio.Event) -> None:
+    """Beside Telegram, Zalo never stops the bot: a failing start is said in one line and
+    tried again with a growing pause, until it comes up or the bot stops."""
+    pause = 5.0
+    while not stop.is_set():
+        try:
+            tasks = await start_zalo(zalo, settings, stop)
+        except (ZaloError, OSError) as err:
+            log.warning(texts.ZALO_START_FAILED.format(error=err, seconds=int(pause)))
+            await woken_or_stopped(asyncio.Event(), stop, pause)
+            pause = min(pause * 2, 300.0)
+            continue
+        log.info("Zalo is up")
+        await asyncio.gather(*tasks)
+        return
 
 
 async def post_shutdown(app: SoKhoeApp) -> None:
@@ -232,8 +274,8 @@ async def run_bot(settings: Settings) -> None:
         data = app.bot_data
         if settings.bot_token:
             await register_commands(app)
-        if data.zalo is not None:
-            await data.zalo.api.call("getMe")  # a wrong token or no network: said at once
+        if data.zalo is not None and not settings.bot_token:
+            await data.zalo.api.call("getMe")  # Zalo alone: a wrong token is said at once
         await app.start()
         tasks: list[asyncio.Task[None]] = []
         try:
@@ -245,7 +287,9 @@ async def run_bot(settings: Settings) -> None:
                     asyncio.create_task(data.intake.run(stop)),
                     asyncio.create_task(data.sender.run(stop)),
                 ]
-            if data.zalo is not None:
+            if data.zalo is not None and settings.bot_token:
+                tasks.append(asyncio.create_task(keep_zalo_up(data.zalo, settings, stop)))
+            elif data.zalo is not None:
                 tasks += await start_zalo(data.zalo, settings, stop)
             channels = ("Telegram @" + app.bot.username if settings.bot_token else "") + (
                 " + Zalo" if data.zalo is not None else ""

@@ -34,6 +34,7 @@ class Delivery:
     retry_after: float = 0.0  # seconds, for "retry"; 0 means back off by attempts
     error: str = ""
     new_chat: str = ""  # for "moved": where the group went (a Telegram supergroup)
+    alert: str = ""  # for "retry": a condition the admins must hear of ("auth", "quota")
 
 
 class Transport(Protocol):
@@ -55,7 +56,9 @@ class Sender:
         batch: int = 200,
         after: Callable[[], Awaitable[None]] | None = None,
         admin_chat: str | None = None,
+        on_alert: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
+        self.on_alert = on_alert  # told of a platform condition ("auth", "quota") as it comes
         self.store = store
         self.admin_chat = admin_chat  # told (on Telegram) when an item is given up
         self.transport = transport
@@ -136,6 +139,8 @@ class Sender:
                 self.paused_until = max(self.paused_until, now + timedelta(seconds=delay))
             await self.store.outbox.postpone(item.id, now + timedelta(seconds=delay), result.error)
             log.warning("%s: holding %.1fs (%s)", self.transport.channel, delay, result.error)
+            if result.alert and self.on_alert is not None:
+                await self.on_alert(result.alert)
             return False
         if result.outcome == "moved":
             await self.store.outbox.move_chat(item.channel, item.chat_id, result.new_chat, now)

@@ -99,3 +99,4 @@ class Caller:
     preferred: str = ""  # the messenger the person answered on last ("" before any)
     walk: dict[str, Any] = field(default_factory=dict)  # where they stand in a questionnaire
     unreachable: bool = False  # this account was marked unreachable (the bot was blocked)
+    hidden: bool = False  # Zalo withholds this account's messages from bots

@@ -29,6 +29,7 @@ class Standing:
     reachable: bool  # linked, consented, not blocked: a prompt can reach them
     declaration: Declaration | None
     withdrawn: bool = False  # consent withdrawn: not asked, not counted as missing
+    hidden: bool = False  # on Zalo only, which withholds their messages: not counted as missing
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class UnitSummary:
     missing: list[Person]
     reported: list[tuple[str, str]]  # (name, what was reported)
     withdrawn: list[str] = field(default_factory=list)  # consent withdrawn, not counted
+    hidden: list[str] = field(default_factory=list)  # Zalo withholds their messages, not counted
 
     @property
     def rate(self) -> float:
@@ -78,7 +80,10 @@ class UnitSummary:
     @property
     def shortened(self) -> bool:
         """Whether some list was shortened (the full list is then one tap away)."""
-        lists = (self.on_leave, self.unreachable, self.missing, self.reported, self.withdrawn)
+        lists = (
+            self.on_leave, self.unreachable, self.missing, self.reported, self.withdrawn,
+            self.hidden,
+        )  # fmt: skip
         return any(len(x) > LIST_LIMIT for x in lists)
 
 
@@ -86,8 +91,11 @@ def summarize(
     unit: Unit, ref: SlotRef, standings: Iterable[Standing], describe: Describe
 ) -> UnitSummary:
     mine = [s for s in standings if s.person.unit == unit and not s.on_leave]
-    withdrawn = [s for s in mine if s.withdrawn and s.declaration is None]
-    expected = [s for s in mine if not (s.withdrawn and s.declaration is None)]
+    # not counted as missing: who withdrew consent, who Zalo hides (unless they declared)
+    withdrawn = [s for s in mine if s.declaration is None and s.withdrawn]
+    hidden = [s for s in mine if s.declaration is None and s.hidden and not s.withdrawn]
+    apart = {id(s) for s in (*withdrawn, *hidden)}
+    expected = [s for s in mine if id(s) not in apart]
     declared = [s for s in expected if s.declaration is not None]
     silent = [s for s in expected if s.declaration is None]
     return UnitSummary(
@@ -105,6 +113,7 @@ def summarize(
             if s.declaration is not None and s.declaration.alert
         ],
         withdrawn=[s.person.full_name for s in withdrawn],
+        hidden=[s.person.full_name for s in hidden],
     )
 
 
@@ -129,6 +138,7 @@ def summary_text(summary: UnitSummary, full: bool = False) -> str:
         (texts.SUMMARY_UNREACHABLE, summary.unreachable),
         (texts.SUMMARY_MISSING, [p.full_name for p in summary.missing]),
         (texts.SUMMARY_WITHDRAWN, summary.withdrawn),
+        (texts.SUMMARY_HIDDEN, summary.hidden),
     )
     for title, names in sections:
         if names:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any, Protocol, TypeVar
 
 from core import texts
@@ -191,6 +191,8 @@ class Router:
             await services.store.people.prefer_channel(caller.person.id, event.channel)
         if caller.unreachable:  # blocked the bot once, writes again: reachable again
             await services.store.people.mark_reachable(event.channel, event.account_id)
+        if event.hidden or caller.hidden:
+            return await self._hidden(event, caller, services)
         route, refusal = self._route(event, caller)
         if route is None:
             return [Reply(refusal)]
@@ -206,6 +208,21 @@ class Router:
                     consent_request(services.settings.org_name, services.settings.health_data_days),
                 ]
         return await route.flow(Ctx(event, caller, services, self))
+
+    async def _hidden(self, event: Event, caller: Caller, services: Services) -> list[Reply]:
+        """Zalo withholds a protected user's messages from bots: the account is marked (the
+        head sees them apart from the missing) and told how to declare instead, once a day."""
+        if not event.hidden:  # a readable message again: no longer hidden
+            await services.store.people.mark_hidden(
+                event.channel, event.account_id, False, event.at
+            )
+            return await self.replies(replace(event, hidden=False), services)
+        if caller.person is not None and not caller.hidden:
+            await services.store.people.mark_hidden(event.channel, event.account_id, True, event.at)
+        who = f"{event.channel.value}:{event.account_id}"
+        midnight = datetime.combine(services.local(event.at).date(), time(0), services.settings.tz)
+        told = await services.store.office.record_attempt("hidden", who, event.at, midnight)
+        return [Reply(texts.ZALO_HIDDEN)] if told == 1 else []
 
     def _route(self, event: Event, caller: Caller) -> tuple[Route | None, str]:
         """The route for an event, or None and the reason to give."""

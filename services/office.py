@@ -93,10 +93,36 @@ async def warn_about_quota(services: Services) -> bool:
         text = texts.ZALO_QUOTA_WARNING.format(
             sent=sent, quota=quota, percent=f"{sent / quota:.0%}"
         )
-        admins = [p.id for p in await store.people.all_people() if p.active and p.has(Role.ADMIN)]
-        await store.outbox.enqueue_for([(admin, Reply(text)) for admin in admins], now)
-        if settings.admin_chat_id is not None:
-            chat = str(settings.admin_chat_id)
-            await store.outbox.enqueue_many([(Channel.TELEGRAM, chat, Reply(text))], now)
+        await _tell_admins(services, text)
     log.warning("Zalo: %d of %d messages this month", sent, quota)
     return True
+
+
+async def zalo_alert(services: Services, kind: str) -> bool:
+    """Zalo refused the token ("auth") or the quota is used up ("quota"): the admins are told
+    once a day, with the month's count; sending resumes by itself when Zalo accepts again."""
+    store, now = services.store, services.now()
+    local = services.local(now)
+    async with store.transaction():
+        if not await store.jobs.record_run(local.date(), f"zalo-{kind}", now):
+            return False  # said already today
+        if kind == "auth":
+            text = texts.ZALO_AUTH_WARNING
+        else:
+            month = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+            sent = await store.outbox.sent_since(Channel.ZALO, month)
+            quota = services.settings.zalo_monthly_quota or "?"
+            text = texts.ZALO_QUOTA_EXCEEDED.format(sent=sent, quota=quota)
+        await _tell_admins(services, text)
+    log.error("Zalo: %s", "token refused (401)" if kind == "auth" else "quota exceeded (429)")
+    return True
+
+
+async def _tell_admins(services: Services, text: str) -> None:
+    """The admins on the roster, and the admin chat on Telegram where one is set."""
+    store, now = services.store, services.now()
+    admins = [p.id for p in await store.people.all_people() if p.active and p.has(Role.ADMIN)]
+    await store.outbox.enqueue_for([(admin, Reply(text)) for admin in admins], now)
+    if services.settings.admin_chat_id is not None and services.settings.bot_token:
+        chat = str(services.settings.admin_chat_id)
+        await store.outbox.enqueue_many([(Channel.TELEGRAM, chat, Reply(text))], now)

@@ -44,6 +44,11 @@ WITHDRAWN = """(EXISTS (SELECT 1 FROM consents s WHERE s.person_id = p.id)
     AND NOT EXISTS (SELECT 1 FROM consents s
                     WHERE s.person_id = p.id AND s.withdrawn_at IS NULL))"""
 
+# Every way to reach the person is a Zalo account whose messages Zalo withholds from bots.
+HIDDEN = """(EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id AND a.hidden_at IS NOT NULL)
+    AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id AND a.hidden_at IS NULL
+                    AND a.unreachable_at IS NULL))"""
+
 _STANDING = f"""
     SELECT {PERSON_COLUMNS},
         d.id AS declaration_id, d.person_id, d.day, d.slot, d.answers, d.alert, d.late,
@@ -53,7 +58,7 @@ _STANDING = f"""
         EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id AND a.unreachable_at IS NULL)
         AND EXISTS (SELECT 1 FROM consents s WHERE s.person_id = p.id AND s.version = :version
                     AND s.withdrawn_at IS NULL) AS reachable,
-        {WITHDRAWN} AS withdrawn
+        {WITHDRAWN} AS withdrawn, {HIDDEN} AS hidden
     FROM people p JOIN units u ON u.code = p.unit_code
     LEFT JOIN checkins c ON c.day = :day AND c.slot = :slot AND c.person_id = p.id
     LEFT JOIN declarations d ON d.id = c.declaration_id
@@ -65,7 +70,8 @@ _STANDING = f"""
 _UNIT_COUNTS = f"""
     SELECT p.unit_code, u.name AS unit_name, count(*) AS active,
            sum(l.person_id IS NOT NULL) AS on_leave,
-           sum(l.person_id IS NULL AND c.person_id IS NULL AND {WITHDRAWN}) AS withdrawn,
+           sum(l.person_id IS NULL AND c.person_id IS NULL AND ({WITHDRAWN} OR {HIDDEN}))
+               AS withdrawn,
            sum(c.person_id IS NOT NULL AND l.person_id IS NULL) AS declared,
            sum(coalesce(c.alert, 0) AND l.person_id IS NULL) AS alerts,
            sum(coalesce(c.late, 0) AND l.person_id IS NULL) AS late
@@ -268,6 +274,7 @@ class CheckinRepo(Repository):
                 reachable=bool(r["reachable"]),
                 declaration=declaration_from_row(r) if r["declaration_id"] else None,
                 withdrawn=bool(r["withdrawn"]),
+                hidden=bool(r["hidden"]),
             )
             for r in rows
         ]

@@ -25,7 +25,7 @@ _CALLER = """
            EXISTS (SELECT 1 FROM consents s WHERE s.person_id = p.id AND s.version = :version
                    AND s.withdrawn_at IS NULL) AS consented,
            c.flow, c.state, p.preferred_channel, w.state AS walk,
-           a.unreachable_at IS NOT NULL AS unreachable
+           a.unreachable_at IS NOT NULL AS unreachable, a.hidden_at IS NOT NULL AS hidden
     FROM (SELECT :channel AS channel, :account AS account) k
     LEFT JOIN accounts a ON a.channel = k.channel AND a.external_id = k.account
     LEFT JOIN people p ON p.id = a.person_id AND p.active
@@ -64,8 +64,9 @@ class InboxRepo(Repository):
         preferred = row["preferred_channel"] if row and row["preferred_channel"] else ""
         walk = json.loads(row["walk"]) if row and row["walk"] else {}
         unreachable = bool(person is not None and row and row["unreachable"])
+        hidden = bool(person is not None and row and row["hidden"])
         consented = bool(row and row["consented"])
-        return Caller(person, consented, flow, state, preferred, walk, unreachable)
+        return Caller(person, consented, flow, state, preferred, walk, unreachable, hidden)
 
     async def set_conversation(
         self, channel: Channel, account_id: str, flow: str, state: dict[str, Any], now: datetime

@@ -135,6 +135,15 @@ class PeopleRepo(Repository):
             (ts(now), channel.value, chat_id),
         )
 
+    async def mark_hidden(
+        self, channel: Channel, account_id: str, hidden: bool, now: datetime
+    ) -> None:
+        """Zalo withholds (or no longer withholds) this account's messages from bots."""
+        await self._execute(
+            "UPDATE accounts SET hidden_at = ? WHERE channel = ? AND external_id = ?",
+            (ts(now) if hidden else None, channel.value, account_id),
+        )
+
     async def mark_reachable(self, channel: Channel, account_id: str) -> None:
         """The person wrote again from this account: it can be reached again."""
         await self._execute(

@@ -47,6 +47,12 @@ class People(Protocol):
 
     async def mark_unreachable(self, channel: Channel, chat_id: str, now: datetime) -> None: ...
 
+    async def mark_hidden(
+        self, channel: Channel, account_id: str, hidden: bool, now: datetime
+    ) -> None:
+        """Zalo withholds (or no longer withholds) this account's messages from bots."""
+        ...
+
     async def mark_reachable(self, channel: Channel, account_id: str) -> None:
         """The person wrote again from this account: it can be reached again."""
         ...
