@@ -172,7 +172,6 @@ MULTI_NONE = "Không có triệu chứng nào ➡️"
 NONE_CHOSEN = "không có"
 DECLARED = "✅ Đã ghi nhận khai báo {slot} lúc {time} ngày {day}."
 DECLARED_LATE = "⏰ Khai báo sau giờ đóng nên được ghi là khai muộn."
-DECLARED_SCREEN = "✅ Đã khai báo."
 DECLARED_ALREADY = "✅ Bạn đã khai báo {slot} rồi, không cần bấm lại. Muốn sửa, bấm “Khai báo lại”."
 REDO = "✏️ Khai báo lại"
 GUIDANCE = (

@@ -81,7 +81,7 @@ async def _store(ctx: Ctx, walk: Walk) -> list[Reply]:
         await ctx.store.inbox.end_walk(event.channel, event.account_id)
     redo = Choice(CheckinButton(walk.ref, "redo").encode(), texts.REDO)
     done = Reply(recorded.confirmation, choices=((redo,),))
-    replies = [ctx.in_place(Reply(texts.DECLARED_SCREEN)), done] if event.message_id else [done]
+    replies = [ctx.in_place(done)]  # the prompt becomes the confirmation: one call, not two
     if recorded.reported:
         replies.append(Reply(texts.GUIDANCE))
     return replies + ctx.notify(recorded.notices)

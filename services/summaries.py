@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from core.declarations import Declaration
+from core.domain import Unit
 from core.notices import slot_summaries, weekly_summaries
 from core.questionnaire import alerting
 from core.slots import SlotName, SlotRef
-from core.summary import UnitSummary, summarize, week_days
+from core.summary import Standing, UnitSummary, summarize, week_days
 from services import Services
 
 
@@ -18,12 +19,15 @@ async def unit_summaries(
     """Each unit's summary of a slot (one unit's, or every unit's), by unit name."""
     version = services.settings.consent_version
     standings = await services.store.checkins.standings(ref, version, unit)
-    units = sorted({s.person.unit for s in standings}, key=lambda u: u.name)
+    by_unit: dict[Unit, list[Standing]] = {}
+    for standing in standings:  # grouped once: each summary reads its own unit's people only
+        by_unit.setdefault(standing.person.unit, []).append(standing)
+    units = sorted(by_unit, key=lambda u: u.name)
 
     def reported(declaration: Declaration) -> str:
         return ", ".join(o.label for _, o in alerting(services.form, declaration.answers))
 
-    return [summarize(u, ref, standings, reported) for u in units]
+    return [summarize(u, ref, by_unit[u], reported) for u in units]
 
 
 async def close_slot(services: Services, day: date, slot: SlotName) -> int:

@@ -101,6 +101,16 @@ class TgUser:
                     return await self.press_data(data, message)
         raise AssertionError(f"no button {label!r} in {self.first_name}'s chat")
 
+    async def tap(self, label: str) -> Sent:
+        """Press the newest button whose label contains `label`; the message it was on, as it
+        reads afterwards (a prompt is edited into its confirmation)."""
+        for message in reversed(self.inbox):
+            for text, data in message.buttons:
+                if label in text:
+                    await self.press_data(data, message)
+                    return message
+        raise AssertionError(f"no button {label!r} in {self.first_name}'s chat")
+
     async def press_data(self, data: str, on: Sent | None = None) -> list[Sent]:
         return await self._act(lambda: self.harness.fake.press(self.user, data, on))
 

@@ -34,7 +34,9 @@ def stored(db: Path) -> list[tuple[int, int]]:
 
 
 def everyone_confirmed(fake: FakeTelegram) -> bool:
-    return len({s.chat_id for s in fake.sent if s.text.startswith("✅")}) >= PEOPLE
+    """A confirmation is the pressed prompt, edited (or a new message where there is none)."""
+    said = [*fake.sent, *fake.edits]
+    return len({s.chat_id for s in said if s.text.startswith("✅")}) >= PEOPLE
 
 
 def press_all(api: Loopback[FakeTelegram], code: str, people: range) -> None:
