@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 from core import texts
 from core.domain import Channel
-from core.messages import Event, Reply
+from core.messages import REPLY, Event, Reply
 from handlers.router import Router
 from services import Services
 
@@ -78,10 +78,10 @@ class Intake:
             outgoing.append((event.channel, event.chat_id, event.callback_id))
         outgoing += [(event.channel, event.chat_id, r) for r in replies if r.to_person is None]
         outbox = self.services.store.outbox
-        await outbox.enqueue_many(outgoing, event.at)
+        await outbox.enqueue_many(outgoing, event.at, REPLY)
         others = [(r.to_person, r) for r in replies if r.to_person is not None]
-        if others:
-            await outbox.enqueue_for(others, event.at)
+        if others:  # alerts and notices an action causes: ahead of broadcasts too
+            await outbox.enqueue_for(others, event.at, REPLY)
 
     async def _failed(self, event: Event, error: Exception) -> None:
         """The one error policy: log with context, apologise, tell the admin chat, and
@@ -102,4 +102,4 @@ class Intake:
         if settings.admin_chat_id is not None and settings.bot_token:
             notice = texts.ADMIN_ERROR.format(key=event.key, error=type(error).__name__)
             outgoing.append((Channel.TELEGRAM, str(settings.admin_chat_id), Reply(notice)))
-        await self.services.store.outbox.enqueue_many(outgoing, event.at)
+        await self.services.store.outbox.enqueue_many(outgoing, event.at, REPLY)

@@ -111,12 +111,14 @@ class Sender:
         for item in items:
             if item.chat_id in self._moved:
                 return True  # re-addressed: the next drain sends them to the new chat
-            now = time.monotonic()
-            # acknowledging a button press is not a message: it is not paced
-            start = now if item.kind == "ack" else self.pacer.reserve(item.chat_id, now)
-            if start > now:
-                await asyncio.sleep(start - now)
             async with self._slots:
+                # the moment is taken once a slot is held, so that a request leaves when its
+                # moment comes: waiting for a slot after it would bunch requests past the limit
+                now = time.monotonic()
+                # acknowledging a button press is not a message: it is not paced
+                start = now if item.kind == "ack" else self.pacer.reserve(item.chat_id, now)
+                if start > now:
+                    await asyncio.sleep(start - now)
                 if self.clock.now() < self.paused_until or not await self._send(item):
                     return False  # told to wait: the rest stays pending, in order
         return True

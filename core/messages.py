@@ -8,6 +8,7 @@ from datetime import datetime
 
 from core.domain import Channel
 
+REPLY, BROADCAST = 0, 1  # outbox lanes: a person's own answer first, then broadcasts
 LIST_LIMIT = 10  # names shown in a list before "and N more"
 MESSAGE_LIMIT = 4000  # Telegram allows 4,096 characters; Zalo 2,000 (Channel.text_limit)
 

@@ -10,7 +10,7 @@ from typing import Any
 import aiosqlite
 
 from core.domain import Channel
-from core.messages import Choice, Outgoing, Reply, fit
+from core.messages import BROADCAST, REPLY, Choice, Outgoing, Reply, fit
 from storage.db import Repository, ts
 
 
@@ -80,7 +80,10 @@ class OutboxRepo(Repository):
         return await self._enqueue(channel, chat_id, _kind(reply), _payload(reply), now, dedupe_key)
 
     async def enqueue_many(
-        self, messages: Sequence[tuple[Channel, str, Reply | str]], now: datetime
+        self,
+        messages: Sequence[tuple[Channel, str, Reply | str]],
+        now: datetime,
+        lane: int = BROADCAST,
     ) -> None:
         """Several messages in one statement: a Reply (split to fit the messenger's limit), or
         a callback id to acknowledge. A group that moved is written to where it went."""
@@ -90,14 +93,14 @@ class OutboxRepo(Repository):
             chat_id = moves.get((channel, old_chat), old_chat)
             if isinstance(message, str):
                 payload = json.dumps({"callback_id": message})
-                rows.append((channel.value, chat_id, "ack", payload, ts(now)))
+                rows.append((channel.value, chat_id, "ack", payload, ts(now), REPLY))
                 continue
             for part in fit(message, channel.text_limit):
                 payload = json.dumps(_payload(part), ensure_ascii=False)
-                rows.append((channel.value, chat_id, _kind(part), payload, ts(now)))
+                rows.append((channel.value, chat_id, _kind(part), payload, ts(now), lane))
         await self._executemany(
-            "INSERT INTO outbox (channel, chat_id, kind, payload, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO outbox (channel, chat_id, kind, payload, created_at, lane)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             rows,
         )
 
@@ -113,12 +116,14 @@ class OutboxRepo(Repository):
         )
         return {(Channel(r["channel"]), r["old_chat"]): r["new_chat"] for r in rows}
 
-    async def enqueue_for(self, messages: Sequence[tuple[int, Reply]], now: datetime) -> int:
+    async def enqueue_for(
+        self, messages: Sequence[tuple[int, Reply]], now: datetime, lane: int = BROADCAST
+    ) -> int:
         """Messages to people, each on the account that reaches them; returns how many were
         queued (someone with no reachable account is skipped)."""
         targets = await self.reachable_chats(sorted({person for person, _ in messages}))
         queued = [(*targets[person], reply) for person, reply in messages if person in targets]
-        await self.enqueue_many(queued, now)
+        await self.enqueue_many(queued, now, lane)
         return len(queued)
 
     async def reachable_chats(self, person_ids: Sequence[int]) -> dict[int, tuple[Channel, str]]:
@@ -164,12 +169,21 @@ class OutboxRepo(Repository):
         return (await self.reachable_chats([person_id])).get(person_id)
 
     async def due_outgoing(self, channel: Channel, now: datetime, limit: int) -> list[Outgoing]:
-        rows = await self._fetchall(
-            "SELECT * FROM outbox WHERE state = 'pending' AND channel = ?"
-            " AND (not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT ?",
-            (channel.value, ts(now), limit),
+        """What is due, replies first; broadcasts still get a quarter of each batch at least,
+        so that no lane starves the other."""
+        due = (
+            "state = 'pending' AND channel = ? AND lane = ?"
+            " AND (not_before IS NULL OR not_before <= ?)"
         )
-        return [_outgoing(r) for r in rows]
+        replies = await self._fetchall(
+            f"SELECT * FROM outbox WHERE {due} ORDER BY id LIMIT ?",
+            (channel.value, REPLY, ts(now), limit - limit // 4),
+        )
+        broadcasts = await self._fetchall(
+            f"SELECT * FROM outbox WHERE {due} ORDER BY id LIMIT ?",
+            (channel.value, BROADCAST, ts(now), limit - len(replies)),
+        )
+        return [_outgoing(r) for r in (*replies, *broadcasts)]
 
     async def due_acks(self, channel: Channel, limit: int) -> list[Outgoing]:
         """Button presses still to acknowledge, oldest first (they wait for no pause)."""

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from core.declarations import Declaration, Leave
 from core.domain import Account, Caller, Channel, Invite, Person, Unit
-from core.messages import Outgoing, Reply
+from core.messages import BROADCAST, Outgoing, Reply
 from core.office import AuditEntry, ExportRequest
 from core.privacy import Erased, ErasureRequest, MyData
 from core.risk import RiskLevel, RiskRound
@@ -300,12 +300,17 @@ class Outbox(Protocol):
         ...
 
     async def enqueue_many(
-        self, messages: Sequence[tuple[Channel, str, Reply | str]], now: datetime
+        self,
+        messages: Sequence[tuple[Channel, str, Reply | str]],
+        now: datetime,
+        lane: int = BROADCAST,
     ) -> None:
         """Several messages in one statement: a Reply, or a callback id to acknowledge."""
         ...
 
-    async def enqueue_for(self, messages: Sequence[tuple[int, Reply]], now: datetime) -> int:
+    async def enqueue_for(
+        self, messages: Sequence[tuple[int, Reply]], now: datetime, lane: int = BROADCAST
+    ) -> int:
         """Messages to people, each on the account that reaches them; returns how many were
         queued (someone with no reachable account is skipped)."""
         ...

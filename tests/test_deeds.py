@@ -88,8 +88,9 @@ async def test_a_story_with_two_photos_from_proposal_to_publication(harness: Har
 
     await office.press(texts.DEED_PUBLISH)
     published = await office.press(texts.DEED_PUBLISH_ALL)
-    assert published[-1].text == texts.DEED_PUBLISHED.format(id=1, count=10)  # 5 × (album, text)
-    assert texts_of(published[:2]) == [
+    # the office's own answer first (a reply goes before broadcasts), then the announcement
+    assert published[0].text == texts.DEED_PUBLISHED.format(id=1, count=10)  # 5 × (album, text)
+    assert texts_of(published[1:3]) == [
         "<sendMediaGroup 2>",
         "🌟 BIỂU DƯƠNG GƯƠNG NGƯỜI TỐT, VIỆC TỐT",
     ]
@@ -98,12 +99,12 @@ async def test_a_story_with_two_photos_from_proposal_to_publication(harness: Har
             "<sendMediaGroup 2>",
             "🌟 BIỂU DƯƠNG GƯƠNG NGƯỜI TỐT, VIỆC TỐT",
         ]
-    assert texts_of(proposer.new()) == [
+    assert texts_of(proposer.new()) == [  # the notice of the move first, then the broadcast
+        texts.DEED_PUBLISHED_PROPOSER.format(id=1),
         "<sendMediaGroup 2>",
         "🌟 BIỂU DƯƠNG GƯƠNG NGƯỜI TỐT, VIỆC TỐT",
-        texts.DEED_PUBLISHED_PROPOSER.format(id=1),
     ]
-    assert decision in office.inbox[-2].text
+    assert decision in office.inbox[-1].text  # the announcement, last
     story = await harness.store.deeds.story(1)
     assert story is not None and story.state == State.PUBLISHED
     moves = [m for m, _, _ in await harness.store.deeds.story_moves(1)]
