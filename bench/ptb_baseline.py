@@ -52,7 +52,7 @@ def main() -> None:
         ApplicationBuilder()
         .token(token)
         .base_url(f"{base_url}/bot")
-        .rate_limiter(AIORateLimiter(overall_max_rate=30, overall_time_period=1))
+        .rate_limiter(AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=5))
         .post_init(started)
         .build()
     )
