@@ -9,17 +9,19 @@ from core import texts
 from core.domain import Channel, Person
 from core.messages import Reply
 from core.notices import story_for_heads, story_moved
-from core.stories import DAILY_LIMIT, Draft, Move, State, Story, decision_words, describe
+from core.stories import (
+    DAILY_LIMIT,
+    MOVES,
+    Draft,
+    Move,
+    State,
+    Story,
+    decision_words,
+    describe,
+)
 from services import Services
 
-TARGET = {
-    Move.ENDORSE: State.ENDORSED,
-    Move.RETURN: State.RETURNED,
-    Move.RESUBMIT: State.SUBMITTED,
-    Move.APPROVE: State.APPROVED,
-    Move.REJECT: State.REJECTED,
-    Move.PUBLISH: State.PUBLISHED,
-}
+TARGET = {move: target for (_, move), target in MOVES.items()}  # where each move leads
 
 
 async def over_daily_limit(services: Services, person: Person, at: datetime) -> bool:

@@ -18,7 +18,7 @@ from core.summary import Standing, UnitCount, WeekRecord
 from storage.db import Database, Repository, from_ts, ts
 from storage.inbox import SET_WALK
 from storage.outbox import PREFERRED, OutboxRepo
-from storage.people import PERSON_COLUMNS, PERSON_SQL, person_from_row
+from storage.people import PERSON_COLUMNS, PERSON_SQL, account_from_row, person_from_row
 
 
 def answers_from(text: str) -> dict[str, Answer]:
@@ -100,6 +100,11 @@ async def count_units(db: Database, ref: SlotRef, unit: str | None) -> list[Unit
     ]
 
 
+def leave_from_row(row: aiosqlite.Row) -> Leave:
+    first, last = date.fromisoformat(row["first_day"]), date.fromisoformat(row["last_day"])
+    return Leave(row["person_id"], first, last)
+
+
 class CheckinRepo(Repository):
     def __init__(self, db: Database, outbox: OutboxRepo) -> None:
         super().__init__(db)
@@ -169,19 +174,7 @@ class CheckinRepo(Repository):
             " ORDER BY p0.id",
             (version,),
         )
-        return [
-            (
-                person_from_row(r),
-                Account(
-                    Channel(r["channel"]),
-                    r["external_id"],
-                    r["chat_id"],
-                    r["id"],
-                    from_ts(r["linked_at"]),
-                ),
-            )
-            for r in rows
-        ]
+        return [(person_from_row(r), account_from_row(r, "id")) for r in rows]
 
     async def dispatched(self, ref: SlotRef, kind: str) -> set[int]:
         rows = await self._fetchall(
@@ -245,14 +238,7 @@ class CheckinRepo(Repository):
             " AND cancelled_at IS NULL AND last_day >= ? ORDER BY first_day",
             (person_id, since.isoformat()),
         )
-        return [
-            Leave(
-                r["person_id"],
-                date.fromisoformat(r["first_day"]),
-                date.fromisoformat(r["last_day"]),
-            )
-            for r in rows
-        ]
+        return [leave_from_row(r) for r in rows]
 
     async def standings(
         self, ref: SlotRef, version: str, unit: str | None = None

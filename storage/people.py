@@ -33,6 +33,16 @@ def person_from_row(row: aiosqlite.Row) -> Person:
     )
 
 
+def account_from_row(row: aiosqlite.Row, person_column: str = "person_id") -> Account:
+    return Account(
+        channel=Channel(row["channel"]),
+        external_id=row["external_id"],
+        chat_id=row["chat_id"],
+        person_id=row[person_column],
+        linked_at=from_ts(row["linked_at"]),
+    )
+
+
 def _invite(row: aiosqlite.Row) -> Invite:
     return Invite(
         code=row["code"],
@@ -103,16 +113,7 @@ class PeopleRepo(Repository):
         rows = await self._fetchall(
             "SELECT * FROM accounts WHERE person_id = ? ORDER BY channel", (person_id,)
         )
-        return [
-            Account(
-                channel=Channel(r["channel"]),
-                external_id=r["external_id"],
-                chat_id=r["chat_id"],
-                person_id=r["person_id"],
-                linked_at=from_ts(r["linked_at"]),
-            )
-            for r in rows
-        ]
+        return [account_from_row(r) for r in rows]
 
     async def link_account(
         self, channel: Channel, external_id: str, chat_id: str, person_id: int, now: datetime

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import aiosqlite
-
-from core.declarations import Leave
-from core.domain import Account, Channel, Person
+from core.domain import Person
 from core.privacy import ConsentRecord, Erased, ErasureRequest, LevelRecord, MyData
-from storage.checkins import declaration_from_row
+from storage.checkins import declaration_from_row, leave_from_row
 from storage.db import Repository, from_ts, ts
 from storage.deeds import _STORY, _story
-from storage.people import PERSON_SQL, person_from_row
+from storage.people import PERSON_SQL, account_from_row, person_from_row
 
 ERASED_NAME = "(đã xóa)"
 # Tables whose rows belong to one person (by `person_id`): an erasure deletes them.
@@ -62,13 +59,7 @@ class PrivacyRepo(Repository):
             return None
         person: Person = person_from_row(row)
         accounts = [
-            Account(
-                Channel(r["channel"]),
-                r["external_id"],
-                r["chat_id"],
-                r["person_id"],
-                from_ts(r["linked_at"]),
-            )
+            account_from_row(r)
             for r in await self._fetchall(
                 "SELECT * FROM accounts WHERE person_id = ? ORDER BY linked_at", (person_id,)
             )
@@ -90,7 +81,7 @@ class PrivacyRepo(Repository):
             )
         ]
         leaves = [
-            _leave(r)
+            leave_from_row(r)
             for r in await self._fetchall(
                 "SELECT * FROM leaves WHERE person_id = ? AND cancelled_at IS NULL"
                 " ORDER BY first_day",
@@ -270,8 +261,3 @@ class PrivacyRepo(Repository):
         )
         await self._db.checkpoint()
         return changed
-
-
-def _leave(row: aiosqlite.Row) -> Leave:
-    first, last = date.fromisoformat(row["first_day"]), date.fromisoformat(row["last_day"])
-    return Leave(row["person_id"], first, last)
