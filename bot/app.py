@@ -136,7 +136,14 @@ async def post_init(app: SoKhoeApp) -> None:
     data.services = Services(store, settings, data.clock, form)
     pacer = Pacer(settings.send_rate, settings.chat_interval)
     admin = str(settings.admin_chat_id) if settings.admin_chat_id and settings.bot_token else None
-    data.sender = Sender(store, TelegramTransport(app.bot), data.clock, pacer, admin_chat=admin)
+    data.sender = Sender(
+        store,
+        TelegramTransport(app.bot),
+        data.clock,
+        pacer,
+        admin_chat=admin,
+        ack_pacer=Pacer(settings.ack_rate, 0),
+    )
     data.exports = ExportWorker(data.services, data.sender.wake)
 
     def committed() -> None:

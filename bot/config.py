@@ -172,4 +172,5 @@ def load_settings(
         questionnaire_path=Path(questionnaire) if questionnaire else None,
         send_rate=number("SEND_RATE", Settings.send_rate),
         chat_interval=number("CHAT_INTERVAL", Settings.chat_interval),
+        ack_rate=number("ACK_RATE", Settings.ack_rate),
     )

@@ -18,7 +18,7 @@ from bot.loops import woken_or_stopped
 from core import texts
 from core.clock import Clock
 from core.domain import Channel
-from core.messages import Outgoing, Reply
+from core.messages import BROADCAST, REPLY, Outgoing, Reply
 from core.pacing import Pacer
 from storage import Store
 
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 60.0
 MAX_ATTEMPTS = 5  # an item that fails unexpectedly is tried this often, then given up
+REPLY_RUN = 3  # replies sent in a row while broadcasts wait; then one broadcast goes
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ class Transport(Protocol):
 
 
 class Sender:
+    """Three lanes: button acknowledgements go at once, on a loop and a pace of their own (they
+    are not messages: no chat hears of them); replies to a person's own action go before any
+    broadcast; broadcasts fill what is left, and still get one send in `REPLY_RUN + 1` while
+    replies crowd in, so that a broadcast always finishes."""
+
     def __init__(
         self,
         store: Store,
@@ -57,6 +63,7 @@ class Sender:
         after: Callable[[], Awaitable[None]] | None = None,
         admin_chat: str | None = None,
         on_alert: Callable[[str], Awaitable[None]] | None = None,
+        ack_pacer: Pacer | None = None,
     ) -> None:
         self.on_alert = on_alert  # told of a platform condition ("auth", "quota") as it comes
         self.store = store
@@ -64,64 +71,155 @@ class Sender:
         self.transport = transport
         self.clock = clock
         self.pacer = pacer
+        self.ack_pacer = ack_pacer or Pacer(0, 0)
         self.batch = batch
         self.after = after  # run after a drain that sent something (a quota check)
         self._slots = asyncio.Semaphore(concurrency)
-        self._moved: set[str] = set()  # chats whose remaining items of a drain were re-addressed
-        self._wake = asyncio.Event()
+        self._ack_slots = asyncio.Semaphore(concurrency)
+        self._acking = asyncio.Lock()
+        self._gone: set[str] = set()  # chats moved or blocked during a drain
+        self._in_flight: dict[int, str] = {}  # outbox id -> chat, sent but not yet answered
+        self._wake = asyncio.Event()  # the message loop sleeps on it
+        self._news = asyncio.Event()  # a drain under way looks for new replies
+        self._ack_wake = asyncio.Event()  # the acknowledgement loop sleeps on it
+        self._landed = asyncio.Event()  # a request in flight was answered
         self.paused_until = clock.now()
+        self.acks_paused_until = clock.now()
         self.sent = 0
 
     def wake(self) -> None:
-        self._wake.set()
+        for event in (self._wake, self._news, self._ack_wake):
+            event.set()
 
-    async def drain(self) -> int:
+    async def drain(self, acknowledge: bool = True) -> int:
         """Send everything due now, until the outbox is empty or the platform asks to wait.
-        Button acknowledgements go first, even while a 429 holds the messages."""
+        Button acknowledgements go first (`run` gives them a loop of their own instead)."""
         before = self.sent
-        await self._acknowledge()
-        self._moved.clear()
-        while self.clock.now() >= self.paused_until:
-            due = await self.store.outbox.due_outgoing(
-                self.transport.channel, self.clock.now(), self.batch
-            )
-            if not due:
-                break
-            chats: dict[str, list[Outgoing]] = {}
-            for item in due:
-                chats.setdefault(item.chat_id, []).append(item)
-            # one chain per chat keeps each chat's messages in order; chains run side by side
-            tasks = [asyncio.create_task(self._send_chain(items)) for items in chats.values()]
-            results = await asyncio.gather(*tasks)
-            self.pacer.forget_before(time.monotonic())
-            if not all(results):
-                break
+        if acknowledge:
+            await self.acknowledge()
+        self._gone.clear()
+        flights: set[asyncio.Task[None]] = set()
+        try:
+            await self._dispatch(flights)
+        finally:
+            if flights:
+                await asyncio.wait(flights)
+        self.pacer.forget_before(time.monotonic())
         if self.after is not None and self.sent > before:
             await self.after()
         return self.sent - before
 
-    async def _acknowledge(self) -> None:
-        """Answer the button presses now: a spinning button is what a person sees first."""
-        while acks := await self.store.outbox.due_acks(self.transport.channel, self.batch):
-            results = await asyncio.gather(*(self._send(item, hold=False) for item in acks))
-            if not all(results):
-                return
+    async def _dispatch(self, flights: set[asyncio.Task[None]]) -> None:
+        """One request at each moment the pacer allows: the oldest reply whose chat may hear
+        again, else the oldest broadcast; new replies are looked for whenever one is queued."""
+        channel = self.transport.channel
+        replies: list[Outgoing] = []
+        broadcasts: list[Outgoing] = []
+        run = 0  # replies sent in a row while broadcasts wait
+        # ids handed to the platform in this drain: a fetch that began before one was marked
+        # sent still shows it pending, and it must not go twice
+        taken: set[int] = set()
+        while self.clock.now() >= self.paused_until:
+            self._landed.clear()
+            fetch_replies = self._news.is_set() or not broadcasts or not replies
+            if not broadcasts:
+                broadcasts = await self.store.outbox.due_in_lane(
+                    channel, BROADCAST, self.clock.now(), self.batch
+                )
+            if fetch_replies:
+                self._news.clear()
+                await self.acknowledge()  # a press is acknowledged before its reply goes
+                replies = await self.store.outbox.due_in_lane(
+                    channel, REPLY, self.clock.now(), self.batch
+                )
+            replies, broadcasts = (
+                self._still_due(replies, taken),
+                self._still_due(broadcasts, taken),
+            )
+            lanes = (broadcasts, replies) if run >= REPLY_RUN else (replies, broadcasts)
+            moment = time.monotonic()
+            busy = set(self._in_flight.values())
+            picked = [(lane, self._first_ready(lane, busy, moment)) for lane in lanes]
+            lane, item = next(((lane, i) for lane, i in picked if i is not None), (replies, None))
+            if item is None:
+                if not replies and not broadcasts and not self._in_flight:
+                    return
+                frees = [self.pacer.chat_free_at(i.chat_id) for i in (*replies, *broadcasts)]
+                soonest = min([f for f in frees if f > moment] or [moment + 1.0])
+                await self._until_landed_or_news(min(1.0, soonest - moment))
+                continue
+            lane.remove(item)
+            run = run + 1 if lane is replies and broadcasts else 0
+            await self._slots.acquire()
+            # the moment is taken once a slot is held, so that a request leaves when its moment
+            # comes: waiting for a slot after it would bunch requests past the limit
+            now = time.monotonic()
+            start = self.pacer.reserve(item.chat_id, now)
+            if start > now:
+                await asyncio.sleep(start - now)
+            if self.clock.now() < self.paused_until:
+                self._slots.release()
+                return  # told to wait while this one waited for its moment: it stays pending
+            taken.add(item.id)
+            self._in_flight[item.id] = item.chat_id
+            flight = asyncio.create_task(self._fly(item))
+            flights.add(flight)
+            flight.add_done_callback(flights.discard)
 
-    async def _send_chain(self, items: list[Outgoing]) -> bool:
+    def _still_due(self, items: list[Outgoing], taken: set[int]) -> list[Outgoing]:
+        return [i for i in items if i.id not in taken and i.chat_id not in self._gone]
+
+    def _first_ready(self, items: list[Outgoing], busy: set[str], moment: float) -> Outgoing | None:
+        """The oldest item whose chat has nothing in flight and may hear again (a chat's own
+        messages keep their order: a later one never overtakes one still in flight)."""
+        waiting: set[str] = set()
         for item in items:
-            if item.chat_id in self._moved:
-                return True  # re-addressed: the next drain sends them to the new chat
-            async with self._slots:
-                # the moment is taken once a slot is held, so that a request leaves when its
-                # moment comes: waiting for a slot after it would bunch requests past the limit
-                now = time.monotonic()
-                # acknowledging a button press is not a message: it is not paced
-                start = now if item.kind == "ack" else self.pacer.reserve(item.chat_id, now)
-                if start > now:
-                    await asyncio.sleep(start - now)
-                if self.clock.now() < self.paused_until or not await self._send(item):
-                    return False  # told to wait: the rest stays pending, in order
-        return True
+            chat = item.chat_id
+            if chat in busy or chat in waiting:
+                continue
+            if self.pacer.chat_free_at(chat) <= moment:
+                return item
+            waiting.add(chat)
+        return None
+
+    async def _until_landed_or_news(self, seconds: float) -> None:
+        waiters = [
+            asyncio.ensure_future(self._landed.wait()),
+            asyncio.ensure_future(self._news.wait()),
+        ]
+        await asyncio.wait(
+            waiters, timeout=max(seconds, 0.001), return_when=asyncio.FIRST_COMPLETED
+        )
+        for waiter in waiters:
+            waiter.cancel()
+
+    async def _fly(self, item: Outgoing) -> None:
+        try:
+            await self._send(item)
+        finally:
+            self._slots.release()
+            self._in_flight.pop(item.id, None)
+            self._landed.set()
+
+    async def acknowledge(self) -> None:
+        """Answer the button presses now: a spinning button is what a person sees first. A 429
+        on an acknowledgement puts off the acknowledgements only, never the messages."""
+        async with self._acking:
+            while self.clock.now() >= self.acks_paused_until:
+                acks = await self.store.outbox.due_acks(self.transport.channel, self.batch)
+                if not acks:
+                    return
+                results = await asyncio.gather(*(self._ack(item) for item in acks))
+                if not all(results):
+                    return
+
+    async def _ack(self, item: Outgoing) -> bool:
+        async with self._ack_slots:
+            now = time.monotonic()
+            start = self.ack_pacer.reserve("", now)
+            if start > now:
+                await asyncio.sleep(start - now)
+            return await self._send(item, hold=False)
 
     async def _send(self, item: Outgoing, hold: bool = True) -> bool:
         """False when the sender must pause (`hold`: a 429 or a network error holds every
@@ -137,8 +235,11 @@ class Sender:
             return True
         if result.outcome == "retry":
             delay = result.retry_after or min(MAX_BACKOFF, 2.0 ** min(item.attempts, 6))
+            until = now + timedelta(seconds=delay)
             if hold:
-                self.paused_until = max(self.paused_until, now + timedelta(seconds=delay))
+                self.paused_until = max(self.paused_until, until)
+            else:
+                self.acks_paused_until = max(self.acks_paused_until, until)
             await self.store.outbox.postpone(item.id, now + timedelta(seconds=delay), result.error)
             log.warning("%s: holding %.1fs (%s)", self.transport.channel, delay, result.error)
             if result.alert and self.on_alert is not None:
@@ -146,7 +247,7 @@ class Sender:
             return False
         if result.outcome == "moved":
             await self.store.outbox.move_chat(item.channel, item.chat_id, result.new_chat, now)
-            self._moved.add(item.chat_id)
+            self._gone.add(item.chat_id)  # what is left for it is fetched again, re-addressed
             log.info("%s chat %s moved to %s", item.channel, item.chat_id, result.new_chat)
             return True
         if result.outcome == "blocked":
@@ -156,6 +257,7 @@ class Sender:
                 await self.store.outbox.fail_pending_for_chat(
                     item.channel, item.chat_id, result.error
                 )
+            self._gone.add(item.chat_id)
             log.info("%s chat %s unreachable: %s", item.channel, item.chat_id, result.error)
             return True
         await self.store.outbox.mark_failed(item.id, result.error)
@@ -185,12 +287,27 @@ class Sender:
         return True
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Until `stop`: drain, then sleep until woken, the hold is over, or a second passes."""
+        """Until `stop`: the messages on this loop, the acknowledgements on one of their own.
+        Each drains, then sleeps until woken, its hold is over, or a second passes."""
+        acks = asyncio.create_task(self._run_acks(stop))
+        try:
+            while not stop.is_set():
+                self._wake.clear()  # before the drain: a wake during it is not lost
+                try:
+                    await self.drain(acknowledge=False)
+                except Exception:
+                    log.exception("%s sender failed; retrying", self.transport.channel)
+                pause = (self.paused_until - self.clock.now()).total_seconds()
+                await woken_or_stopped(self._wake, stop, max(pause, 1.0))
+        finally:
+            await acks
+
+    async def _run_acks(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            self._ack_wake.clear()
             try:
-                await self.drain()
+                await self.acknowledge()
             except Exception:
-                log.exception("%s sender failed; retrying", self.transport.channel)
-            pause = (self.paused_until - self.clock.now()).total_seconds()
-            self._wake.clear()
-            await woken_or_stopped(self._wake, stop, max(pause, 1.0))
+                log.exception("%s acknowledgements failed; retrying", self.transport.channel)
+            pause = (self.acks_paused_until - self.clock.now()).total_seconds()
+            await woken_or_stopped(self._ack_wake, stop, max(pause, 1.0))

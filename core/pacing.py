@@ -22,6 +22,10 @@ class Pacer:
             self._chat_next[chat] = start + self.chat_interval
         return start
 
+    def chat_free_at(self, chat: str) -> float:
+        """When `chat` may have its next message (the overall rate aside)."""
+        return self._chat_next.get(chat, 0.0)
+
     def forget_before(self, now: float) -> None:
         """Drop chats whose interval has passed, so the table does not grow without end."""
         self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}

@@ -51,6 +51,7 @@ class Settings:
     questionnaire_path: Path | None = None  # None: the bundled Ministry of Health form
     send_rate: float = 29.0  # messages per second across all chats (Telegram allows ~30)
     chat_interval: float = 1.0  # seconds between two messages to one chat
+    ack_rate: float = 100.0  # button acknowledgements per second: not messages, a guard of its own
 
     @property
     def tz(self) -> ZoneInfo:

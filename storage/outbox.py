@@ -185,6 +185,18 @@ class OutboxRepo(Repository):
         )
         return [_outgoing(r) for r in (*replies, *broadcasts)]
 
+    async def due_in_lane(
+        self, channel: Channel, lane: int, now: datetime, limit: int
+    ) -> list[Outgoing]:
+        """The messages of one lane that are due, oldest first (acknowledgements have their own
+        loop: see `due_acks`)."""
+        rows = await self._fetchall(
+            "SELECT * FROM outbox WHERE state = 'pending' AND channel = ? AND lane = ?"
+            " AND kind != 'ack' AND (not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT ?",
+            (channel.value, lane, ts(now), limit),
+        )
+        return [_outgoing(r) for r in rows]
+
     async def due_acks(self, channel: Channel, limit: int) -> list[Outgoing]:
         """Button presses still to acknowledge, oldest first (they wait for no pause)."""
         rows = await self._fetchall(

@@ -327,6 +327,12 @@ class Outbox(Protocol):
 
     async def due_outgoing(self, channel: Channel, now: datetime, limit: int) -> list[Outgoing]: ...
 
+    async def due_in_lane(
+        self, channel: Channel, lane: int, now: datetime, limit: int
+    ) -> list[Outgoing]:
+        """The messages of one lane that are due, oldest first, acknowledgements left out."""
+        ...
+
     async def due_acks(self, channel: Channel, limit: int) -> list[Outgoing]:
         """Button presses still to acknowledge, oldest first (they wait for no pause)."""
         ...

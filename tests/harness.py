@@ -158,6 +158,7 @@ class Harness:
             org_name="Sở Thử Nghiệm",
             send_rate=0,  # no pacing: the fake answers at once and the clock is simulated
             chat_interval=0,
+            ack_rate=0,
         )
 
     def configure(self, **changes: Any) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import date
 
 from core import texts
+from core.domain import Channel
+from core.messages import BROADCAST, Reply
 from core.slots import SlotName, SlotRef
 from tests.conftest import roster_row
 from tests.fakes.telegram_api import Failure
@@ -130,3 +134,66 @@ async def test_jobs_are_derived_from_settings_under_stable_names(harness: Harnes
     assert str(prompt.job.trigger).startswith("cron[") and "hour='7', minute='30'" in str(
         prompt.job.trigger
     )
+
+
+async def until(condition: Callable[[], bool], seconds: float = 30.0) -> None:
+    for _ in range(int(seconds / 0.005)):
+        if condition():
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError("the condition never came")
+
+
+async def test_a_tap_during_a_broadcast_is_answered_before_the_broadcast_goes_on(
+    harness: Harness,
+) -> None:
+    """500 broadcast items queued and going out; a person taps the one-tap answer: the
+    acknowledgement and the confirmation are the next calls for them, and no more broadcast
+    items go first than were already on their way; the broadcast then finishes."""
+    await harness.stop()
+    harness.configure(send_rate=400, ack_rate=100)
+    await harness.start()
+    an = (await harness.enrol([roster_row("A1", "An")]))["A1"]
+    await harness.run_until("07:30")
+    prompt = an.last
+    store, data = harness.store, harness.running.bot_data
+    crowd = [(Channel.TELEGRAM, str(900_000 + n), Reply(f"Thông báo {n}")) for n in range(500)]
+    await store.outbox.enqueue_many(crowd, harness.clock.now(), BROADCAST)
+    fake, stop = harness.fake, asyncio.Event()
+    start = len(fake.log)
+
+    def broadcasts_sent() -> int:
+        return sum(1 for method, chat in fake.log[start:] if (chat or 0) >= 900_000)
+
+    running = asyncio.create_task(data.sender.run(stop))
+    try:
+        await until(lambda: broadcasts_sent() >= 100)
+        fake.press(an.user, f"ck:{MONDAY:%Y%m%d}m:ok", prompt)
+        assert await data.intake.poll_once()  # committed; the sender is woken
+        mark = len(fake.log)
+        await until(lambda: broadcasts_sent() >= 500)
+    finally:
+        stop.set()
+        await running
+    after = fake.log[mark:]
+    mine = [i for i, (method, chat) in enumerate(after) if chat == an.id or chat is None]
+    assert [after[i][0] for i in mine[:2]] == ["answerCallbackQuery", "editMessageText"]
+    already_on_their_way = 16  # the sender's requests in flight at once
+    assert sum(1 for _, chat in after[: mine[1]] if (chat or 0) >= 900_000) <= already_on_their_way
+    assert "Đã ghi nhận khai báo buổi sáng" in prompt.text  # the prompt, edited
+    assert await store.outbox.due_in_lane(Channel.TELEGRAM, BROADCAST, harness.clock.now(), 9) == []
+
+
+async def test_flood_control_on_acknowledgements_does_not_hold_messages(harness: Harness) -> None:
+    an = (await harness.enrol([roster_row("A1", "An")]))["A1"]
+    await harness.run_until("07:30")
+    harness.fake.failures.append(
+        Failure("answerCallbackQuery", None, 429, "Too Many Requests: retry after 5", 5)
+    )
+    confirmed = await an.tap(HEALTHY)
+    assert harness.fake.answered == []  # put off
+    assert "Đã ghi nhận khai báo buổi sáng" in confirmed.text  # yet the answer is confirmed
+    assert await an.send("/lichsu")  # and a message typed now is answered now
+    harness.clock.advance(seconds=5)
+    await harness.pump()
+    assert len(harness.fake.answered) == 1

@@ -85,6 +85,7 @@ class FakeTelegram:
     commands: list[dict[str, str]] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
+    log: list[tuple[str, int | None]] = field(default_factory=list)  # (method, chat) in order
     webhook: str = ""  # set: getUpdates is refused with 409 Conflict, as Telegram does
     served: Counter[int] = field(default_factory=Counter)  # how often each update was handed out
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -101,6 +102,7 @@ class FakeTelegram:
     def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         self.calls.append(method)
         chat = params.get("chat_id")
+        self.log.append((method, _int(chat)))
         for failure in self.failures:
             if failure.method == method and failure.chat_id in (None, _int(chat)):
                 failure.times -= 1
