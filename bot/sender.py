@@ -128,10 +128,12 @@ class Sender:
                 )
             if fetch_replies:
                 self._news.clear()
-                await self.acknowledge()  # a press is acknowledged before its reply goes
                 replies = await self.store.outbox.due_in_lane(
                     channel, REPLY, self.clock.now(), self.batch
                 )
+                # a press is acknowledged before its reply goes (the two were committed
+                # together: asked after the replies, the acknowledgement is there)
+                await self.acknowledge()
             replies, broadcasts = (
                 self._still_due(replies, taken),
                 self._still_due(broadcasts, taken),
