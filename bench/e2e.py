@@ -140,11 +140,15 @@ def run(people: int, variant: str, seed: int) -> dict[str, Any]:
                 committed = conn.execute("SELECT count(*) FROM answers").fetchone()[0]
     prompts = data.get("prompts", [])
     rate = (len(prompts) - 1) / (prompts[-1] - prompts[0]) if len(prompts) > 1 else 0.0
+    # everything the limit counts (prompts, confirmations, reminders) while the prompts go out
+    sent = [t for t in data.get("messages", []) if prompts and prompts[0] <= t <= prompts[-1]]
+    overall = (len(sent) - 1) / (prompts[-1] - prompts[0]) if len(sent) > 1 else 0.0
     taps = data.get("taps", [])
     acks = [t["acked"] - t["tapped"] for t in taps if t.get("acked") is not None]
     confirms = [t["confirmed"] - t["tapped"] for t in taps if t.get("confirmed") is not None]
     return {
         "variant": variant, "people": people, "prompts": len(prompts), "rate": rate,
+        "overall": overall, "messages": len(sent),
         "too_many": data.get("too_many", 0), "taps": len(taps), "acks": acks,
         "confirms": confirms, "committed": committed, "peak": peak,
     }  # fmt: skip
@@ -155,6 +159,8 @@ def show(result: dict[str, Any]) -> None:
     print(f"--- {name}, {result['people']:,} people")
     print(f"broadcast:        {result['prompts']:,} prompts at {result['rate']:.1f}/s = "
           f"{result['rate'] / 30:.0%} of 30/s; 429 answers: {result['too_many']}")  # fmt: skip
+    print(f"all messages:     {result['messages']:,} while the prompts went out, "
+          f"{result['overall']:.1f}/s = {result['overall'] / 30:.0%} of 30/s")  # fmt: skip
     print(f"tap → ack:        {percentiles(result['acks'])}  ({len(result['acks']):,} acked)")
     print(f"tap → confirmed:  {percentiles(result['confirms'])}  "
           f"({len(result['confirms']):,} of {result['taps']:,} taps)")  # fmt: skip

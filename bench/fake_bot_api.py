@@ -40,6 +40,7 @@ class Server:
         self.next_update = 1
         self.next_message = 1
         self.prompts: list[float] = []  # when each prompt was accepted
+        self.messages: list[float] = []  # when each limited call was accepted (prompts, edits…)
         self.too_many = 0
         self.taps: dict[str, dict[str, Any]] = {}  # callback id → chat, tapped, acked, confirmed
         self.tap_of_chat: dict[str, str] = {}
@@ -65,6 +66,7 @@ class Server:
                 return web.json_response(body, status=429)
             self.window.append(now)
             self.chat_last[chat] = now
+            self.messages.append(now)
         return web.json_response({"ok": True, "result": await self.call(method, params, now)})
 
     async def call(self, method: str, params: dict[str, str], now: float) -> Any:
@@ -128,6 +130,7 @@ class Server:
     async def report(self, request: web.Request) -> web.Response:
         body = {
             "prompts": self.prompts,
+            "messages": self.messages,
             "too_many": self.too_many,
             "taps": list(self.taps.values()),
         }

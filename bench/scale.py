@@ -1,11 +1,14 @@
-"""Scale: an organization of 10,000 people in 100 units with a year of declarations
-(7.3 million), then the time of a unit summary and of the office's table, and the time and
+"""Scale: organizations of 1,000, 10,000 and 30,000 people in 100 units, each with a year of
+declarations and prompts (two of each per person and working day), everyone enrolled and
+consented. For each: the work at a slot's edges (choosing whom to prompt at 07:30, closing the
+slot for every unit), a unit summary and the office's table; with `--exports`, the time and
 peak memory of exports (one day and one month of everyone, CSV and XLSX).
 
-    python bench/scale.py [--people 10000] [--days 365] [--db /tmp/sokhoe-scale.db]
+    python bench/scale.py [--people 1000 --people 10000 --people 30000] [--days 365] [--exports]
 
-The database is built once (a few minutes) and reused while its size matches. Each export runs
-as `python -m bot export` in its own process, whose peak memory (max RSS) is read back.
+Each database is built once (minutes at 30,000) in the temporary folder and reused while its
+size matches. Each export runs as `python -m bot export` in its own process, whose peak memory
+(max RSS) is read back.
 """
 
 from __future__ import annotations
@@ -29,14 +32,21 @@ from bot.config import Settings
 from bot.files import read_questionnaire
 from core import texts
 from core.clock import SystemClock
+from core.declarations import due_prompts
+from core.domain import Channel
 from core.roster import parse_roster, plan_import
 from core.slots import SlotName, SlotRef
 from core.summary import office_table
 from services import Services
-from services.summaries import unit_summaries
+from services.summaries import close_slot, unit_summaries
 from storage import open_store
 
-LAST = date(2026, 11, 20)
+LAST = date(2026, 11, 20)  # a Friday: the history ends here
+NEXT = date(2026, 11, 23)  # the Monday after: its 07:30 prompts are chosen against that history
+
+
+class UndoError(Exception):
+    """Raised to undo what a measured job wrote, so that the database stays as built."""
 
 
 async def build(db: Path, people: int, days: int) -> None:
@@ -47,8 +57,16 @@ async def build(db: Path, people: int, days: int) -> None:
     ]  # fmt: skip
     entries, errors = parse_roster(enumerate(rows, start=2))
     assert not errors
+    now = datetime.now(UTC)
     async with await open_store(db) as store:
-        await store.people.apply_import(plan_import([], entries), datetime.now(UTC))
+        await store.people.apply_import(plan_import([], entries), now)
+        async with store.transaction():
+            for enrolled in await store.people.all_people():
+                chat = str(100_000 + enrolled.id)
+                await store.people.link_account(Channel.TELEGRAM, chat, chat, enrolled.id, now)
+                await store.people.record_consent(
+                    enrolled.id, texts.CONSENT_VERSION, Channel.TELEGRAM, now
+                )
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA synchronous = OFF")
     healthy = json.dumps({"sym": [], "exp": "none", "place": "office"})
@@ -77,10 +95,16 @@ async def build(db: Path, people: int, days: int) -> None:
                     )
                 )
                 next_id += 1
+        prompts = [
+            (day, slot, "prompt", person, f"{day}T00:30:00.000000Z")
+            for slot in ("morning", "afternoon")
+            for person in range(1, people + 1)
+        ]
         with conn:
             conn.executemany(
                 "INSERT INTO declarations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch
             )
+            conn.executemany("INSERT INTO dispatches VALUES (?, ?, ?, ?, ?)", prompts)
         print(f"\rbuilding: day {n + 1}/{days}", end="", file=sys.stderr, flush=True)
     conn.execute("ANALYZE")
     conn.commit()
@@ -93,25 +117,53 @@ def declarations_in(db: Path) -> int:
         return int(conn.execute("SELECT max(id) FROM declarations").fetchone()[0] or 0)
 
 
-async def timings(db: Path) -> tuple[list[float], list[float]]:
+def median_ms(values: list[float]) -> float:
+    return statistics.median(values) * 1000
+
+
+async def timings(db: Path) -> dict[str, list[float]]:
+    """Seconds per run of each measured step, several runs each."""
     settings = Settings(database_path=db)
     store = await open_store(db)
     services = Services(store, settings, SystemClock(), read_questionnaire(None))
     ref = SlotRef(LAST, SlotName.MORNING)
     units = [u.code for u in await store.people.units()]
-    unit_times, office_times = [], []
+    times: dict[str, list[float]] = {"choose": [], "close": [], "unit": [], "office": []}
+    checkins = store.checkins
     for _ in range(3):
+        started = time.perf_counter()  # what send_prompts does before it queues anything
+        async with store.transaction():
+            monday = SlotRef(NEXT, SlotName.MORNING)
+            reachable = await checkins.promptable(settings.consent_version)
+            due = due_prompts(
+                services.calendar,
+                NEXT,
+                [person.id for person, _ in reachable],
+                await checkins.on_leave(NEXT),
+                await checkins.declared(monday),
+                await checkins.dispatched(monday, "prompt"),
+            )
+        times["choose"].append(time.perf_counter() - started)
+        assert len(due) == len(reachable) > 0
+        started = time.perf_counter()
+        try:
+            async with store.transaction():  # every unit's summary queued, then undone
+                queued = await close_slot(services, LAST, SlotName.AFTERNOON)
+                times["close"].append(time.perf_counter() - started)
+                raise UndoError
+        except UndoError:
+            assert queued > 0
         for unit in units:
             started = time.perf_counter()
             summary = await unit_summaries(services, ref, unit)
-            unit_times.append(time.perf_counter() - started)
+            times["unit"].append(time.perf_counter() - started)
             assert summary[0].expected > 0
         started = time.perf_counter()
         table = office_table(await store.checkins.unit_counts(ref), ref)
-        office_times.append(time.perf_counter() - started)
+        times["office"].append(time.perf_counter() - started)
         assert table.count("\n") > 100
     await store.close()
-    return unit_times, office_times
+    return times
 
 
 def export(db: Path, first: date, last: date, out: Path) -> tuple[float, float, int]:
@@ -137,28 +189,41 @@ def export(db: Path, first: date, last: date, out: Path) -> tuple[float, float, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--people", type=int, action="append")
     parser.add_argument("--days", type=int, default=365)
-    parser.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "sokhoe-scale.db")
+    parser.add_argument("--exports", action="store_true")
+    parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()))
     args = parser.parse_args()
-    wanted = args.people * args.days * 2
-    if not args.db.exists() or declarations_in(args.db) != wanted:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{args.db}{suffix}").unlink(missing_ok=True)
-        started = time.perf_counter()
-        asyncio.run(build(args.db, args.people, args.days))
-        print(f"built {wanted:,} declarations in {time.perf_counter() - started:.0f} s")
-    unit_times, office_times = asyncio.run(timings(args.db))
-    ms = 1000
-    print(f"people × days:        {args.people:,} × {args.days} = {wanted:,} declarations")
-    print(f"unit summary:         median {statistics.median(unit_times) * ms:.2f} ms, "
-          f"max {max(unit_times) * ms:.2f} ms (100 units × 3)")  # fmt: skip
-    print(f"office table:         median {statistics.median(office_times) * ms:.2f} ms, "
-          f"max {max(office_times) * ms:.2f} ms")  # fmt: skip
+    rows = []
+    for people in args.people or [1_000, 10_000, 30_000]:
+        db = args.dir / f"sokhoe-scale-{people}.db"
+        wanted = people * args.days * 2
+        if not db.exists() or declarations_in(db) != wanted:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            started = time.perf_counter()
+            asyncio.run(build(db, people, args.days))
+            print(f"built {wanted:,} declarations in {time.perf_counter() - started:.0f} s")
+        times = asyncio.run(timings(db))
+        rows.append((people, wanted, db.stat().st_size, times))
+        if args.exports:
+            exports(db)
+    print(f"{'people':>8} {'declarations':>13} {'database':>9} {'choose whom':>12}"
+          f" {'close slot':>11} {'unit summary':>13} {'office table':>13}")  # fmt: skip
+    print(f"{'':>8} {'':>13} {'':>9} {'to prompt':>12} {'(all units)':>11}"
+          f" {'median':>13} {'median':>13}")  # fmt: skip
+    for people, wanted, size, times in rows:
+        choose, close = median_ms(times["choose"]), median_ms(times["close"])
+        unit, office = median_ms(times["unit"]), median_ms(times["office"])
+        print(f"{people:>8,} {wanted:>13,} {size / 2**20:>6,.0f} MB {choose:>9.0f} ms"
+              f" {close:>8.0f} ms {unit:>10.2f} ms {office:>10.1f} ms")  # fmt: skip
+
+
+def exports(db: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
         for fmt in ("csv", "xlsx"):
-            day = export(args.db, LAST, LAST, Path(folder) / f"day.{fmt}")
-            month = export(args.db, LAST - timedelta(days=29), LAST, Path(folder) / f"month.{fmt}")
+            day = export(db, LAST, LAST, Path(folder) / f"day.{fmt}")
+            month = export(db, LAST - timedelta(days=29), LAST, Path(folder) / f"month.{fmt}")
             for label, (seconds, peak, rows) in (("1 day", day), ("1 month", month)):
                 line = f"{rows:>9,} rows {seconds:6.1f} s, peak {peak:5.0f} MiB"
                 print(f"export {fmt:4} {label:8} {line}")

@@ -273,38 +273,52 @@ async def run_bot(settings: Settings) -> None:
     """Poll and send until SIGINT or SIGTERM; then finish the batch in hand and close the store.
     A messenger that refuses at start-up stops everything before anything runs."""
     app = build_application(settings)
+    stop = stop_on_signals()
+    async with lifespan(app), running(app, stop, jobs=True):
+        channels = ("Telegram @" + app.bot.username if settings.bot_token else "") + (
+            " + Zalo" if app.bot_data.zalo is not None else ""
+        )
+        print(texts.RUN_STARTED.format(channels=channels.strip(" +")), flush=True)
+        await stop.wait()
+    print(texts.RUN_STOPPED, flush=True)
+
+
+def stop_on_signals() -> asyncio.Event:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with lifespan(app):
-        data = app.bot_data
-        if settings.bot_token:
-            await register_commands(app)
-        if data.zalo is not None and not settings.bot_token:
-            await data.zalo.api.call("getMe")  # Zalo alone: a wrong token is said at once
-        await app.start()
-        tasks: list[asyncio.Task[None]] = []
-        try:
+    return stop
+
+
+@asynccontextmanager
+async def running(app: SoKhoeApp, stop: asyncio.Event, jobs: bool) -> AsyncIterator[None]:
+    """The intakes, senders and export worker running, what today still owes caught up, and
+    (with `jobs`) the daily jobs on the JobQueue; all stopped on the way out. The demo runs
+    the jobs on its own clock instead (see `bot.demo`)."""
+    data, settings = app.bot_data, app.bot_data.settings
+    if settings.bot_token:
+        await register_commands(app)
+    if data.zalo is not None and not settings.bot_token:
+        await data.zalo.api.call("getMe")  # Zalo alone: a wrong token is said at once
+    await app.start()
+    tasks: list[asyncio.Task[None]] = []
+    try:
+        if jobs:
             install_jobs(app)
-            await scheduler.catch_up(data.services)
-            tasks.append(asyncio.create_task(data.exports.run(stop)))
-            if settings.bot_token:
-                tasks += [
-                    asyncio.create_task(data.intake.run(stop)),
-                    asyncio.create_task(data.sender.run(stop)),
-                ]
-            if data.zalo is not None and settings.bot_token:
-                tasks.append(asyncio.create_task(keep_zalo_up(data.zalo, settings, stop)))
-            elif data.zalo is not None:
-                tasks += await start_zalo(data.zalo, settings, stop)
-            channels = ("Telegram @" + app.bot.username if settings.bot_token else "") + (
-                " + Zalo" if data.zalo is not None else ""
-            )
-            print(texts.RUN_STARTED.format(channels=channels.strip(" +")), flush=True)
-            await stop.wait()
-        finally:
-            stop.set()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            await app.stop()
-    print(texts.RUN_STOPPED, flush=True)
+        await scheduler.catch_up(data.services)
+        tasks.append(asyncio.create_task(data.exports.run(stop)))
+        if settings.bot_token:
+            tasks += [
+                asyncio.create_task(data.intake.run(stop)),
+                asyncio.create_task(data.sender.run(stop)),
+            ]
+        if data.zalo is not None and settings.bot_token:
+            tasks.append(asyncio.create_task(keep_zalo_up(data.zalo, settings, stop)))
+        elif data.zalo is not None:
+            tasks += await start_zalo(data.zalo, settings, stop)
+        yield
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await app.stop()

@@ -1,5 +1,6 @@
-"""The command line: run, roster-template, import-roster, invites, export, backup, purge. Every
-failure is one line on stderr and a non-zero exit; never a traceback, never a hang."""
+"""The command line: run, demo, roster-template, import-roster, invites, export, backup,
+privacy-report, purge. Every failure is one line on stderr and a non-zero exit; never a
+traceback, never a hang."""
 
 from __future__ import annotations
 
@@ -66,6 +67,8 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="sokhoe", description="Sổ Khỏe: daily health check-ins")
     commands = top.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the bot")
+    demo = commands.add_parser("demo", help="try it: a local office of phones and a clock")
+    demo.add_argument("--port", type=port_number, default=8765)
     template = commands.add_parser("roster-template", help="a roster file to fill in (XLSX/CSV)")
     template.add_argument("--out", type=Path, default=Path("danh-sach-can-bo.xlsx"))
     roster = commands.add_parser("import-roster", help="import the staff roster (CSV or XLSX)")
@@ -91,10 +94,17 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def port_number(value: str) -> int:
+    if not value.isdigit() or not 0 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(texts.CLI_BAD_PORT.format(value=value[:20]))
+    return int(value)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        settings = load_settings()
+        # the demo reads no settings: it never touches the deployment's database or tokens
+        settings = Settings(log_level="WARNING") if args.command == "demo" else load_settings()
         setup_logging(settings)
         return _command(args, settings)
     except (SettingsError, CliError, StoreError) as err:
@@ -116,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "run":
         return _run(settings)
+    if args.command == "demo":
+        return _demo(args.port)
     if args.command == "roster-template":
         return cli_roster.roster_template(args.out)
     if args.command == "import-roster":
@@ -154,6 +166,16 @@ async def _check_store(settings: Settings) -> None:
     from storage import open_store
 
     await (await open_store(settings.database_path)).close()
+
+
+def _demo(port: int) -> int:
+    from bot.demo import DemoPortBusyError, run_demo
+
+    try:
+        asyncio.run(run_demo(port))
+    except DemoPortBusyError as err:
+        raise CliError(str(err), 5) from None
+    return 0
 
 
 def _run(settings: Settings) -> int:

@@ -49,6 +49,30 @@ INVITES_NO_USERNAME = (
 )
 
 # --- running --------------------------------------------------------------------------------
+# The local demo (python -m bot demo)
+DEMO_READY = "Bản dùng thử Sổ Khỏe: mở {url} trong trình duyệt. Nhấn Ctrl+C để dừng."
+DEMO_STOPPED = "Đã dừng bản dùng thử; dữ liệu thử đã được xóa."
+DEMO_PORT_BUSY = "Cổng {port} đang được dùng. Hãy chọn cổng khác: python -m bot demo --port 8766"
+DEMO_STARTING = "Bản dùng thử đang khởi động, vui lòng thử lại sau giây lát."
+DEMO_BAD_REQUEST = "Yêu cầu không hợp lệ."
+DEMO_NO_SUCH_PERSON = "Không có người này trong bản dùng thử."
+DEMO_EMPTY_TEXT = "Tin nhắn trống."
+DEMO_NO_SUCH_BUTTON = "Nút này không còn trên tin nhắn."
+DEMO_NOT_A_PHOTO = "Chỉ gửi được ảnh JPEG hoặc PNG."
+DEMO_TOO_LARGE = "Tệp quá lớn (tối đa 5 MB)."
+DEMO_WEEKLY = " và tổng hợp tuần"
+DEMO_EVENTS = {
+    "morning:prompt": "Mời khai báo buổi sáng",
+    "morning:reminder": "Nhắc người chưa khai báo",
+    "morning:close": "Chốt buổi sáng, tổng hợp gửi lãnh đạo",
+    "risk:sheet": "Gửi bảng cập nhật nguy cơ",
+    "risk:reminder": "Nhắc cập nhật bản đồ nguy cơ",
+    "risk:deadline": "Hạn cập nhật 15:00",
+    "afternoon:prompt": "Mời khai báo cuối ngày",
+    "afternoon:reminder": "Nhắc người chưa khai báo",
+    "afternoon:close": "Chốt cuối ngày",
+}
+CLI_BAD_PORT = "“{value}” không phải số cổng (0–65535)."
 RUN_STARTED = "Sổ Khỏe đang chạy ({channels}). Nhấn Ctrl+C để dừng."
 RUN_STOPPED = "Sổ Khỏe đã dừng."
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram.ext import JobQueue
 
@@ -74,6 +75,21 @@ def job_specs(services: Services) -> list[JobSpec]:
         JobSpec(Timing("risk:deadline", deadline), escalate),
     ]
     return sorted(specs, key=lambda s: s.timing.at)
+
+
+def due_between(
+    specs: list[JobSpec], start: datetime, end: datetime, tz: ZoneInfo
+) -> list[tuple[datetime, JobSpec]]:
+    """The runs whose moment comes after `start` and by `end`, in order: what the JobQueue
+    would fire while a clock moves from one to the other (the tests' and the demo's clock)."""
+    due = []
+    first = start.astimezone(tz).date()
+    for offset in range((end.astimezone(tz).date() - first).days + 1):
+        for spec in specs:
+            at = datetime.combine(first + timedelta(days=offset), spec.timing.at, tz)
+            if start < at <= end:
+                due.append((at, spec))
+    return sorted(due, key=lambda pair: pair[0])
 
 
 async def catch_up(services: Services) -> int:

@@ -16,7 +16,7 @@ from core import texts
 from core.domain import Channel
 from core.enrolment import new_code
 from core.roster import parse_roster, plan_import
-from scheduler import job_specs
+from scheduler import due_between, job_specs
 from storage import Store
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, Sent
 from tests.fakes.zalo_api import FakeZalo, ZaloSent
@@ -209,13 +209,7 @@ class Harness:
         now = self.clock.now().astimezone(tz)
         target = datetime.combine(day or now.date(), time.fromisoformat(hhmm), tz)
         specs = job_specs(services)
-        due = []
-        for offset in range((target.date() - now.date()).days + 1):
-            for spec in specs:
-                at = datetime.combine(now.date() + timedelta(days=offset), spec.timing.at, tz)
-                if now < at <= target:
-                    due.append((at, spec))
-        for at, spec in sorted(due, key=lambda pair: pair[0]):
+        for at, spec in due_between(specs, now, target, tz):
             self.clock.current = at
             await spec.run(services, at)
             await self.pump()
