@@ -88,7 +88,7 @@ async def _serve(folder: Path, port: int, stop: asyncio.Event) -> None:
         app = build_application(settings, clock)
         async with lifespan(app), running(app, stop, jobs=False):
             data = app.bot_data
-            timetable = Timetable(data.services, data.wake)
+            timetable = Timetable(data.services, data.wake, messenger.touch)
             demo_web.ready(timetable)
             print(texts.DEMO_READY.format(url=f"{base}/"), flush=True)
             while not stop.is_set():

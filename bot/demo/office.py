@@ -189,9 +189,12 @@ class Timetable:
     table (`scheduler.job_specs`), run through `JobSpec.run`, exactly what the JobQueue runs in
     production, so each job runs once a day whatever the clock does."""
 
-    def __init__(self, services: Services, wake: Callable[[], None]) -> None:
+    def __init__(
+        self, services: Services, wake: Callable[[], None], touch: Callable[[], None]
+    ) -> None:
         self.services = services
         self.wake = wake
+        self.messenger_touch = touch  # the page hears of it
         self.specs: list[JobSpec] = job_specs(services)
         self.last = services.now()
         self.fired: list[tuple[datetime, str]] = []
@@ -209,6 +212,7 @@ class Timetable:
             self.fired.append((at, spec.name))
             log.info("demo: %s at %s queued %d", spec.name, f"{at:%H:%M}", queued)
             self.wake()
+            self.messenger_touch()
 
     def upcoming(self, count: int = 12) -> list[tuple[datetime, str]]:
         """The next moments something happens (working days; the weekly summary named)."""

@@ -103,6 +103,7 @@ class DemoWeb:
                 ],
             },
             "office": {"auto": self.office.on, "played": sorted(self.office.played)},
+            "fired": [[at.isoformat(), name] for at, name in self.timetable.fired],
             "phones": [phone.as_json() for phone in self.messenger.phones.values()],
             "chats": {
                 key: [bubble.as_json() for bubble in bubbles]

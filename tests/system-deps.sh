@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# What the browser test needs from the system: Debian's Chromium (Playwright cannot download
+# its own browser here) and an emoji font (the bot's messages carry emoji). Installed only when
+# missing; as root or through sudo.
+set -euo pipefail
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing ${missing[*]}" >&2
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null \
+  || { $sudo apt-get update -q >/dev/null && \
+       $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null; }
