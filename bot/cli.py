@@ -1,4 +1,4 @@
-"""The command line: run, demo, roster-template, import-roster, invites, export, backup,
+"""The command line: run, demo, roster-template, import-roster, invites, export, report, backup,
 privacy-report, purge. Every failure is one line on stderr and a non-zero exit; never a
 traceback, never a hang."""
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from bot import cli_data, cli_roster
+from bot import cli_data, cli_report, cli_roster
 from bot.cli_files import CliError, cli_date, days_valid
 from bot.config import Settings, SettingsError, load_settings
 from bot.privacy_report import privacy_report
@@ -84,6 +84,11 @@ def parser() -> argparse.ArgumentParser:
     exporting.add_argument("--unit", help="only this unit code")
     exporting.add_argument("--format", choices=("xlsx", "csv"), help="default: the suffix of --out")
     exporting.add_argument("--out", type=Path, required=True)
+    reporting = commands.add_parser("report", help="the period report (DOCX or XLSX)")
+    reporting.add_argument("--from", dest="first", type=cli_date, required=True)
+    reporting.add_argument("--to", dest="last", type=cli_date, required=True)
+    reporting.add_argument("--unit", help="only this unit code")
+    reporting.add_argument("--out", type=Path, required=True, help="a .docx or .xlsx file")
     backing_up = commands.add_parser("backup", help="a consistent copy of the live database")
     backing_up.add_argument("file", type=Path)
     report = commands.add_parser("privacy-report", help="the record of personal data processing")
@@ -139,6 +144,9 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(
             cli_data.export(settings, args.kind, period, args.unit, args.out, args.format)
         )
+    if args.command == "report":
+        period = (args.first, args.last)
+        return asyncio.run(cli_report.report(settings, period, args.unit, args.out))
     if args.command == "backup":
         return asyncio.run(cli_data.make_backup(settings, args.file))
     if args.command == "privacy-report":

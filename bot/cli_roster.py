@@ -44,7 +44,8 @@ async def import_roster(settings: Settings, path: Path) -> int:
         if not plan.changes_anything:
             print(texts.ROSTER_NO_CHANGE.format(unchanged=plan.unchanged))
             return 0
-        await store.people.apply_import(plan, SystemClock().now())
+        now = SystemClock().now()
+        await store.people.apply_import(plan, now, now.astimezone(settings.tz).date())
     print(
         texts.ROSTER_SUMMARY.format(
             added=len(plan.added),

@@ -123,7 +123,7 @@ def csv_fields(row: Iterable[Any]) -> list[Any]:
     return [spreadsheet_text(v) if isinstance(v, str) else v for v in row]
 
 
-def _xlsx_cells(sheet: Any, line: int, row: Iterable[Any]) -> None:
+def xlsx_row(sheet: Any, line: int, row: Iterable[Any]) -> None:
     """One XLSX row: text as string cells (never formulas), numbers as numbers."""
     for column, value in enumerate(row):
         if value is None or value == "":
@@ -144,10 +144,10 @@ def write_table(
         book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
         try:
             sheet = book.add_worksheet()
-            _xlsx_cells(sheet, 0, header)
+            xlsx_row(sheet, 0, header)
             for row in rows:
                 count += 1
-                _xlsx_cells(sheet, count, row)
+                xlsx_row(sheet, count, row)
         finally:
             book.close()
         return count
@@ -205,7 +205,7 @@ async def write_export(
         sheet.freeze_panes(top + 1, 0)
         async for row in rows:
             count += 1
-            _xlsx_cells(sheet, top + count, row)
+            xlsx_row(sheet, top + count, row)
             if progress and count % PROGRESS_EVERY == 0:
                 progress(count)
     finally:
@@ -269,7 +269,7 @@ def write_my_data(path: Path, data: MyData, form: Questionnaire, tz: tzinfo) -> 
             for column, title in enumerate(header):
                 sheet.write_string(0, column, title, bold)
             for number, line in enumerate(lines, start=1):
-                _xlsx_cells(sheet, number, line)
+                xlsx_row(sheet, number, line)
                 count += 1
     finally:
         book.close()

@@ -31,6 +31,11 @@ class Settings:
     database_path: Path = Path("data/sokhoe.db")
     timezone: str = "Asia/Ho_Chi_Minh"
     org_name: str = "Sở"
+    org_parent: str = ""  # the agency above it, for the heading of reports: "UBND tỉnh Lào Cai"
+    org_place: str = ""  # the place name of the date line: "Lào Cai"
+    report_symbol: str = ""  # the agency's symbol in "Số: …/BC-SKHCN"
+    signer_title: str = "Giám đốc"  # who signs reports: title and name
+    signer_name: str = ""
     log_level: str = "INFO"
     admin_chat_id: int | None = None
     announce_chat_id: int | None = None  # a Telegram channel or group for published stories

@@ -49,6 +49,68 @@ INVITES_NO_USERNAME = (
 )
 
 # --- running --------------------------------------------------------------------------------
+# Period reports (python -m bot report; /baocao) in the format of Decree 30/2020/NĐ-CP
+REPORT_NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+REPORT_MOTTO = "Độc lập - Tự do - Hạnh phúc"
+REPORT_RULE_SHORT = "_______________"
+REPORT_RULE_LONG = "____________________________"
+REPORT_NUMBER = "Số:       /{symbol}"
+REPORT_DATE_LINE = "{place}, ngày {d} tháng {m} năm {y}"
+REPORT_PLACE_UNSET = "……"
+REPORT_KIND = "BÁO CÁO"
+REPORT_SUBJECT = (
+    "Tình hình khai báo y tế, cập nhật mức nguy cơ và phong trào “Người tốt, việc tốt”"
+    " từ ngày {first} đến ngày {last}"
+)
+REPORT_PART_GENERAL = "I. TÌNH HÌNH CHUNG"
+REPORT_GENERAL = (
+    "Trong {days} ngày làm việc, {people} cán bộ của {units} đơn vị đã khai báo y tế"
+    " {rate} số lượt phải khai báo (buổi sáng {morning}, buổi chiều {afternoon}); {late} lượt"
+    " khai báo muộn, {missing} lượt chưa khai báo, {leave} ngày nghỉ phép. Có {alerts} lượt"
+    " khai báo có triệu chứng hoặc tiếp xúc. Cập nhật bản đồ nguy cơ trước 15:00: {on_time}"
+    " lượt đúng hạn, {risk_late} lượt muộn, {missed} lượt chưa cập nhật. Phong trào “Người"
+    " tốt, việc tốt”: {proposed} đề xuất, {approved} được duyệt."
+)
+REPORT_PART_UNITS = "II. KẾT QUẢ THEO ĐƠN VỊ"
+REPORT_PART_PEOPLE = "III. KẾT QUẢ THEO CÁ NHÂN"
+REPORT_UNIT_HEADER = (
+    "Đơn vị", "Số người", "Tỷ lệ sáng", "Tỷ lệ chiều", "Tỷ lệ chung", "Muộn", "Chưa khai báo",
+    "Ngày nghỉ", "Cảnh báo", "15:00 đúng hạn/muộn/bỏ lỡ", "Đề xuất/duyệt",
+)  # fmt: skip
+REPORT_UNIT_NOTE = (
+    "Số người tính theo danh sách của từng ngày (người chuyển đơn vị được tính ở mỗi đơn vị"
+    " trong những ngày thuộc đơn vị đó); ngày nghỉ phép không tính là phải khai báo."
+)
+REPORT_PERSON_HEADER = (
+    "Họ và tên", "Mã cán bộ", "Đơn vị", "Đã khai/phải khai", "Tỷ lệ", "Muộn", "Chưa khai báo",
+    "Ngày nghỉ", "Cảnh báo",
+)  # fmt: skip
+REPORT_WEEK_HEADER = ("Đơn vị", "Tuần bắt đầu", "Tỷ lệ khai báo")
+REPORT_TOTAL = "Toàn cơ quan"
+REPORT_SHEET_UNITS = "Theo đơn vị"
+REPORT_SHEET_PEOPLE = "Theo cá nhân"
+REPORT_SHEET_WEEKS = "Theo tuần"
+REPORT_CHART_CAPTIONS = (
+    "Biểu đồ 1. Tỷ lệ khai báo theo tuần của từng đơn vị",
+    "Biểu đồ 2. Cập nhật bản đồ nguy cơ trước 15:00 theo đơn vị",
+    "Biểu đồ 3. Số lượt khai báo có triệu chứng hoặc tiếp xúc theo tuần",
+)
+REPORT_RECIPIENTS = "Nơi nhận:"
+REPORT_RECIPIENT_LINES = ("- Lãnh đạo Sở;", "- Các đơn vị;", "- Lưu: VT.")
+REPORT_WRITTEN = "Đã ghi báo cáo {first}–{last} ({people} dòng theo cá nhân) vào {path}."
+REPORT_SUFFIX = "Báo cáo ghi ra tệp .docx hoặc .xlsx, không phải “{path}”."
+REPORT_NO_UNIT = "Không có đơn vị mã “{unit}”."
+REPORT_RANGE_TOO_LONG = "Một báo cáo tối đa 366 ngày."
+CHART_RATE_AXIS = "Tỷ lệ khai báo (%)"
+CHART_WEEK_AXIS = "Tuần bắt đầu"
+CHART_WEEKLY_TITLE = "Tỷ lệ khai báo theo tuần"
+CHART_ON_TIME = "Đúng hạn"
+CHART_LATE = "Muộn"
+CHART_MISSED = "Bỏ lỡ"
+CHART_DAYS_AXIS = "Số ngày"
+CHART_RISK_TITLE = "Cập nhật bản đồ nguy cơ trước 15:00"
+CHART_ALERTS_AXIS = "Số lượt"
+CHART_ALERTS_TITLE = "Khai báo có triệu chứng hoặc tiếp xúc theo tuần"
 # The local demo (python -m bot demo)
 DEMO_READY = "Bản dùng thử Sổ Khỏe: mở {url} trong trình duyệt. Nhấn Ctrl+C để dừng."
 DEMO_STOPPED = "Đã dừng bản dùng thử; dữ liệu thử đã được xóa."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import aiosqlite
 
@@ -67,8 +67,10 @@ class PeopleRepo(Repository):
         row = await self._fetchone(PERSON_SQL + " WHERE p.phone = ? AND p.active", (phone,))
         return person_from_row(row) if row else None
 
-    async def apply_import(self, plan: ImportPlan, now: datetime) -> None:
-        """Write a planned roster import in one transaction."""
+    async def apply_import(self, plan: ImportPlan, now: datetime, day: date | None = None) -> None:
+        """Write a planned roster import in one transaction; the roster history takes the
+        changes from `day` (the local date of the import; by default the date of `now`)."""
+        day = day or now.date()
         async with self.transaction():
             await self._executemany(
                 "INSERT INTO units (code, name) VALUES (?, ?)"
@@ -76,14 +78,56 @@ class PeopleRepo(Repository):
                 [(u.code, u.name) for u in plan.units],
             )
             for entry in plan.added + plan.updated:
-                await self._upsert_person(entry, now)
+                person_id = await self._upsert_person(entry, now)
+                await self._member(person_id, entry.unit.code, day)
             await self._executemany(
                 "UPDATE people SET active = 0, updated_at = ?, deactivated_at = ?"
                 " WHERE staff_code = ?",
                 [(ts(now), ts(now), code) for code in plan.deactivated],
             )
+            for code in plan.deactivated:
+                await self._leave_unit(code, day)
 
-    async def _upsert_person(self, entry: RosterEntry, now: datetime) -> None:
+    async def _member(self, person_id: int, unit: str, day: date) -> None:
+        """From `day`, `person_id` belongs to `unit` (a change of unit closes the old
+        membership the day before; a change on the day it began rewrites it)."""
+        current = await self._fetchone(
+            "SELECT unit_code, first_day FROM memberships WHERE person_id = ? AND last_day IS NULL",
+            (person_id,),
+        )
+        if current is not None and current["unit_code"] == unit:
+            return
+        if current is not None and current["first_day"] >= day.isoformat():
+            await self._execute(
+                "UPDATE memberships SET unit_code = ? WHERE person_id = ? AND last_day IS NULL",
+                (unit, person_id),
+            )
+            return
+        if current is not None:
+            await self._execute(
+                "UPDATE memberships SET last_day = ? WHERE person_id = ? AND last_day IS NULL",
+                ((day - timedelta(days=1)).isoformat(), person_id),
+            )
+        await self._execute(
+            "INSERT INTO memberships (person_id, unit_code, first_day) VALUES (?, ?, ?)"
+            " ON CONFLICT (person_id, first_day) DO UPDATE SET unit_code = excluded.unit_code,"
+            " last_day = NULL",
+            (person_id, unit, day.isoformat()),
+        )
+
+    async def _leave_unit(self, staff_code: str, day: date) -> None:
+        """Off the roster from `day`: the open membership ends the day before."""
+        where = "person_id = (SELECT id FROM people WHERE staff_code = ?) AND last_day IS NULL"
+        await self._execute(
+            f"DELETE FROM memberships WHERE {where} AND first_day >= ?",
+            (staff_code, day.isoformat()),
+        )
+        await self._execute(
+            f"UPDATE memberships SET last_day = ? WHERE {where}",
+            ((day - timedelta(days=1)).isoformat(), staff_code),
+        )
+
+    async def _upsert_person(self, entry: RosterEntry, now: datetime) -> int:
         row = await self._fetchone(
             "INSERT INTO people (staff_code, full_name, unit_code, phone, active, updated_at)"
             " VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (staff_code) DO UPDATE SET"
@@ -106,6 +150,7 @@ class PeopleRepo(Repository):
             "INSERT INTO unit_heads (person_id, unit_code) VALUES (?, ?)",
             [(person_id, unit) for unit in sorted(entry.heads)],
         )
+        return int(person_id)
 
     # --- accounts ---------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from core.domain import Account, Caller, Channel, Invite, Person, Unit
 from core.messages import BROADCAST, Outgoing, Reply
 from core.office import AuditEntry, ExportRequest
 from core.privacy import Erased, ErasureRequest, MyData
+from core.reports import DayFacts, Member, Membership
 from core.risk import RiskLevel, RiskRound
 from core.roster import ImportPlan
 from core.slots import SlotRef
@@ -33,8 +34,9 @@ class People(Protocol):
 
     async def active_person_by_phone(self, phone: str) -> Person | None: ...
 
-    async def apply_import(self, plan: ImportPlan, now: datetime) -> None:
-        """Write a planned roster import in one transaction."""
+    async def apply_import(self, plan: ImportPlan, now: datetime, day: date | None = None) -> None:
+        """Write a planned roster import in one transaction; the roster history (memberships)
+        takes the changes from `day`, the local date of the import."""
         ...
 
     async def accounts_of(self, person_id: int) -> list[Account]: ...
@@ -474,6 +476,24 @@ class Privacy(Protocol):
         ...
 
 
+class Reports(Protocol):
+    async def roster_between(
+        self, first: date, last: date
+    ) -> tuple[dict[str, str], dict[int, Member], list[Membership]]:
+        """The units, the people and the memberships that touch [first, last]."""
+        ...
+
+    async def day_facts(self, day: date) -> DayFacts: ...
+
+    async def risk_confirmations(self, first: date, last: date) -> dict[tuple[str, date], bool]:
+        """(unit, day) → late, for each day's confirmed daily round."""
+        ...
+
+    async def story_counts(self, first: date, last: date) -> dict[str, tuple[int, int]]:
+        """unit → (proposed, approved or published), for stories proposed in the period."""
+        ...
+
+
 class Store(Protocol):
     """The repositories, and the unit of work that spans them."""
 
@@ -500,6 +520,9 @@ class Store(Protocol):
 
     @property
     def jobs(self) -> Jobs: ...
+
+    @property
+    def reports(self) -> Reports: ...
 
     @property
     def privacy(self) -> Privacy: ...

@@ -14,6 +14,7 @@ from storage.office import OfficeRepo
 from storage.outbox import OutboxRepo
 from storage.people import PeopleRepo
 from storage.privacy import PrivacyRepo
+from storage.reports import ReportRepo
 from storage.risk import RiskRepo
 
 
@@ -32,6 +33,7 @@ class SqliteStore:
         self.inbox = InboxRepo(db)
         self.jobs = JobRepo(db)
         self.privacy = PrivacyRepo(db)
+        self.reports = ReportRepo(db)
 
     @classmethod
     async def open(cls, path: Path, create: bool = True) -> SqliteStore:

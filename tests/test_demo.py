@@ -11,6 +11,7 @@ from collections import Counter
 from typing import Any
 
 import httpx
+import pytest
 
 from bot.demo import run_demo
 from core import texts
@@ -40,7 +41,17 @@ def chat(state: dict[str, Any], key: str) -> list[str]:
     return [bubble["text"] for bubble in state["chats"][key]]
 
 
-async def test_a_day_in_the_demo_fires_every_event_once() -> None:
+async def test_a_day_in_the_demo_fires_every_event_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    reached: list[Any] = []
+    connect = socket.socket.connect
+
+    def loopback_only(self: socket.socket, address: Any) -> Any:
+        reached.append(address)
+        if isinstance(address, tuple) and address[0] not in ("127.0.0.1", "::1", "localhost"):
+            raise OSError("the demo reached past 127.0.0.1")
+        return connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", loopback_only)
     port, stop = free_port(), asyncio.Event()
     demo = asyncio.create_task(run_demo(port, stop))
     base = f"http://127.0.0.1:{port}"
@@ -70,6 +81,7 @@ async def test_a_day_in_the_demo_fires_every_event_once() -> None:
     finally:
         stop.set()
         await demo
+    assert reached and all(address[0] == "127.0.0.1" for address in reached)
 
 
 async def test_the_page_refuses_bad_requests_politely() -> None:

@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,6 +39,7 @@ def free_port() -> int:
 def demo(tmp_path: Path) -> Iterator[str]:
     """`python -m bot demo` as a process of its own, from an empty folder."""
     port = free_port()
+    folders = set(Path(tempfile.gettempdir()).glob("sokhoe-demo-*"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "ZALO_", "DATABASE"))}
     env["PYTHONPATH"] = str(ROOT)
     started = time.monotonic()
@@ -55,6 +57,7 @@ def demo(tmp_path: Path) -> Iterator[str]:
         process.terminate()
         assert process.wait(timeout=30) == 0
         assert list(tmp_path.iterdir()) == []  # it wrote nothing where it was started
+        assert set(Path(tempfile.gettempdir()).glob("sokhoe-demo-*")) == folders  # and left none
 
 
 @pytest.fixture

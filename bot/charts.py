@@ -1,0 +1,86 @@
+"""Charts as PNG bytes (matplotlib, drawn off screen): the weekly declaration rate per unit, the
+15:00 timeliness per unit, alerts per unit. Embedded in reports and sent as images."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date
+
+import matplotlib
+
+matplotlib.use("Agg")  # no screen: before pyplot is imported
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from core import texts
+from core.reports import PeriodReport, UnitReport
+
+WIDTH, HEIGHT, DPI = 7.5, 3.6, 120
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.tight_layout()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def weekly_rates(
+    weekly: dict[str, list[tuple[date, float | None]]], names: dict[str, str]
+) -> bytes:
+    """One line per unit: the share of expected declarations made, week by week."""
+    figure, axes = plt.subplots(figsize=(WIDTH, HEIGHT))
+    for code, points in sorted(weekly.items()):
+        shown = [(monday, rate * 100) for monday, rate in points if rate is not None]
+        if shown:
+            axes.plot([f"{m:%d/%m}" for m, _ in shown], [r for _, r in shown], marker="o",
+                      label=names.get(code, code))  # fmt: skip
+    axes.set_ylim(0, 105)
+    axes.set_ylabel(texts.CHART_RATE_AXIS)
+    axes.set_xlabel(texts.CHART_WEEK_AXIS)
+    axes.set_title(texts.CHART_WEEKLY_TITLE)
+    axes.grid(alpha=0.3)
+    if weekly:
+        axes.legend(fontsize=8, loc="lower left")
+    return _png(figure)
+
+
+def risk_timeliness(units: Sequence[UnitReport]) -> bytes:
+    """Stacked bars per unit: 15:00 updates on time, late, missed."""
+    figure, axes = plt.subplots(figsize=(WIDTH, HEIGHT))
+    names = [u.name for u in units]
+    on_time = [u.risk_on_time for u in units]
+    late = [u.risk_late for u in units]
+    missed = [u.risk_missed for u in units]
+    axes.barh(names, on_time, color="#2e7d32", label=texts.CHART_ON_TIME)
+    axes.barh(names, late, left=on_time, color="#f9a825", label=texts.CHART_LATE)
+    lefts = [a + b for a, b in zip(on_time, late, strict=True)]
+    axes.barh(names, missed, left=lefts, color="#c62828", label=texts.CHART_MISSED)
+    axes.set_xlabel(texts.CHART_DAYS_AXIS)
+    axes.set_title(texts.CHART_RISK_TITLE)
+    axes.legend(fontsize=8)
+    return _png(figure)
+
+
+def weekly_alerts(weeks: Sequence[tuple[date, int]]) -> bytes:
+    """Bars: alerts (declarations with a symptom or exposure) per week, all units."""
+    figure, axes = plt.subplots(figsize=(WIDTH, HEIGHT))
+    axes.bar([f"{monday:%d/%m}" for monday, _ in weeks], [count for _, count in weeks],
+             color="#c62828")  # fmt: skip
+    axes.set_xlabel(texts.CHART_WEEK_AXIS)
+    axes.set_ylabel(texts.CHART_ALERTS_AXIS)
+    axes.set_title(texts.CHART_ALERTS_TITLE)
+    axes.grid(alpha=0.3, axis="y")
+    return _png(figure)
+
+
+def report_charts(report: PeriodReport) -> list[bytes]:
+    names = {u.code: u.name for u in report.units}
+    return [
+        weekly_rates(report.weekly, names),
+        risk_timeliness(report.units),
+        weekly_alerts(report.weekly_alerts),
+    ]

@@ -1,0 +1,236 @@
+"""A period report as a Word document in the administrative format of Decree 30/2020/NĐ-CP
+(A4; Times New Roman 13; the parent agency and the agency at the top left, the national heading
+and motto at the top right; number and symbol; place and date; title; body; "Nơi nhận"; the
+signature block), with charts; and as a workbook with the same tables."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import docx
+import xlsxwriter
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from bot.charts import report_charts
+from bot.files import xlsx_row
+from core import texts
+from core.reports import SLOTS, PeriodReport, PersonReport, Tally, UnitReport, percent
+from core.settings import Settings
+
+FONT = "Times New Roman"
+
+
+def unit_rows(report: PeriodReport) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for unit in [*report.units]:
+        rows.append(_unit_row(unit.name, unit.members, unit.tally, unit))
+    rows.append(_unit_row(texts.REPORT_TOTAL, sum(u.members for u in report.units), report.total))
+    return rows
+
+
+def _unit_row(
+    name: str, members: int, tally: Tally, unit: UnitReport | None = None
+) -> list[object]:
+    rates = [percent(tally.rate(slot)) for slot in SLOTS]
+    risk = f"{unit.risk_on_time}/{unit.risk_late}/{unit.risk_missed}" if unit is not None else ""
+    stories = f"{unit.proposed}/{unit.approved}" if unit is not None else ""
+    return [name, members, *rates, percent(tally.rate()), tally.late, tally.missing,
+            tally.leave_days, tally.alerts, risk, stories]  # fmt: skip
+
+
+def person_rows(people: Sequence[PersonReport], units: dict[str, str]) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for p in people:
+        tally = p.tally
+        done = f"{sum(tally.declared.values())}/{sum(tally.expected.values())}"
+        rows.append([p.member.full_name, p.member.staff_code, units.get(p.unit_code, p.unit_code),
+                     done, percent(tally.rate()), tally.late, tally.missing, tally.leave_days,
+                     tally.alerts])  # fmt: skip
+    return rows
+
+
+def write_report_xlsx(report: PeriodReport, path: Path) -> int:
+    """Three sheets: by unit, by person, by week; the same figures as the document."""
+    book = xlsxwriter.Workbook(str(path))
+    try:
+        bold = book.add_format({"bold": True})
+        title = texts.REPORT_SUBJECT.format(
+            first=f"{report.first:%d/%m/%Y}", last=f"{report.last:%d/%m/%Y}"
+        )
+        units = {u.code: u.name for u in report.units}
+        weeks: list[list[object]] = [
+            [units.get(code, code), f"{monday:%d/%m/%Y}", percent(rate)]
+            for code, points in sorted(report.weekly.items())
+            for monday, rate in points
+        ]
+        people = person_rows(report.people, units)
+        sheets: list[tuple[str, Sequence[str], list[list[object]]]] = [
+            (texts.REPORT_SHEET_UNITS, texts.REPORT_UNIT_HEADER, unit_rows(report)),
+            (texts.REPORT_SHEET_PEOPLE, texts.REPORT_PERSON_HEADER, people),
+            (texts.REPORT_SHEET_WEEKS, texts.REPORT_WEEK_HEADER, weeks),
+        ]
+        for name, header, rows in sheets:
+            sheet = book.add_worksheet(name)
+            sheet.write_string(0, 0, title, bold)
+            xlsx_row(sheet, 2, header)
+            for line, row in enumerate(rows, start=3):
+                xlsx_row(sheet, line, row)
+            sheet.set_column(0, 0, 32)
+            sheet.set_column(1, len(header), 14)
+    finally:
+        book.close()
+    return len(report.people)
+
+
+def write_report_docx(report: PeriodReport, settings: Settings, path: Path, day: str) -> int:
+    """`day`: the date line's date, "dd/mm/yyyy"."""
+    document = docx.Document()
+    _page(document)
+    _heading(document, settings, day)
+    _paragraph(document, texts.REPORT_KIND, bold=True, size=14, align="center", before=12)
+    subject = texts.REPORT_SUBJECT.format(first=f"{report.first:%d/%m/%Y}",
+                                          last=f"{report.last:%d/%m/%Y}")  # fmt: skip
+    _paragraph(document, subject, bold=True, align="center", after=12)
+    total = report.total
+    _paragraph(document, texts.REPORT_PART_GENERAL, bold=True)
+    _paragraph(document, texts.REPORT_GENERAL.format(
+        days=report.working_days, units=len(report.units),
+        people=sum(u.members for u in report.units), rate=percent(total.rate()),
+        morning=percent(total.rate(SLOTS[0])), afternoon=percent(total.rate(SLOTS[1])),
+        late=total.late, missing=total.missing, leave=total.leave_days, alerts=total.alerts,
+        on_time=sum(u.risk_on_time for u in report.units),
+        risk_late=sum(u.risk_late for u in report.units),
+        missed=sum(u.risk_missed for u in report.units),
+        proposed=sum(u.proposed for u in report.units),
+        approved=sum(u.approved for u in report.units),
+    ), indent=True, justify=True)  # fmt: skip
+    _paragraph(document, texts.REPORT_PART_UNITS, bold=True)
+    _table(document, texts.REPORT_UNIT_HEADER, unit_rows(report), size=10)
+    _paragraph(document, texts.REPORT_UNIT_NOTE, italic=True, size=11)
+    for chart, caption in zip(report_charts(report), texts.REPORT_CHART_CAPTIONS, strict=True):
+        document.add_picture(io.BytesIO(chart), width=Cm(16))
+        document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _paragraph(document, caption, italic=True, size=11, align="center")
+    _paragraph(document, texts.REPORT_PART_PEOPLE, bold=True)
+    units = {u.code: u.name for u in report.units}
+    _table(document, texts.REPORT_PERSON_HEADER, person_rows(report.people, units), size=10)
+    _closing(document, settings)
+    document.save(str(path))
+    return len(report.people)
+
+
+def _page(document: docx.document.Document) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
+    style = document.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(13)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    style.paragraph_format.space_after = Pt(0)
+
+
+def _heading(document: docx.document.Document, settings: Settings, day: str) -> None:
+    """The two columns of the top: who issues it, and the national heading; then the number
+    and symbol, and the place and date."""
+    table = document.add_table(rows=2, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = table.rows[0].cells
+    if settings.org_parent:
+        _cell(left, settings.org_parent.upper(), size=12)
+    _cell(left, settings.org_name.upper(), bold=True, size=12, first=not settings.org_parent)
+    _cell(left, texts.REPORT_RULE_SHORT, size=8)
+    _cell(right, texts.REPORT_NATION, bold=True, size=12, first=True)
+    _cell(right, texts.REPORT_MOTTO, bold=True, size=13)
+    _cell(right, texts.REPORT_RULE_LONG, size=8)
+    number, dated = table.rows[1].cells
+    symbol = f"BC-{settings.report_symbol}" if settings.report_symbol else "BC"
+    _cell(number, texts.REPORT_NUMBER.format(symbol=symbol), size=13, first=True)
+    place = settings.org_place or texts.REPORT_PLACE_UNSET
+    d, m, y = day.split("/")
+    _cell(dated, texts.REPORT_DATE_LINE.format(place=place, d=d, m=m, y=y), italic=True,
+          size=13, first=True)  # fmt: skip
+
+
+def _closing(document: docx.document.Document, settings: Settings) -> None:
+    table = document.add_table(rows=1, cols=2)
+    recipients, signer = table.rows[0].cells
+    _cell(recipients, texts.REPORT_RECIPIENTS, bold=True, italic=True, size=12, first=True,
+          align="left")  # fmt: skip
+    for line in texts.REPORT_RECIPIENT_LINES:
+        _cell(recipients, line, size=11, align="left")
+    _cell(signer, settings.signer_title.upper(), bold=True, size=13, first=True)
+    for _ in range(3):
+        _cell(signer, "", size=13)
+    _cell(signer, settings.signer_name, bold=True, size=13)
+
+
+def _cell(
+    cell: _Cell,
+    text: str,
+    bold: bool = False,
+    italic: bool = False,
+    size: int = 13,
+    first: bool = False,
+    align: str = "center",
+) -> None:
+    paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+    _runs(paragraph, text, bold, italic, size, align)
+
+
+def _paragraph(
+    document: docx.document.Document,
+    text: str,
+    bold: bool = False,
+    italic: bool = False,
+    size: int = 13,
+    align: str = "left",
+    before: int = 6,
+    after: int = 0,
+    indent: bool = False,
+    justify: bool = False,
+) -> None:
+    paragraph = document.add_paragraph()
+    _runs(paragraph, text, bold, italic, size, "justify" if justify else align)
+    paragraph.paragraph_format.space_before = Pt(before)
+    paragraph.paragraph_format.space_after = Pt(after)
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Cm(1)
+
+
+def _runs(paragraph: Paragraph, text: str, bold: bool, italic: bool, size: int, align: str) -> None:
+    paragraph.alignment = {
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    }[align]
+    run = paragraph.add_run(text)
+    run.bold, run.italic = bold, italic
+    run.font.size = Pt(size)
+    run.font.name = FONT
+
+
+def _table(
+    document: docx.document.Document,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    size: int,
+) -> Table:
+    table: Table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        _cell(cell, text, bold=True, size=size, first=True)
+    for row in rows:
+        cells = table.add_row().cells  # type: ignore[no-untyped-call]
+        for cell, value in zip(cells, row, strict=True):
+            words = isinstance(value, str) and not value[:1].isdigit()
+            _cell(cell, str(value), size=size, first=True, align="left" if words else "center")
+    return table

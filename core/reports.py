@@ -1,0 +1,203 @@
+"""Period reports, pure: per unit and per person, over the working days of a period, counted
+with the roster as it was on each day (a person who moved counts in each unit for their days
+there). Sơ kết, month, quarter and year reports are this over different ranges."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from core.slots import SlotName
+
+SLOTS = (SlotName.MORNING, SlotName.AFTERNOON)
+
+
+@dataclass(frozen=True)
+class Membership:
+    person_id: int
+    unit_code: str
+    first: date
+    last: date | None  # None: still a member
+
+    def covers(self, day: date) -> bool:
+        return self.first <= day and (self.last is None or day <= self.last)
+
+
+@dataclass(frozen=True)
+class Member:
+    person_id: int
+    staff_code: str
+    full_name: str
+
+
+@dataclass(frozen=True)
+class DayFacts:
+    """What the store holds about one working day."""
+
+    day: date
+    declared: dict[SlotName, dict[int, bool]]  # slot → person → late
+    leave: set[int]
+    alerts: set[tuple[SlotName, int]]  # (slot, person) whose counting declaration alerted
+
+
+@dataclass
+class Tally:
+    expected: dict[SlotName, int] = field(default_factory=lambda: dict.fromkeys(SLOTS, 0))
+    declared: dict[SlotName, int] = field(default_factory=lambda: dict.fromkeys(SLOTS, 0))
+    late: int = 0
+    leave_days: int = 0
+    alerts: int = 0
+
+    @property
+    def missing(self) -> int:
+        return sum(self.expected.values()) - sum(self.declared.values())
+
+    def rate(self, slot: SlotName | None = None) -> float | None:
+        slots = SLOTS if slot is None else (slot,)
+        expected = sum(self.expected[s] for s in slots)
+        return None if expected == 0 else sum(self.declared[s] for s in slots) / expected
+
+
+@dataclass
+class UnitReport:
+    code: str
+    name: str
+    members: int  # people who belonged to it on some day of the period
+    tally: Tally
+    risk_on_time: int = 0
+    risk_late: int = 0
+    risk_missed: int = 0
+    proposed: int = 0
+    approved: int = 0
+
+
+@dataclass
+class PersonReport:
+    member: Member
+    unit_code: str
+    tally: Tally
+
+
+@dataclass
+class PeriodReport:
+    first: date
+    last: date
+    working_days: int
+    units: list[UnitReport]
+    people: list[PersonReport]
+    total: Tally
+    weekly: dict[str, list[tuple[date, float | None]]]  # unit → (Monday, declaration rate)
+    weekly_alerts: list[tuple[date, int]]  # (Monday, alerts in all units)
+
+
+class ReportBuilder:
+    """Counts a period day by day, so that a year of 10,000 people never sits in memory at once:
+    `add(day)` for each working day, then `finish`."""
+
+    def __init__(
+        self,
+        first: date,
+        last: date,
+        units: dict[str, str],
+        people: dict[int, Member],
+        memberships: Sequence[Membership],
+        unit: str | None = None,
+    ) -> None:
+        self.first, self.last = first, last
+        self.people = people
+        self.by_person: dict[int, list[Membership]] = defaultdict(list)
+        for membership in memberships:
+            if unit is None or membership.unit_code == unit:
+                self.by_person[membership.person_id].append(membership)
+        self.units = {
+            code: UnitReport(code, name, 0, Tally()) for code, name in sorted(units.items())
+        }
+        if unit is not None:
+            self.units = {unit: self.units[unit]} if unit in self.units else {}
+        self.rows: dict[tuple[int, str], PersonReport] = {}
+        self.weekly: dict[str, dict[date, Tally]] = defaultdict(lambda: defaultdict(Tally))
+        self.days = 0
+
+    def where(self, person_id: int, day: date) -> str | None:
+        """The unit a person belonged to on `day` (None: not on the roster that day)."""
+        found = next((m.unit_code for m in self.by_person[person_id] if m.covers(day)), None)
+        return found if found in self.units and person_id in self.people else None
+
+    def add(self, facts: DayFacts) -> None:
+        self.days += 1
+        day = facts.day
+        monday = day - timedelta(days=day.weekday())
+        for person_id in list(self.by_person):
+            unit = self.where(person_id, day)
+            if unit is None:
+                continue
+            row = self.rows.get((person_id, unit))
+            if row is None:
+                row = self.rows[(person_id, unit)] = PersonReport(
+                    self.people[person_id], unit, Tally()
+                )
+            counted = (self.units[unit].tally, row.tally)
+            if person_id in facts.leave:
+                for tally in counted:
+                    tally.leave_days += 1
+                continue
+            week = self.weekly[unit][monday]
+            for slot in SLOTS:
+                answered = facts.declared.get(slot, {})
+                for tally in (*counted, week):
+                    tally.expected[slot] += 1
+                if person_id not in answered:
+                    continue
+                for tally in (*counted, week):
+                    tally.declared[slot] += 1
+                for tally in counted:
+                    tally.late += answered[person_id]
+                for tally in (*counted, week):
+                    tally.alerts += (slot, person_id) in facts.alerts
+
+    def finish(
+        self,
+        risk: dict[tuple[str, date], bool],
+        risk_days: Sequence[date],
+        stories: dict[str, tuple[int, int]],
+    ) -> PeriodReport:
+        """`risk`: (unit, day) → confirmed late, for the confirmed days; `stories`: unit →
+        (proposed, approved)."""
+        for _, code in self.rows:
+            self.units[code].members += 1
+        total = Tally()
+        for code, report in self.units.items():
+            for day in risk_days:
+                confirmed = risk.get((code, day))
+                if confirmed is None:
+                    report.risk_missed += 1
+                elif confirmed:
+                    report.risk_late += 1
+                else:
+                    report.risk_on_time += 1
+            report.proposed, report.approved = stories.get(code, (0, 0))
+            for slot in SLOTS:
+                total.expected[slot] += report.tally.expected[slot]
+                total.declared[slot] += report.tally.declared[slot]
+            total.late += report.tally.late
+            total.leave_days += report.tally.leave_days
+            total.alerts += report.tally.alerts
+        rows = sorted(self.rows.values(), key=lambda p: (p.unit_code, p.member.full_name))
+        weekly = {
+            code: sorted((monday, tally.rate()) for monday, tally in weeks.items())
+            for code, weeks in self.weekly.items()
+        }
+        alerts: dict[date, int] = defaultdict(int)
+        for weeks in self.weekly.values():
+            for monday, tally in weeks.items():
+                alerts[monday] += tally.alerts
+        units = list(self.units.values())
+        return PeriodReport(
+            self.first, self.last, self.days, units, rows, total, weekly, sorted(alerts.items())
+        )
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.0%}"
