@@ -161,7 +161,9 @@ async def test_the_document_is_in_the_administrative_format(tmp_path: Path) -> N
                  "Nguyễn Văn Hùng"):  # fmt: skip
         assert line in text, line
     section = document.sections[0]
-    assert round(section.page_width.cm, 1) == 21.0 and round(section.left_margin.cm, 1) == 3.0
+    width, left = section.page_width, section.left_margin
+    assert width is not None and left is not None
+    assert round(width.cm, 1) == 21.0 and round(left.cm, 1) == 3.0  # A4; the left margin 30 mm
     assert document.styles["Normal"].font.name == "Times New Roman"
     unit_table = next(t for t in document.tables if t.rows[0].cells[0].text == "Đơn vị")
     shown = [[c.text for c in row.cells] for row in unit_table.rows[1:]]
