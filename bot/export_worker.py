@@ -7,21 +7,25 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from bot.config import Settings
 from bot.files import part_of, write_export, write_my_data
 from bot.loops import woken_or_stopped
+from bot.report_files import write_report_docx, write_report_xlsx
 from core.exports import heading, kind_named
 from core.office import ExportRequest
 from core.questionnaire import Questionnaire
 from core.workdays import WorkCalendar
 from services import Services
 from services.office import finish_export
+from services.reports import period_report
 from storage.export_reader import ExportReader, export_rows
 
 log = logging.getLogger(__name__)
 MYDATA = "mydata"  # a person's own data (/dulieu), not an office export
+REPORT = "report"  # a period report (/baocao): a document, not rows
 
 
 async def write_export_file(
@@ -87,6 +91,8 @@ class ExportWorker:
         try:
             if request.kind == MYDATA:
                 count = await self._my_data(request, path)
+            elif request.kind == REPORT:
+                count = await self._report(request, path)
             else:
                 count = await write_export_file(
                     services.settings, services.form, services.calendar, request.kind, period,
@@ -98,6 +104,16 @@ class ExportWorker:
             return
         await asyncio.to_thread(part_of(path).replace, path)
         await finish_export(services, request, count, str(path))
+
+    async def _report(self, request: ExportRequest, path: Path) -> int:
+        """A period report asked for with /baocao: a Word document or a workbook."""
+        services = self.services
+        built = await period_report(services, request.first, request.last, request.unit)
+        if request.format == "docx":
+            day = f"{services.local(services.now()):%d/%m/%Y}"
+            write = partial(write_report_docx, built, services.settings, part_of(path), day)
+            return await asyncio.to_thread(write)
+        return await asyncio.to_thread(write_report_xlsx, built, part_of(path))
 
     async def _my_data(self, request: ExportRequest, path: Path) -> int:
         """A person's own data, asked for with /dulieu."""

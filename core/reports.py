@@ -199,5 +199,20 @@ class ReportBuilder:
         )
 
 
+def period_of(name: str, today: date) -> tuple[date, date] | None:
+    """The range a period's name means on `today`: this month, last month, this quarter, this
+    year (to today); None for a name it does not know."""
+    if name == "month":
+        return today.replace(day=1), today
+    if name == "lastmonth":
+        last = today.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last
+    if name == "quarter":
+        return today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1), today
+    if name == "year":
+        return today.replace(month=1, day=1), today
+    return None
+
+
 def percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:.0%}"

@@ -97,6 +97,17 @@ REPORT_CHART_CAPTIONS = (
 )
 REPORT_RECIPIENTS = "Nơi nhận:"
 REPORT_RECIPIENT_LINES = ("- Lãnh đạo Sở;", "- Các đơn vị;", "- Lưu: VT.")
+REPORT_NOT_ALLOWED = (
+    "Báo cáo định kỳ dành cho Văn phòng và trưởng đơn vị (báo cáo của đơn vị mình)."
+)
+REPORT_PERIOD_ASK = "📑 Báo cáo kỳ nào?"
+REPORT_PERIODS = {
+    "month": "Tháng này",
+    "lastmonth": "Tháng trước",
+    "quarter": "Quý này",
+    "year": "Năm nay",
+    "custom": "Chọn khoảng ngày (sơ kết)",
+}
 REPORT_WRITTEN = "Đã ghi báo cáo {first}–{last} ({people} dòng theo cá nhân) vào {path}."
 REPORT_SUFFIX = "Báo cáo ghi ra tệp .docx hoặc .xlsx, không phải “{path}”."
 REPORT_NO_UNIT = "Không có đơn vị mã “{unit}”."
@@ -553,6 +564,7 @@ EXPORT_BAD_RANGE = "Ngày kết thúc phải sau ngày bắt đầu."
 COMMAND_DESCRIPTIONS.update(
     {
         "xuat": "Xuất dữ liệu (Excel, CSV)",
+        "baocao": "Báo cáo định kỳ (Word, Excel)",
         "nhatky": "Nhật ký xuất dữ liệu",
         "thongbao": "Gửi thông báo",
     }
@@ -565,6 +577,7 @@ EXPORT_KIND_NAMES = {
     "stories": "Đề xuất người tốt, việc tốt",
     "audit": "Nhật ký xuất dữ liệu",
     "mydata": "Dữ liệu của tôi",
+    "report": "Báo cáo định kỳ",
 }
 EXPORT_PERIOD_ASK = "Khoảng thời gian?"
 EXPORT_PERIODS = {

@@ -28,12 +28,15 @@ from core.exports import KIND_NAMES
 from core.leave import parse_day
 from core.messages import Choice, Reply, quote, rows
 from core.office import ExportRequest
+from core.reports import period_of
 from handlers.router import Ctx, keep, restore
 from services.limits import refuse_export
 from services.office import queue_export
 
 FLOW = "export"
 FORMATS = {"xlsx": "Excel (XLSX)", "csv": "CSV"}
+REPORT = "report"  # /baocao: a period report, for the office and for heads (their units)
+REPORT_FORMATS = {"docx": "Word (DOCX)", "xlsx": "Excel (XLSX)"}
 
 
 @dataclass(frozen=True)
@@ -80,16 +83,39 @@ async def export(ctx: Ctx) -> list[Reply]:
     return await _ask(ctx, ExportChoices(), Reply(texts.EXPORT_KIND_ASK, choices=buttons))
 
 
+async def report(ctx: Ctx) -> list[Reply]:
+    """`/baocao`: a period report, for the office (any unit, or all) and for heads (theirs)."""
+    me = ctx.me()
+    if not me.has(Role.OFFICE) and not me.heads:
+        return [Reply(texts.REPORT_NOT_ALLOWED)]
+    if not ctx.event.channel.sends_documents:
+        return [Reply(texts.DOCUMENTS_NOT_ON_CHANNEL)]
+    periods = texts.REPORT_PERIODS.items()
+    buttons = rows(*(Choice(ExportButton("p", p).encode(), label) for p, label in periods))
+    return await _ask(
+        ctx, ExportChoices(kind=REPORT), Reply(texts.REPORT_PERIOD_ASK, choices=buttons)
+    )
+
+
 async def button(ctx: Ctx) -> list[Reply]:
     me = ctx.me()
-    if not me.has(Role.OFFICE):
-        return [await refuse_export(ctx.services, me, ctx.event.choice or "", ctx.now)]
     pressed = ExportButton.decode(ctx.event.choice or "")
+    choices = restore(ctx, FLOW, ExportChoices.from_state, ExportChoices())
+    # a head goes only through a report's steps, and only for a unit they head
+    head_report = bool(me.heads) and choices.kind == REPORT and pressed is not None
+    if head_report and pressed is not None and pressed.step == "u":
+        head_report = pressed.value in me.heads
+    if not me.has(Role.OFFICE) and not (head_report and pressed and pressed.step != "k"):
+        return [await refuse_export(ctx.services, me, ctx.event.choice or "", ctx.now)]
     if pressed is None:
         return [Reply(texts.STALE_BUTTON)]
     step, value = pressed.step, pressed.value
-    choices = restore(ctx, FLOW, ExportChoices.from_state, ExportChoices())
     today = ctx.local_now.date()
+    if step == "p" and choices.kind == REPORT and value != "custom":
+        period = period_of(value, today)
+        if period is None:
+            return [Reply(texts.STALE_BUTTON)]
+        return await _unit_step(ctx, replace(choices, first=period[0], last=period[1]))
     if step == "k" and value in KIND_NAMES:
         periods = texts.EXPORT_PERIODS.items()
         buttons = rows(*(Choice(ExportButton("p", p).encode(), label) for p, label in periods))
@@ -106,13 +132,9 @@ async def button(ctx: Ctx) -> list[Reply]:
         return await _unit_step(ctx, replace(choices, first=first, last=today))
     known = value == "*" or await ctx.store.people.unit(value) is not None
     if step == "u" and choices.first and known:
-        buttons = rows(
-            *(Choice(ExportButton("f", f).encode(), label) for f, label in FORMATS.items())
-        )
         unit = None if value == "*" else value
-        chosen = replace(choices, unit_chosen=True, unit=unit)
-        return await _ask(ctx, chosen, Reply(texts.EXPORT_FORMAT_ASK, choices=buttons))
-    if step == "f" and choices.unit_chosen and value in FORMATS:
+        return await _format_step(ctx, replace(choices, unit_chosen=True, unit=unit))
+    if step == "f" and choices.unit_chosen and value in _formats(choices):
         return await _queue(ctx, choices, value)
     return [Reply(texts.STALE_BUTTON)]
 
@@ -134,7 +156,25 @@ async def text(ctx: Ctx) -> list[Reply]:
     return await _unit_step(ctx, replace(choices, first=days[0], last=days[1]))
 
 
+def _formats(choices: ExportChoices) -> dict[str, str]:
+    return REPORT_FORMATS if choices.kind == REPORT else FORMATS
+
+
+async def _format_step(ctx: Ctx, choices: ExportChoices) -> list[Reply]:
+    formats = _formats(choices).items()
+    buttons = rows(*(Choice(ExportButton("f", f).encode(), label) for f, label in formats))
+    return await _ask(ctx, choices, Reply(texts.EXPORT_FORMAT_ASK, choices=buttons))
+
+
 async def _unit_step(ctx: Ctx, choices: ExportChoices) -> list[Reply]:
+    me = ctx.me()
+    if not me.has(Role.OFFICE):  # a head's report: their unit, or one of theirs
+        mine = sorted(me.heads)
+        if len(mine) == 1:
+            return await _format_step(ctx, replace(choices, unit_chosen=True, unit=mine[0]))
+        units = [u for u in await ctx.store.people.units() if u.code in me.heads]
+        buttons = rows(*(Choice(ExportButton("u", u.code).encode(), u.name) for u in units))
+        return await _ask(ctx, choices, Reply(texts.EXPORT_UNIT_ASK, choices=buttons))
     units = await ctx.store.people.units()
     buttons = rows(
         Choice(ExportButton("u", "*").encode(), texts.EXPORT_ALL_UNITS),

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import docx
 import openpyxl
 import pytest
 
@@ -260,3 +261,50 @@ async def test_help_lists_the_office_commands_to_the_office_only(harness: Harnes
     office_help = (await people["O"].send("/help"))[0].text
     assert "/xuat" not in staff_help and "/thongbao" not in staff_help and "/khaibao" in staff_help
     assert "/xuat" in office_help and "/thongbao" in office_help and "/nhatky" in office_help
+
+
+async def test_a_head_gets_the_report_of_their_unit_as_a_document(harness: Harness) -> None:
+    people = await harness.enrol(roster())
+    await a_week_of_declarations(harness, people)
+    head = people["H"]
+    await head.send("/baocao")
+    await head.press(texts.REPORT_PERIODS["month"])
+    replies = await head.press("Word (DOCX)")  # one unit: no unit to choose
+    document = replies[-1]
+    assert document.method == "sendDocument" and document.document is not None
+    assert document.document[0].endswith(".docx")
+    assert document.text.startswith("📎 Báo cáo định kỳ, 01/11/2026–25/11/2026, KHTC")
+    opened = docx.Document(io.BytesIO(document.document[1]))
+    unit_table = next(t for t in opened.tables if t.rows[0].cells[0].text == "Đơn vị")
+    names = [row.cells[0].text for row in unit_table.rows[1:]]
+    assert names == ["Phòng Kế hoạch - Tài chính", texts.REPORT_TOTAL]  # theirs alone
+    rates = [row.cells[4].text for row in unit_table.rows[1:]]
+    # H and A declared each morning, B each afternoon: 6 of the 12 answers due on the 2 days
+    assert rates == ["50%", "50%"]
+
+
+async def test_a_head_cannot_reach_other_exports_through_the_report(harness: Harness) -> None:
+    people = await harness.enrol(roster())
+    head, staff = people["H"], people["A"]
+    await head.send("/baocao")
+    for forged in ("xp:k:declarations", "xp:u:TCCB", "xp:u:*"):
+        assert (await head.press_data(forged))[-1].text == texts.EXPORT_OFFICE_ONLY
+    assert (await staff.send("/baocao"))[-1].text != texts.REPORT_PERIOD_ASK
+    assert all(m.method != "sendDocument" for u in (head, staff) for m in u.inbox)
+
+
+async def test_the_office_reports_on_every_unit_as_a_workbook(harness: Harness) -> None:
+    people = await harness.enrol(roster())
+    await a_week_of_declarations(harness, people)
+    office = people["O"]
+    await office.send("/baocao")
+    await office.press(texts.REPORT_PERIODS["month"])
+    await office.press(texts.EXPORT_ALL_UNITS)
+    document = (await office.press("Excel (XLSX)"))[-1]
+    assert document.document is not None and document.document[0].endswith(".xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(document.document[1]))
+    units = [
+        row[0] for row in book[texts.REPORT_SHEET_UNITS].iter_rows(min_row=4, values_only=True)
+    ]
+    assert units == ["Phòng Kế hoạch - Tài chính", "Phòng Tổ chức cán bộ", "Văn phòng Sở",
+                     texts.REPORT_TOTAL]  # fmt: skip
