@@ -35,6 +35,7 @@ from bot.channels.zalo import (
     ZaloWebhook,
     take_when_woken,
 )
+from bot.charts import ChartFiles
 from bot.export_worker import ExportWorker
 from bot.files import read_questionnaire
 from bot.intake import Intake
@@ -133,7 +134,8 @@ async def post_init(app: SoKhoeApp) -> None:
         settings = data.settings = replace(settings, bot_username=app.bot.username)
     form = read_questionnaire(settings.questionnaire_path)
     store = await open_store(settings.database_path)
-    data.services = Services(store, settings, data.clock, form)
+    charts = ChartFiles(settings.database_path.parent / "charts")
+    data.services = Services(store, settings, data.clock, form, charts)
     pacer = Pacer(settings.send_rate, settings.chat_interval)
     admin = str(settings.admin_chat_id) if settings.admin_chat_id and settings.bot_token else None
     data.sender = Sender(

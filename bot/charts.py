@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import io
+import uuid
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 import matplotlib
 
@@ -75,6 +77,21 @@ def weekly_alerts(weeks: Sequence[tuple[date, int]]) -> bytes:
     axes.set_title(texts.CHART_ALERTS_TITLE)
     axes.grid(alpha=0.3, axis="y")
     return _png(figure)
+
+
+class ChartFiles:
+    """`services.Charts`: pictures written beside the database, for the outbox to send (the
+    sender deletes each once delivered)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def unit_weeks(self, unit: str, weeks: Sequence[tuple[date, float | None]]) -> str:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        picture = weekly_rates({unit: list(weeks)}, {})
+        path = self.folder / f"tuan-{uuid.uuid4().hex}.png"
+        path.write_bytes(picture)
+        return str(path)
 
 
 def report_charts(report: PeriodReport) -> list[bytes]:

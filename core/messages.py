@@ -60,6 +60,7 @@ class Reply:
     edit: str | None = None  # replace this message (its id) where the channel can edit
     photos: tuple[str, ...] = ()  # photos (messenger file ids) sent as one album, without text
     document: str | None = None  # a file on disk to send (the text is its caption)
+    image: str | None = None  # a picture on disk (PNG) to send as a photo, the text its caption
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Outgoing:
     message_id: str | None = None  # for "edit"
     photos: tuple[str, ...] = ()  # for "photos"
     document: str | None = None  # for "document": a path
+    image: str | None = None  # for "image": a path
     attempts: int = 0
 
 
@@ -122,7 +124,7 @@ def split_text(
 def fit(reply: Reply, limit: int) -> list[Reply]:
     """A reply as messages of at most `limit` characters: the text split (see `split_text`),
     the buttons under the last part; an edit replaces the old message with the first part."""
-    if len(reply.text) <= limit or reply.photos or reply.document:
+    if len(reply.text) <= limit or reply.photos or reply.document or reply.image:
         return [reply]
     parts = split_text(reply.text, limit)
     first = replace(reply, text=parts[0], choices=() if len(parts) > 1 else reply.choices)

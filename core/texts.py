@@ -112,6 +112,7 @@ REPORT_WRITTEN = "Đã ghi báo cáo {first}–{last} ({people} dòng theo cá n
 REPORT_SUFFIX = "Báo cáo ghi ra tệp .docx hoặc .xlsx, không phải “{path}”."
 REPORT_NO_UNIT = "Không có đơn vị mã “{unit}”."
 REPORT_RANGE_TOO_LONG = "Một báo cáo tối đa 366 ngày."
+WEEKLY_CHART_CAPTION = "📈 {unit}: tỷ lệ khai báo {weeks} tuần gần nhất"
 CHART_RATE_AXIS = "Tỷ lệ khai báo (%)"
 CHART_WEEK_AXIS = "Tuần bắt đầu"
 CHART_WEEKLY_TITLE = "Tỷ lệ khai báo theo tuần"

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from typing import Protocol
 
 from core.clock import Clock
 from core.questionnaire import Questionnaire
@@ -12,6 +14,14 @@ from core.settings import Settings
 from core.slots import Slot, make_slots
 from core.workdays import WorkCalendar
 from storage import Store
+
+
+class Charts(Protocol):
+    """Draws a chart to a picture file for the outbox (see `bot.charts`)."""
+
+    def unit_weeks(self, unit: str, weeks: Sequence[tuple[date, float | None]]) -> str:
+        """A unit's declaration rate week by week, as a PNG file; its path."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -23,6 +33,7 @@ class Services:
     settings: Settings
     clock: Clock
     form: Questionnaire
+    charts: Charts | None = None  # None: summaries go without pictures
     calendar: WorkCalendar = field(init=False)
     slots: list[Slot] = field(init=False)
 
@@ -40,4 +51,4 @@ class Services:
         return self.clock.now()
 
 
-__all__ = ["Services"]
+__all__ = ["Charts", "Services"]

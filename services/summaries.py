@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+import asyncio
+from datetime import date, timedelta
 
+from core import texts
 from core.declarations import Declaration
-from core.domain import Unit
-from core.notices import slot_summaries, weekly_summaries
+from core.domain import Person, Unit
+from core.messages import Reply
+from core.notices import Notice, slot_summaries, weekly_summaries
 from core.questionnaire import alerting
 from core.slots import SlotName, SlotRef
 from core.summary import Standing, UnitSummary, summarize, week_days
 from services import Services
+from services.reports import period_report
+
+CHART_WEEKS = 8  # the weekly summary's chart: this week and the seven before
 
 
 async def unit_summaries(
@@ -41,4 +47,27 @@ async def close_slot(services: Services, day: date, slot: SlotName) -> int:
     week = week_days(day, services.calendar, services.settings.weekly_day)
     if slot == SlotName.AFTERNOON and week:
         notices += weekly_summaries(await store.checkins.week_record(week), leaders)
+        notices += await weekly_charts(services, day, leaders)
     return await store.outbox.enqueue_for(notices, services.now())
+
+
+async def weekly_charts(services: Services, day: date, leaders: list[Person]) -> list[Notice]:
+    """With the weekly summary, each head gets a chart of their unit's declaration rate over
+    the last weeks (counted with each day's roster, as the period report counts)."""
+    charts = services.charts
+    heads = [leader for leader in leaders if leader.heads]
+    if charts is None or not heads:
+        return []
+    monday = day - timedelta(days=day.weekday())
+    report = await period_report(services, monday - timedelta(weeks=CHART_WEEKS - 1), day)
+    names = {unit.code: unit.name for unit in report.units}
+    notices: list[Notice] = []
+    for head in heads:
+        for unit in sorted(head.heads):
+            if unit in names:
+                picture = await asyncio.to_thread(
+                    charts.unit_weeks, names[unit], report.weekly.get(unit, [])
+                )
+                caption = texts.WEEKLY_CHART_CAPTION.format(unit=names[unit], weeks=CHART_WEEKS)
+                notices.append((head.id, Reply(caption, image=picture)))
+    return notices

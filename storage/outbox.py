@@ -28,6 +28,8 @@ def _payload(reply: Reply) -> dict[str, Any]:
         payload["photos"] = list(reply.photos)
     if reply.document:
         payload["document"] = reply.document
+    if reply.image:
+        payload["image"] = reply.image
     return payload
 
 
@@ -43,6 +45,8 @@ def payload_of(reply: Reply) -> str:
 def _kind(reply: Reply) -> str:
     if reply.document:
         return "document"
+    if reply.image:
+        return "image"
     return "photos" if reply.photos else "edit" if reply.edit else "text"
 
 
@@ -63,6 +67,7 @@ def _outgoing(row: aiosqlite.Row) -> Outgoing:
         message_id=payload.get("message_id"),
         photos=tuple(payload.get("photos", ())),
         document=payload.get("document"),
+        image=payload.get("image"),
         attempts=row["attempts"],
     )
 

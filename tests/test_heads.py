@@ -245,3 +245,10 @@ async def test_the_weekly_summary_on_friday(harness: Harness) -> None:
     assert lines[0] == "🗓️ Tổng kết tuần 23/11–27/11 — Đơn vị U1"
     assert lines[1] == "Theo ngày: T2 17% · T4 33% · T5 33% · T6 33%"
     assert lines[2:] == ["• Cán Bộ U1 2: 0/8", "• Trưởng U1: 3/8", "• Cán Bộ U1 1: 4/8"]
+    head_id = people["U1H"].id
+    # and a chart of the unit's weeks, as a picture
+    chart = next(m for m in harness.fake.sent if m.method == "sendPhoto" and m.chat_id == head_id)
+    upload = chart.photos[0]
+    assert isinstance(upload, dict) and upload["content"].startswith(b"\x89PNG")
+    assert chart.text == "📈 Đơn vị U1: tỷ lệ khai báo 8 tuần gần nhất"
+    assert not list((harness.tmp_path / "charts").glob("*.png"))  # deleted once delivered

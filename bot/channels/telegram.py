@@ -176,6 +176,11 @@ class TelegramTransport:
                 )
                 # an export leaves no copy behind once delivered
                 await asyncio.to_thread(path.unlink, missing_ok=True)
+            elif item.kind == "image" and item.image:
+                path = Path(item.image)
+                content = await asyncio.to_thread(path.read_bytes)
+                await self.bot.send_photo(item.chat_id, content, caption=item.text or None)
+                await asyncio.to_thread(path.unlink, missing_ok=True)
             elif item.kind == "edit":
                 await self._edit(item)
             else:

@@ -168,7 +168,8 @@ class FakeTelegram:
     def _api_sendPhoto(self, params: dict[str, Any]) -> Any:
         chat_id = _int(params["chat_id"]) or 0
         message_id = next(self._message_ids)
-        self.sent.append(Sent(chat_id, "", message_id, None, "sendPhoto", [params["photo"]]))
+        caption = params.get("caption", "")
+        self.sent.append(Sent(chat_id, caption, message_id, None, "sendPhoto", [params["photo"]]))
         return _message(chat_id, message_id, "")
 
     def _api_sendMediaGroup(self, params: dict[str, Any]) -> Any:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from bot.channels.zalo.api import ZaloApi, ZaloError
 from bot.channels.zalo.events import render
@@ -53,8 +55,10 @@ class ZaloTransport:
                     if photo.startswith(("http://", "https://")):  # a Telegram file id is not
                         await self.api.call("sendPhoto", {"chat_id": item.chat_id, "photo": photo})
                 return Delivery("sent")
-            for part in render(item):
+            for part in render(item):  # a picture on disk: Zalo takes photos by URL only
                 await self.api.call("sendMessage", {"chat_id": item.chat_id, "text": part})
+            if item.kind == "image" and item.image:
+                await asyncio.to_thread(Path(item.image).unlink, missing_ok=True)
         except ZaloError as err:
             return outcome(err, item)
         choices = [c.id for row in item.choices for c in row]
