@@ -59,7 +59,8 @@ async def build(db: Path, people: int, days: int) -> None:
     assert not errors
     now = datetime.now(UTC)
     async with await open_store(db) as store:
-        await store.people.apply_import(plan_import([], entries), now)
+        first_day = LAST - timedelta(days=days - 1)  # on the roster for the whole history
+        await store.people.apply_import(plan_import([], entries), now, first_day)
         async with store.transaction():
             for enrolled in await store.people.all_people():
                 chat = str(100_000 + enrolled.id)
@@ -192,6 +193,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, action="append")
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--exports", action="store_true")
+    parser.add_argument("--report", action="store_true", help="time the year's report too")
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()))
     args = parser.parse_args()
     rows = []
@@ -208,6 +210,8 @@ def main() -> None:
         rows.append((people, wanted, db.stat().st_size, times))
         if args.exports:
             exports(db)
+        if args.report:
+            year_report(db, args.days)
     print(f"{'people':>8} {'declarations':>13} {'database':>9} {'choose whom':>12}"
           f" {'close slot':>11} {'unit summary':>13} {'office table':>13}")  # fmt: skip
     print(f"{'':>8} {'':>13} {'':>9} {'to prompt':>12} {'(all units)':>11}"
@@ -217,6 +221,32 @@ def main() -> None:
         unit, office = median_ms(times["unit"]), median_ms(times["office"])
         print(f"{people:>8,} {wanted:>13,} {size / 2**20:>6,.0f} MB {choose:>9.0f} ms"
               f" {close:>8.0f} ms {unit:>10.2f} ms {office:>10.1f} ms")  # fmt: skip
+
+
+def year_report(db: Path, days: int) -> None:
+    """`python -m bot report` over the whole history, as a document and as a workbook."""
+    first = LAST - timedelta(days=days - 1)
+    with tempfile.TemporaryDirectory() as folder:
+        for suffix in ("docx", "xlsx"):
+            out = Path(folder) / f"bao-cao.{suffix}"
+            seconds, peak = run_cli(db, "report", "--from", first.isoformat(), "--to",
+                                    LAST.isoformat(), "--out", str(out))  # fmt: skip
+            print(f"report {suffix} {first:%d/%m/%Y}–{LAST:%d/%m/%Y}: {seconds:6.1f} s,"
+                  f" peak {peak:5.0f} MiB, {out.stat().st_size / 1024:,.0f} KiB")  # fmt: skip
+
+
+def run_cli(db: Path, *args: str) -> tuple[float, float]:
+    """(seconds, peak MiB) of one `python -m bot …` process."""
+    env = {**os.environ, "DATABASE_PATH": str(db),
+           "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}  # fmt: skip
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "bot", *args], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    _, status, usage = os.wait4(child.pid, 0)
+    errors = child.stderr.read().decode() if child.stderr else ""
+    if status != 0:
+        raise SystemExit(f"{args[0]} failed: {errors[-500:]}")
+    return time.perf_counter() - started, usage.ru_maxrss / 1024
 
 
 def exports(db: Path) -> None:

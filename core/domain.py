@@ -19,6 +19,7 @@ class Role(StrEnum):
     HEAD = "head"
     OFFICE = "office"
     ADMIN = "admin"
+    LEADER = "leader"  # the Sở's leadership: organization tables, alerts as a daily digest
 
 
 class Channel(StrEnum):

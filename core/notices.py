@@ -34,6 +34,27 @@ def office_of(people: Iterable[Person]) -> list[Person]:
     return [p for p in people if p.has(Role.OFFICE)]
 
 
+def sees_organization(person: Person) -> bool:
+    """The office and the leadership get the organization's tables and outcomes."""
+    return person.has(Role.OFFICE) or person.has(Role.LEADER)
+
+
+def alert_digest(
+    day: date, alerts: Sequence[tuple[str, str, str]], leaders: Iterable[Person]
+) -> list[Notice]:
+    """At the end of the day, the leadership (who are not told of each alert as it comes) gets
+    the day's alerts in one message: (name, unit name, slot name) each."""
+    readers = [p for p in leaders if p.has(Role.LEADER) and not p.has(Role.OFFICE)]
+    if not readers:
+        return []
+    if alerts:
+        lines = "\n".join(f"• {name} ({unit}, {slot})" for name, unit, slot in alerts)
+        text = texts.ALERT_DIGEST.format(day=f"{day:%d/%m}", count=len(alerts), lines=lines)
+    else:
+        text = texts.ALERT_DIGEST_NONE.format(day=f"{day:%d/%m}")
+    return to_all(readers, Reply(text))
+
+
 def to_all(people: Iterable[Person], reply: Reply) -> list[Notice]:
     return [(p.id, reply) for p in people]
 
@@ -59,7 +80,7 @@ def slot_summaries(
         notices += [
             (leader.id, summary_reply(by_unit[u])) for u in sorted(leader.heads) if u in by_unit
         ]
-        if leader.has(Role.OFFICE):
+        if sees_organization(leader):
             table = office_table([s.counts for s in summaries], ref)
             notices.append((leader.id, Reply(table)))
     return notices
@@ -75,7 +96,7 @@ def weekly_summaries(week: WeekRecord, leaders: Iterable[Person]) -> list[Notice
             for u in sorted(leader.heads)
             if u in units
         ]
-        if leader.has(Role.OFFICE):
+        if sees_organization(leader):
             ordered = sorted(units.values(), key=lambda u: u.name)
             notices.append((leader.id, Reply(weekly_office_text(week, ordered))))
     return notices
@@ -101,7 +122,7 @@ def deadline_missed(
         office = texts.RISK_MISSED_OFFICE.format(deadline=at, count=len(missed), units=names)
     else:
         office = texts.RISK_ALL_ON_TIME.format(deadline=at)
-    notices = to_all(office_of(leaders), Reply(office))
+    notices = to_all([p for p in leaders if sees_organization(p)], Reply(office))
     for round_ in missed:
         late = Reply(texts.RISK_LATE_HEAD.format(deadline=at, unit=name(round_.unit_code)))
         notices += to_all(heads_of(round_.unit_code, leaders), late)

@@ -19,6 +19,7 @@ ROLE_ALIASES = {
     "head": Role.HEAD, "truong": Role.HEAD, "lanhdao": Role.HEAD,
     "office": Role.OFFICE, "vanphong": Role.OFFICE,
     "admin": Role.ADMIN, "quantri": Role.ADMIN,
+    "leader": Role.LEADER, "lanhdaoso": Role.LEADER, "giamdoc": Role.LEADER,
 }  # fmt: skip
 
 

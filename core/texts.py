@@ -112,6 +112,8 @@ REPORT_WRITTEN = "Đã ghi báo cáo {first}–{last} ({people} dòng theo cá n
 REPORT_SUFFIX = "Báo cáo ghi ra tệp .docx hoặc .xlsx, không phải “{path}”."
 REPORT_NO_UNIT = "Không có đơn vị mã “{unit}”."
 REPORT_RANGE_TOO_LONG = "Một báo cáo tối đa 366 ngày."
+ALERT_DIGEST = "⚠️ Khai báo có triệu chứng hoặc tiếp xúc ngày {day} ({count}):\n{lines}"
+ALERT_DIGEST_NONE = "✅ Ngày {day}: không có khai báo nào có triệu chứng hoặc tiếp xúc."
 WEEKLY_CHART_CAPTION = "📈 {unit}: tỷ lệ khai báo {weeks} tuần gần nhất"
 CHART_RATE_AXIS = "Tỷ lệ khai báo (%)"
 CHART_WEEK_AXIS = "Tuần bắt đầu"
@@ -223,6 +225,7 @@ ROLE_NAMES = {
     "head": "lãnh đạo đơn vị",
     "office": "văn phòng",
     "admin": "quản trị",
+    "leader": "lãnh đạo Sở",
 }
 ME = (
     "👤 {name}\nMã cán bộ: {code}\nĐơn vị: {unit}\nVai trò: {roles}\n"

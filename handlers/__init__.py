@@ -65,7 +65,10 @@ def register(router: Router) -> Router:
     # The office: exports (refusals audited, so open to all), the audit log, announcements.
     router.command(("xuat", "export"), export.export, consent=False, listed=Role.OFFICE)
     router.command(
-        ("baocao", "report"), export.report, role=(Role.HEAD, Role.OFFICE), consent=False
+        ("baocao", "report"),
+        export.report,
+        role=(Role.HEAD, Role.OFFICE, Role.LEADER),
+        consent=False,
     )
     router.choice(ExportButton.PREFIX, export.button, consent=False)
     router.conversation(export.FLOW, export.text, consent=False)

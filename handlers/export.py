@@ -23,7 +23,7 @@ from typing import Any
 
 from core import texts
 from core.buttons import ExportButton
-from core.domain import Role
+from core.domain import Person, Role
 from core.exports import KIND_NAMES
 from core.leave import parse_day
 from core.messages import Choice, Reply, quote, rows
@@ -86,7 +86,7 @@ async def export(ctx: Ctx) -> list[Reply]:
 async def report(ctx: Ctx) -> list[Reply]:
     """`/baocao`: a period report, for the office (any unit, or all) and for heads (theirs)."""
     me = ctx.me()
-    if not me.has(Role.OFFICE) and not me.heads:
+    if not _whole_organization(me) and not me.heads:
         return [Reply(texts.REPORT_NOT_ALLOWED)]
     if not ctx.event.channel.sends_documents:
         return [Reply(texts.DOCUMENTS_NOT_ON_CHANNEL)]
@@ -101,11 +101,12 @@ async def button(ctx: Ctx) -> list[Reply]:
     me = ctx.me()
     pressed = ExportButton.decode(ctx.event.choice or "")
     choices = restore(ctx, FLOW, ExportChoices.from_state, ExportChoices())
-    # a head goes only through a report's steps, and only for a unit they head
-    head_report = bool(me.heads) and choices.kind == REPORT and pressed is not None
-    if head_report and pressed is not None and pressed.step == "u":
-        head_report = pressed.value in me.heads
-    if not me.has(Role.OFFICE) and not (head_report and pressed and pressed.step != "k"):
+    # the leadership and heads go only through a report's steps; a head only for their units
+    reporting = choices.kind == REPORT and pressed is not None and pressed.step != "k"
+    allowed = reporting and (me.has(Role.LEADER) or bool(me.heads))
+    if allowed and not me.has(Role.LEADER) and pressed is not None and pressed.step == "u":
+        allowed = pressed.value in me.heads
+    if not me.has(Role.OFFICE) and not allowed:
         return [await refuse_export(ctx.services, me, ctx.event.choice or "", ctx.now)]
     if pressed is None:
         return [Reply(texts.STALE_BUTTON)]
@@ -156,6 +157,10 @@ async def text(ctx: Ctx) -> list[Reply]:
     return await _unit_step(ctx, replace(choices, first=days[0], last=days[1]))
 
 
+def _whole_organization(person: Person) -> bool:
+    return person.has(Role.OFFICE) or person.has(Role.LEADER)
+
+
 def _formats(choices: ExportChoices) -> dict[str, str]:
     return REPORT_FORMATS if choices.kind == REPORT else FORMATS
 
@@ -168,7 +173,7 @@ async def _format_step(ctx: Ctx, choices: ExportChoices) -> list[Reply]:
 
 async def _unit_step(ctx: Ctx, choices: ExportChoices) -> list[Reply]:
     me = ctx.me()
-    if not me.has(Role.OFFICE):  # a head's report: their unit, or one of theirs
+    if not _whole_organization(me):  # a head's report: their unit, or one of theirs
         mine = sorted(me.heads)
         if len(mine) == 1:
             return await _format_step(ctx, replace(choices, unit_chosen=True, unit=mine[0]))

@@ -9,7 +9,7 @@ from core import texts
 from core.declarations import Declaration
 from core.domain import Person, Unit
 from core.messages import Reply
-from core.notices import Notice, slot_summaries, weekly_summaries
+from core.notices import Notice, alert_digest, slot_summaries, weekly_summaries
 from core.questionnaire import alerting
 from core.slots import SlotName, SlotRef
 from core.summary import Standing, UnitSummary, summarize, week_days
@@ -48,6 +48,12 @@ async def close_slot(services: Services, day: date, slot: SlotName) -> int:
     if slot == SlotName.AFTERNOON and week:
         notices += weekly_summaries(await store.checkins.week_record(week), leaders)
         notices += await weekly_charts(services, day, leaders)
+    if slot == SlotName.AFTERNOON:
+        alerts = [
+            (name, unit, texts.SLOT_NAMES[s])
+            for name, unit, s in await store.reports.alerts_on(day)
+        ]
+        notices += alert_digest(day, alerts, leaders)
     return await store.outbox.enqueue_for(notices, services.now())
 
 

@@ -264,10 +264,10 @@ class PeopleRepo(Repository):
         return person_from_row(row) if row else None
 
     async def leaders(self) -> list[Person]:
-        """Heads and office people (the core picks those of the right unit)."""
+        """Heads, office and leadership (the core picks those of the right unit)."""
         rows = await self._fetchall(
             PERSON_SQL + " WHERE p.active AND EXISTS (SELECT 1 FROM person_roles r"
-            " WHERE r.person_id = p.id AND r.role IN ('head', 'office'))"
+            " WHERE r.person_id = p.id AND r.role IN ('head', 'office', 'leader'))"
         )
         return [person_from_row(r) for r in rows]
 

@@ -20,7 +20,7 @@ from core.privacy import Erased, ErasureRequest, MyData
 from core.reports import DayFacts, Member, Membership
 from core.risk import RiskLevel, RiskRound
 from core.roster import ImportPlan
-from core.slots import SlotRef
+from core.slots import SlotName, SlotRef
 from core.stories import Draft, Move, State, Story
 from core.summary import Standing, UnitCount, WeekRecord
 
@@ -491,6 +491,10 @@ class Reports(Protocol):
 
     async def story_counts(self, first: date, last: date) -> dict[str, tuple[int, int]]:
         """unit → (proposed, approved or published), for stories proposed in the period."""
+        ...
+
+    async def alerts_on(self, day: date) -> list[tuple[str, str, SlotName]]:
+        """The day's declarations that count and alerted: (name, unit name, slot)."""
         ...
 
 

@@ -76,3 +76,13 @@ class ReportRepo(Repository):
             (first.isoformat(), (last + timedelta(days=1)).isoformat()),
         )
         return {r["unit_code"]: (r["proposed"], r["approved"] or 0) for r in rows}
+
+    async def alerts_on(self, day: date) -> list[tuple[str, str, SlotName]]:
+        """The day's declarations that count and alerted: (name, unit name, slot)."""
+        rows = await self._fetchall(
+            "SELECT p.full_name, u.name AS unit, c.slot FROM checkins c"
+            " JOIN people p ON p.id = c.person_id JOIN units u ON u.code = p.unit_code"
+            " WHERE c.day = ? AND c.alert ORDER BY u.name, p.full_name, c.slot",
+            (day.isoformat(),),
+        )
+        return [(r["full_name"], r["unit"], SlotName(r["slot"])) for r in rows]

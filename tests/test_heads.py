@@ -252,3 +252,30 @@ async def test_the_weekly_summary_on_friday(harness: Harness) -> None:
     assert isinstance(upload, dict) and upload["content"].startswith(b"\x89PNG")
     assert chart.text == "📈 Đơn vị U1: tỷ lệ khai báo 8 tuần gần nhất"
     assert not list((harness.tmp_path / "charts").glob("*.png"))  # deleted once delivered
+
+
+async def test_the_leadership_gets_tables_and_one_digest_not_each_alert(harness: Harness) -> None:
+    rows = [*three_units(), roster_row("GD", "Giám Đốc Sở", unit="U1", roles="leader")]
+    people = await harness.enrol(rows)
+    leader, office = people["GD"], people["OF"]
+    await harness.run_until("07:30", day=MONDAY)
+    sick = ["U1S1", "U1S2", "U2S1", "U2S2", "U3S1"]
+    for code in sick:  # five alerts in the morning
+        await report_fever(people[code])
+    await harness.run_until("09:00")
+    alerts_to_office = [m for m in office.inbox if m.text.startswith(texts.ALERT.split("{")[0])]
+    assert len(alerts_to_office) == 5  # the office hears of each at once
+    assert not any(m.text.startswith(texts.ALERT.split("{")[0]) for m in leader.inbox)
+    assert any(m.text.startswith("🏢") for m in leader.inbox)  # the organization's table
+    await harness.run_until("17:30")
+    digests = [m.text for m in leader.inbox if m.text.startswith("⚠️ Khai báo có triệu chứng")]
+    assert len(digests) == 1 and digests[0].startswith(
+        "⚠️ Khai báo có triệu chứng hoặc tiếp xúc ngày 23/11 (5):"
+    )
+    assert all(f"Cán Bộ {code[:2]} {code[-1]}" in digests[0] for code in sick)
+    assert not any(m.text.startswith("⚠️ Khai báo có triệu chứng") for m in office.inbox)
+    await leader.send("/baocao")  # and the period report of the whole organization
+    await leader.press(texts.REPORT_PERIODS["month"])
+    await leader.press(texts.EXPORT_ALL_UNITS)
+    document = (await leader.press("Excel (XLSX)"))[-1]
+    assert document.method == "sendDocument"
