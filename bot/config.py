@@ -86,6 +86,16 @@ def load_settings(
             raise SettingsError(f"{name} must be more than 0, not {value!r}")
         return value
 
+    def yes_no(name: str, default: bool) -> bool:
+        value = (get(name) or "").lower()
+        if not value:
+            return default
+        if value in ("1", "true", "yes", "co", "có"):
+            return True
+        if value in ("0", "false", "no", "khong", "không"):
+            return False
+        raise SettingsError(f"{name} must be 1 or 0, not {value!r}")
+
     def days(name: str, default: int) -> int:
         value = integer(name, default)
         if value is None or not 1 <= value <= 36_500:
@@ -161,6 +171,7 @@ def load_settings(
         morning=morning,
         afternoon=afternoon,
         risk=risk,
+        risk_every_day=yes_no("RISK_EVERY_DAY", Settings.risk_every_day),
         weekly_day=weekly_day,
         nudge_minutes=integer("NUDGE_MINUTES", Settings.nudge_minutes) or Settings.nudge_minutes,
         consent_version=get("CONSENT_VERSION") or Settings.consent_version,

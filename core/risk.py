@@ -29,7 +29,6 @@ from enum import StrEnum
 
 from core import texts
 from core.domain import Person, Unit
-from core.messages import LIST_LIMIT
 
 
 class RiskLevel(StrEnum):
@@ -73,6 +72,21 @@ def unit_risk(levels: Iterable[RiskLevel]) -> RiskLevel:
 
 
 @dataclass(frozen=True)
+class HeadLevel:
+    """A level a head set: it holds on later days while the rules still suggest what they
+    suggested when it was set (the person's own declarations have not changed it)."""
+
+    level: RiskLevel
+    suggested: RiskLevel | None  # None: set before suggestions were kept: its own day only
+    day: date
+
+    def holds(self, day: date, suggested: RiskLevel) -> bool:
+        if self.suggested is None:
+            return self.day == day
+        return self.suggested == suggested
+
+
+@dataclass(frozen=True)
 class SheetRow:
     """One person on a unit's risk sheet."""
 
@@ -82,28 +96,40 @@ class SheetRow:
     declared: bool
     on_leave: bool
     changed: bool  # differs from the level last put on the map (if the person was on it)
+    tags: frozenset[str] = frozenset()  # what today's declarations reported
+
+    @property
+    def set_by_head(self) -> bool:
+        return self.level != self.suggested
 
 
 def sheet_rows(
+    day: date,
     people: Iterable[tuple[Person, bool]],
     tags: Mapping[int, list[set[str]]],
-    changes: Mapping[int, RiskLevel],
+    changes: Mapping[int, HeadLevel],
     previous: Mapping[int, RiskLevel],
 ) -> list[SheetRow]:
-    """The sheet of a unit: (person, on leave) pairs, each one's tags of today's declarations,
-    the head's changes so far, and the levels last confirmed; the highest levels first."""
+    """The sheet of a unit on `day`: (person, on leave) pairs, each one's tags of the day's
+    declarations, the levels heads set (those that still hold), and the levels last confirmed;
+    the highest levels first."""
     rows = []
     for person, on_leave in people:
         suggested = person_risk(tags.get(person.id), on_leave)
-        level = changes.get(person.id, suggested)
+        change = changes.get(person.id)
+        level = change.level if change and change.holds(day, suggested) else suggested
         changed = person.id in previous and previous[person.id] != level
-        rows.append(SheetRow(person, suggested, level, person.id in tags, on_leave, changed))
+        reported = frozenset().union(*tags.get(person.id, []))
+        rows.append(
+            SheetRow(person, suggested, level, person.id in tags, on_leave, changed, reported)
+        )
     return sorted(rows, key=lambda r: (-r.level.rank, r.person.full_name))
 
 
-def sheet_text(
-    unit: Unit, day: date, rows: Sequence[SheetRow], deadline: time, full: bool = False
-) -> str:
+def sheet_text(unit: Unit, day: date, rows: Sequence[SheetRow], deadline: time) -> str:
+    """Every person of the unit by level, each with why (what they reported, not declared,
+    on leave, or set by the head and what the rules suggested); a long sheet is split into
+    several messages by the outbox."""
     lines = [
         texts.RISK_SHEET_HEADER.format(unit=unit.name, day=f"{day:%d/%m}"),
         texts.RISK_UNIT_LEVEL.format(level=texts.RISK_NAMES[unit_risk(r.level for r in rows)]),
@@ -113,9 +139,6 @@ def sheet_text(
         if not group:
             continue
         name = texts.RISK_NAMES[level]
-        if level == RiskLevel.NEW_NORMAL and len(group) > LIST_LIMIT and not full:
-            lines.append(f"{name}: {texts.RISK_PEOPLE_COUNT.format(count=len(group))}")
-            continue
         lines.append(f"{name} ({len(group)}): {', '.join(_row_label(r) for r in group)}")
     if any(r.changed for r in rows):
         lines.append(texts.RISK_CHANGED_LEGEND)
@@ -130,6 +153,11 @@ def _row_label(row: SheetRow) -> str:
         note = texts.RISK_ROW_ON_LEAVE
     elif not row.declared:
         note = texts.RISK_ROW_NOT_DECLARED
+    elif row.tags:
+        reported = ", ".join(texts.RISK_TAG_NAMES.get(t, t) for t in sorted(row.tags))
+        note = texts.RISK_ROW_REPORTED.format(tags=reported)
+    if row.set_by_head:
+        note += texts.RISK_ROW_SET_BY_HEAD.format(suggested=texts.RISK_NAMES[row.suggested])
     return row.person.full_name + note + (texts.RISK_CHANGED_MARK if row.changed else "")
 
 

@@ -45,6 +45,7 @@ class Settings:
     afternoon: tuple[time, time, time] = (time(16, 30), time(17, 0), time(17, 30))
     # The daily risk update: the sheet to heads, a reminder, the deadline (escalation).
     risk: tuple[time, time, time] = (time(14, 0), time(14, 45), time(15, 0))
+    risk_every_day: bool = True  # "hằng ngày": weekends and holidays too; False: working days
     weekly_day: int = 5  # ISO weekday of the weekly summary (after the afternoon close): Friday
     nudge_minutes: int = 10  # a unit's missing people are nudged at most this often
     consent_version: str = CONSENT_VERSION  # a new version asks everyone to consent again

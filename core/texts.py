@@ -374,8 +374,14 @@ RISK_ROW_NOT_DECLARED = " (chưa khai báo)"
 RISK_ROW_ON_LEAVE = " (nghỉ phép)"
 RISK_CHANGED_MARK = " 🆕"
 RISK_CHANGED_LEGEND = "🆕 khác hôm trước"
-RISK_PEOPLE_COUNT = "{count} người"
+RISK_ROW_REPORTED = " ({tags})"
+RISK_ROW_SET_BY_HEAD = " [trưởng đơn vị đặt; gợi ý: {suggested}]"
+RISK_TAG_NAMES = {"contact": "tiếp xúc gần", "area": "từ vùng dịch", "symptom": "có triệu chứng"}
 RISK_SHEET_FOOTER = "Cập nhật từng người lên bản đồ dịch tễ trước {deadline}, rồi bấm “Đã cập nhật”. Có thể điều chỉnh mức trước khi xác nhận."
+RISK_OPENED_BY_ALERT = (
+    "🚨 Cảnh báo ở {unit}: {name} ({time}). Đề nghị cập nhật bản đồ nguy cơ ngay."
+)
+RISK_ALERT_IN_OPEN = "🚨 Cảnh báo mới ở {unit}: {name} ({time}). Bảng dưới đã gồm cảnh báo này."
 RISK_REOPENED = "🚨 Có cảnh báo mới ở {unit}: {name} ({time}). Đề nghị cập nhật lại bản đồ ngay."
 RISK_REMINDER = "⏰ {unit} chưa xác nhận cập nhật bản đồ. Hạn chót {deadline}."
 RISK_LATE_HEAD = "⛔ Đã quá {deadline}: {unit} chưa xác nhận cập nhật bản đồ. Đề nghị cập nhật và xác nhận ngay; Văn phòng đã được báo."

@@ -31,6 +31,7 @@ async def unit_sheet(services: Services, day: date, unit: str) -> tuple[Unit, li
             risk_tags(services.form, declaration.answers)
         )
     rows_ = sheet_rows(
+        day,
         [(s.person, s.on_leave) for s in standings],
         tags,
         await store.risk.risk_changes(day, unit),
@@ -74,9 +75,15 @@ async def _to_heads(
     return [(h.id, reply) for h in heads_of(round_.unit_code, leaders)]
 
 
+def risk_day(services: Services, day: date) -> bool:
+    """The risk update runs every day, weekends and holidays included ("hằng ngày"), unless
+    the deployment sets it to working days."""
+    return services.settings.risk_every_day or services.calendar.is_working_day(day)
+
+
 async def send_sheets(services: Services, day: date) -> int:
     """Open the day's round for every unit and send each head the unit's sheet."""
-    if not services.calendar.is_working_day(day):
+    if not risk_day(services, day):
         return 0
     store, now = services.store, services.now()
     leaders = await store.people.leaders()
@@ -90,7 +97,7 @@ async def send_sheets(services: Services, day: date) -> int:
 
 async def remind_sheets(services: Services, day: date) -> int:
     """The sheet again, to the heads of units that have not confirmed."""
-    if not services.calendar.is_working_day(day):
+    if not risk_day(services, day):
         return 0
     store, now = services.store, services.now()
     leaders = await store.people.leaders()
@@ -105,7 +112,7 @@ async def remind_sheets(services: Services, day: date) -> int:
 async def escalate(services: Services, day: date) -> int:
     """At the deadline: the office hears which units missed it, and their heads that they are
     late (a confirmation from now on is stored as late)."""
-    if not services.calendar.is_working_day(day):
+    if not risk_day(services, day):
         return 0
     store = services.store
     units = {u.code: u for u in await store.people.units()}
@@ -121,16 +128,20 @@ async def escalate(services: Services, day: date) -> int:
 async def reopen_after_alert(
     services: Services, person: Person, leaders: list[Person], at: datetime
 ) -> list[Notice]:
-    """A new alert in a unit whose update was confirmed today re-opens it: a new round, and
-    the sheet to its heads at once, whatever the hour."""
+    """A new alert opens the unit's update at once, whatever the hour or the day: the day's
+    round if none is open yet (it is then due at the deadline as every day), a new round after
+    a confirmation, or the open round's sheet again with the alert in it."""
     day, unit = services.local(at).date(), person.unit
+    values = {"unit": unit.name, "name": person.full_name, "time": f"{services.local(at):%H:%M}"}
     latest = await services.store.risk.latest_round(day, unit.code)
-    if latest is None or latest.confirmed_at is None:
-        return []  # not sent yet, or still open: the heads will confirm with this alert in it
-    round_ = await services.store.risk.open_round(day, unit.code, "alert", at)
-    header = texts.RISK_REOPENED.format(
-        unit=unit.name, name=person.full_name, time=f"{services.local(at):%H:%M}"
-    )
+    if latest is None:
+        round_ = await services.store.risk.open_round(day, unit.code, "daily", at)
+        header = texts.RISK_OPENED_BY_ALERT.format(**values)
+    elif latest.confirmed_at is None:
+        round_, header = latest, texts.RISK_ALERT_IN_OPEN.format(**values)
+    else:
+        round_ = await services.store.risk.open_round(day, unit.code, "alert", at)
+        header = texts.RISK_REOPENED.format(**values)
     return await _to_heads(services, leaders, round_, header)
 
 
@@ -139,10 +150,11 @@ async def set_level(
 ) -> bool:
     """A head's change of one person's level; False if the person is not on the sheet."""
     _, sheet = await unit_sheet(services, round_.day, round_.unit_code)
-    if not any(r.person.id == person_id for r in sheet):
+    row = next((r for r in sheet if r.person.id == person_id), None)
+    if row is None:
         return False
     await services.store.risk.record_risk_change(
-        round_.day, round_.unit_code, person_id, level, head.id, services.now()
+        round_.day, round_.unit_code, person_id, level, head.id, services.now(), row.suggested
     )
     return True
 

@@ -18,7 +18,7 @@ from core.messages import BROADCAST, Outgoing, Reply
 from core.office import AuditEntry, ExportRequest
 from core.privacy import Erased, ErasureRequest, MyData
 from core.reports import DayFacts, Member, Membership
-from core.risk import RiskLevel, RiskRound
+from core.risk import HeadLevel, RiskLevel, RiskRound
 from core.roster import ImportPlan
 from core.slots import SlotName, SlotRef
 from core.stories import Draft, Move, State, Story
@@ -175,11 +175,19 @@ class Risk(Protocol):
         ...
 
     async def record_risk_change(
-        self, day: date, unit: str, person_id: int, level: RiskLevel, by: int, now: datetime
+        self,
+        day: date,
+        unit: str,
+        person_id: int,
+        level: RiskLevel,
+        by: int,
+        now: datetime,
+        suggested: RiskLevel | None = None,
     ) -> None: ...
 
-    async def risk_changes(self, day: date, unit: str) -> dict[int, RiskLevel]:
-        """The head's latest change of each person's level that day."""
+    async def risk_changes(self, day: date, unit: str) -> dict[int, HeadLevel]:
+        """Each person's latest level set by a head on or before `day`, with the suggestion it
+        overrode (None for a change from before that was kept) and its day."""
         ...
 
     async def confirm_round(

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from core.risk import RiskLevel, RiskRound
+from core.risk import HeadLevel, RiskLevel, RiskRound
 from storage.db import Repository, from_ts, ts
 
 
@@ -59,21 +59,38 @@ class RiskRepo(Repository):
         return [_round(r) for r in rows]
 
     async def record_risk_change(
-        self, day: date, unit: str, person_id: int, level: RiskLevel, by: int, now: datetime
+        self,
+        day: date,
+        unit: str,
+        person_id: int,
+        level: RiskLevel,
+        by: int,
+        now: datetime,
+        suggested: RiskLevel | None = None,
     ) -> None:
         await self._execute(
-            "INSERT INTO risk_changes (day, unit_code, person_id, level, changed_by, changed_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (day.isoformat(), unit, person_id, level.value, by, ts(now)),
-        )
+            "INSERT INTO risk_changes (day, unit_code, person_id, level, changed_by, changed_at,"
+            " suggested) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (day.isoformat(), unit, person_id, level.value, by, ts(now),
+             suggested.value if suggested else None),
+        )  # fmt: skip
 
-    async def risk_changes(self, day: date, unit: str) -> dict[int, RiskLevel]:
-        """The head's latest change of each person's level that day."""
+    async def risk_changes(self, day: date, unit: str) -> dict[int, HeadLevel]:
+        """Each person's latest level set by a head on or before `day`, with the suggestion it
+        overrode (None for a change from before that was kept) and its day."""
         rows = await self._fetchall(
-            "SELECT person_id, level FROM risk_changes WHERE day = ? AND unit_code = ? ORDER BY id",
-            (day.isoformat(), unit),
+            "SELECT person_id, level, suggested, day FROM risk_changes"
+            " WHERE unit_code = ? AND day <= ? ORDER BY id",
+            (unit, day.isoformat()),
         )
-        return {r["person_id"]: RiskLevel(r["level"]) for r in rows}
+        return {
+            r["person_id"]: HeadLevel(
+                RiskLevel(r["level"]),
+                RiskLevel(r["suggested"]) if r["suggested"] else None,
+                date.fromisoformat(r["day"]),
+            )
+            for r in rows
+        }
 
     async def confirm_round(
         self,

@@ -213,7 +213,8 @@ async def test_changing_a_level_before_confirming_is_recorded(harness: Harness) 
     await head.press("Cán Bộ U1 1")
     edited = await head.press("Nguy cơ cao")
     assert edited == []  # the sheet message itself changes
-    assert "Nguy cơ cao (1): Cán Bộ U1 1\n" in head.last.text
+    set_by_head = "Nguy cơ cao (1): Cán Bộ U1 1 [trưởng đơn vị đặt; gợi ý: Bình thường mới]"
+    assert set_by_head + "\n" in head.last.text
     await head.press(texts.RISK_CONFIRM_BUTTON)
     with sqlite3.connect(harness.settings.database_path) as conn:
         levels = dict(
@@ -227,8 +228,14 @@ async def test_changing_a_level_before_confirming_is_recorded(harness: Harness) 
     await harness.run_until("07:30", day=date(2026, 11, 25))  # Tuesday is a holiday
     await people["U1S1"].press(HEALTHY)
     await harness.run_until("14:00")
-    assert "Bình thường mới (1): Cán Bộ U1 1 🆕" in head.last.text  # cao yesterday
+    # the head's level holds the next days while the person's answers stay what they were
+    assert set_by_head + "\n" in head.last.text
     assert "Nguy cơ (2): Cán Bộ U1 2 (chưa khai báo), Trưởng U1 (chưa khai báo)\n" in head.last.text
+    await head.press(texts.RISK_CONFIRM_BUTTON)
+    await harness.run_until("07:30", day=date(2026, 11, 26))
+    await report_fever(people["U1S1"])  # their own declaration changes it
+    await harness.run_until("14:00")
+    assert "Nguy cơ (3): Cán Bộ U1 1 (có triệu chứng) 🆕, " in head.last.text
 
 
 async def test_the_weekly_summary_on_friday(harness: Harness) -> None:
@@ -279,3 +286,41 @@ async def test_the_leadership_gets_tables_and_one_digest_not_each_alert(harness:
     await leader.press(texts.EXPORT_ALL_UNITS)
     document = (await leader.press("Excel (XLSX)"))[-1]
     assert document.method == "sendDocument"
+
+
+async def test_a_sheet_of_forty_lists_everyone(harness: Harness) -> None:
+    rows = [roster_row("BH", "Trưởng Đơn Vị Lớn", unit="BIG", roles="head")]
+    rows += [roster_row(f"B{i:02d}", f"Người Thứ {i:02d}", unit="BIG") for i in range(1, 40)]
+    people = await harness.enrol(rows)
+    await harness.run_until("07:30")
+    for code in ("B01", "B02", "B03"):
+        await people[code].press(HEALTHY)
+    await harness.run_until("14:00")
+    sheet = "\n".join(m.text for m in people["BH"].inbox if "Người Thứ" in m.text)
+    names = ["Trưởng Đơn Vị Lớn", *(f"Người Thứ {i:02d}" for i in range(1, 40))]
+    assert all(name in sheet for name in names)  # all 40, none counted only
+    assert "Bình thường mới (3): Người Thứ 01, Người Thứ 02, Người Thứ 03" in sheet
+
+
+async def test_an_alert_on_a_saturday_opens_the_update_at_once(harness: Harness) -> None:
+    people = await harness.enrol(three_units()[:3])
+    saturday = date(2026, 11, 28)
+    await harness.run_until("10:00", day=saturday)
+    staff = people["U1S1"]
+    await staff.send("/khaibao")
+    await report_fever(staff)
+    opened = [m for m in people["U1H"].inbox if m.text.startswith("🚨 Cảnh báo ở Đơn vị U1")]
+    assert len(opened) == 1 and "Cán Bộ U1 1 (10:00)" in opened[0].text
+    assert "Nguy cơ (3): Cán Bộ U1 1 (có triệu chứng)" in opened[0].text
+
+    def saturday_rounds() -> list[tuple[str, int, str]]:
+        with sqlite3.connect(harness.settings.database_path) as conn:
+            return conn.execute(
+                "SELECT unit_code, round, reason FROM risk_rounds WHERE day = ? ORDER BY 1, 2",
+                (saturday.isoformat(),),
+            ).fetchall()
+
+    assert saturday_rounds() == [("U1", 1, "daily")]  # opened at 10:00, before the sheets
+    await harness.run_until("14:00")  # the day's sheet: sent again, no second round
+    assert saturday_rounds() == [("U1", 1, "daily")]
+    assert people["U1H"].last.text.startswith("🗺️ Cập nhật mức nguy cơ")
