@@ -9,6 +9,7 @@ answer, the workplace.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -40,6 +41,9 @@ class Question:
     healthy: Answer
     short: str = ""  # a label for summaries: "Triệu chứng"
     slots: frozenset[SlotName] = frozenset(SlotName)
+    # options offered beside the one-tap healthy answer ("✅ Khỏe — làm việc từ xa"): the healthy
+    # answer with this question answered so; the first is the healthy default itself
+    one_tap: tuple[str, ...] = ()
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -83,12 +87,19 @@ def parse_questionnaire(text: str) -> Questionnaire:
             healthy=healthy,
             short=raw.get("short", raw["id"]),
             slots=frozenset(SlotName(s) for s in raw.get("slots", list(SlotName))),
+            one_tap=tuple(str(o) for o in raw.get("one_tap", ())),
         )
         if kind not in ("single", "multi"):
             raise ValueError(f"question {question.id}: kind must be single or multi")
         chosen = healthy if isinstance(healthy, tuple) else (healthy,)
         if any(question.option(o) is None for o in chosen):
             raise ValueError(f"question {question.id}: its healthy answer is not an option")
+        if any(question.option(o) is None for o in question.one_tap) or (
+            question.one_tap and (kind != "single" or question.one_tap[0] != healthy)
+        ):
+            raise ValueError(
+                f"question {question.id}: one_tap lists options, the healthy answer first"
+            )
         if any(len(f"ck:20261231m:{question.id}:{o.id}".encode()) > 64 for o in options):
             raise ValueError(f"question {question.id}: ids too long for button data")
         questions.append(question)
@@ -130,8 +141,14 @@ def next_step(form: Questionnaire, walk: Walk, choice: str) -> tuple[Walk, bool]
     """The walk after one choice, and whether it is complete; None for a choice that is not
     on this questionnaire at all (forged)."""
     questions = form.for_slot(walk.ref.slot)
-    if choice == HEALTHY:
+    if choice == HEALTHY or choice.startswith(HEALTHY + ":"):
         answers = {q.id: walk.answers.get(q.id, q.healthy) for q in questions}
+        variant = choice.partition(":")[2]
+        if variant:  # the healthy answer at another place: "ok:remote"
+            where = next((q for q in questions if variant in q.one_tap[1:]), None)
+            if where is None:
+                return None
+            answers[where.id] = variant
         return replace(walk, answers=answers, picked=()), True
     question_id, _, option_id = choice.partition(":")
     question = form.question(question_id)
@@ -156,6 +173,22 @@ def next_step(form: Questionnaire, walk: Walk, choice: str) -> tuple[Walk, bool]
     return Walk(walk.ref, remaining[0].id, answers), False
 
 
+def _one_taps(
+    form: Questionnaire, questions: list[Question], button: Callable[[str], str]
+) -> list[Choice]:
+    """The healthy answer in one tap; where a question offers places, one per place."""
+    where = next((q for q in questions if q.one_tap), None)
+    if where is None:
+        return [Choice(button(HEALTHY), form.healthy_label)]
+    taps = []
+    for n, option_id in enumerate(where.one_tap):
+        option = where.option(option_id)
+        place = option.label[:1].lower() + option.label[1:] if option else option_id
+        choice = HEALTHY if n == 0 else f"{HEALTHY}:{option_id}"
+        taps.append(Choice(button(choice), texts.ONE_TAP_AT.format(place=place)))
+    return taps
+
+
 def screen(form: Questionnaire, walk: Walk, header: str = "") -> Reply:
     """The current question with its buttons; the first question also offers the healthy tap."""
     questions = form.for_slot(walk.ref.slot)
@@ -166,7 +199,7 @@ def screen(form: Questionnaire, walk: Walk, header: str = "") -> Reply:
 
     rows: list[tuple[Choice, ...]] = []
     if question.id == questions[0].id and not walk.picked:
-        rows.append((Choice(button(HEALTHY), form.healthy_label),))
+        rows.extend((choice,) for choice in _one_taps(form, questions, button))
     buttons = []
     for option in question.options:
         mark = "☑️ " if option.id in walk.picked else ""

@@ -628,6 +628,7 @@ PURGE_ABORTED = "Không xóa gì."
 BACKUP_DONE = "Đã sao lưu cơ sở dữ liệu vào {path}."
 
 # --- Zalo -----------------------------------------------------------------------------------
+ONE_TAP_AT = "✅ Khỏe — {place}"
 HEALTHY_LABEL = "✅ Khỏe, không triệu chứng, không tiếp xúc"
 ZALO_ANSWER_HINT = "(Trả lời bằng số; chọn nhiều thì gõ ví dụ “1 3”, rồi “xong”.)"
 START_UNKNOWN_ZALO = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from core import texts
+from core.buttons import CheckinButton
 from core.declarations import Leave
 from core.slots import SlotName, SlotRef
 from tests.conftest import HCM, roster_row
@@ -67,10 +68,13 @@ async def test_a_morning_for_twenty_people(harness: Harness) -> None:
         replies = await report_fever(people[code])
         assert texts.GUIDANCE in [m.text for m in replies]
 
+    alert = texts.ALERT.split("\n")[0]
     alerts = {
-        code: [m.text for m in u.inbox if m.text.startswith("🚨")] for code, u in people.items()
+        code: [m.text for m in u.inbox if m.text.startswith(alert)] for code, u in people.items()
     }
     assert [len(alerts[c]) for c in ("KHTC01", "TCCB01", "KHTC02")] == [1, 1, 2]
+    for head in ("KHTC01", "TCCB01"):  # and the unit's risk update opens at once
+        assert any(m.text.startswith("🚨 Cảnh báo ở") for m in people[head].inbox)
     assert all(not alerts[c] for c in codes if c not in ("KHTC01", "TCCB01", "KHTC02"))
     assert "Cán Bộ TCCB Số 8" in alerts["TCCB01"][0] and "Sốt" in alerts["TCCB01"][0]
     assert "Phòng Tổ chức cán bộ" in alerts["TCCB01"][0]
@@ -180,3 +184,26 @@ async def test_declare_command_history_and_leave(harness: Harness) -> None:
     # Monday afternoon only: Tuesday 24/11 is a public holiday, then leave every day
     assert [p.split("\n")[0] for p in prompts(an)] == ["🌇 Khai báo y tế cuối ngày 23/11."]
     assert len(prompts(head)) == 8  # both slots on Monday, Wednesday, Thursday, Friday
+
+
+async def test_the_morning_one_tap_says_where_the_person_works(harness: Harness) -> None:
+    people = await harness.enrol(twenty()[:3])
+    await harness.run_until("07:30")
+    at_office, remote = people["KHTC01"], people["KHTC02"]
+    labels = [label for label, _ in remote.last.buttons[:2]]
+    assert labels == ["✅ Khỏe — tại cơ quan", "✅ Khỏe — làm việc từ xa"]
+    await at_office.tap("tại cơ quan")
+    confirmed = await remote.tap("làm việc từ xa")
+    assert "Nơi làm việc: Làm việc từ xa" in confirmed.text
+    stored = {
+        d.person_id: d.answers["place"]
+        for d in await harness.store.checkins.declaration_history(SlotRef(MONDAY, SlotName.MORNING))
+    }
+    ids = {code: (await harness.store.people.person_by_code(code)) for code in ("KHTC01", "KHTC02")}
+    assert {stored[p.id] for p in ids.values() if p} == {"office", "remote"}
+    await harness.run_until("16:30")  # no place is asked in the afternoon: one healthy tap
+    assert next(label for label, _ in remote.last.buttons) == texts.HEALTHY_LABEL
+    morning = SlotRef(MONDAY, SlotName.MORNING)
+    await remote.press_data(CheckinButton(morning, "ok:leave").encode())  # not a one-tap place
+    latest = (await harness.store.checkins.declaration_history(morning))[-1]
+    assert latest.answers["place"] == "remote"
