@@ -1,6 +1,8 @@
-"""`/xuat`: an export asked for in the chat, by the office. The file is written after the batch
-commits, by the export worker, and arrives as a document; every export, and every refused
-attempt, is audited.
+"""`/xuat`: an export asked for in the chat, by the office (a head: their own unit's
+declarations and risk updates); `/baocao`: a period report (the office and the leadership: any
+unit or all; a head: theirs), as a Word document or a workbook. The file is written after the
+batch commits, by the export worker, and arrives as a document; every export, and every
+refused attempt, is audited.
 
 ```mermaid
 stateDiagram-v2
@@ -36,6 +38,7 @@ from services.office import queue_export
 FLOW = "export"
 FORMATS = {"xlsx": "Excel (XLSX)", "csv": "CSV"}
 REPORT = "report"  # /baocao: a period report, for the office and for heads (their units)
+HEAD_KINDS = ("declarations", "risk")  # what a head may export of their own unit
 REPORT_FORMATS = {"docx": "Word (DOCX)", "xlsx": "Excel (XLSX)"}
 
 
@@ -71,14 +74,16 @@ class ExportChoices:
 
 
 async def export(ctx: Ctx) -> list[Reply]:
-    """`/xuat`: the office only; anyone else is refused, and the refusal audited."""
+    """`/xuat`: the office, anything; a head, their unit's declarations and risk updates;
+    anyone else is refused, and the refusal audited."""
     me = ctx.me()
-    if not me.has(Role.OFFICE):
+    if not me.has(Role.OFFICE) and not me.heads:
         return [await refuse_export(ctx.services, me, "/xuat", ctx.now)]
     if not ctx.event.channel.sends_documents:
         return [Reply(texts.DOCUMENTS_NOT_ON_CHANNEL)]
+    kinds = KIND_NAMES if me.has(Role.OFFICE) else HEAD_KINDS
     buttons = rows(
-        *(Choice(ExportButton("k", k).encode(), texts.EXPORT_KIND_NAMES[k]) for k in KIND_NAMES)
+        *(Choice(ExportButton("k", k).encode(), texts.EXPORT_KIND_NAMES[k]) for k in kinds)
     )
     return await _ask(ctx, ExportChoices(), Reply(texts.EXPORT_KIND_ASK, choices=buttons))
 
@@ -101,15 +106,10 @@ async def button(ctx: Ctx) -> list[Reply]:
     me = ctx.me()
     pressed = ExportButton.decode(ctx.event.choice or "")
     choices = restore(ctx, FLOW, ExportChoices.from_state, ExportChoices())
-    # the leadership and heads go only through a report's steps; a head only for their units
-    reporting = choices.kind == REPORT and pressed is not None and pressed.step != "k"
-    allowed = reporting and (me.has(Role.LEADER) or bool(me.heads))
-    if allowed and not me.has(Role.LEADER) and pressed is not None and pressed.step == "u":
-        allowed = pressed.value in me.heads
-    if not me.has(Role.OFFICE) and not allowed:
-        return [await refuse_export(ctx.services, me, ctx.event.choice or "", ctx.now)]
     if pressed is None:
         return [Reply(texts.STALE_BUTTON)]
+    if not _allowed(me, choices, pressed):
+        return [await refuse_export(ctx.services, me, ctx.event.choice or "", ctx.now)]
     step, value = pressed.step, pressed.value
     today = ctx.local_now.date()
     if step == "p" and choices.kind == REPORT and value != "custom":
@@ -157,6 +157,22 @@ async def text(ctx: Ctx) -> list[Reply]:
     return await _unit_step(ctx, replace(choices, first=days[0], last=days[1]))
 
 
+def _allowed(me: Person, choices: ExportChoices, pressed: ExportButton) -> bool:
+    """The office may do anything here. The leadership: a report of any unit or all. A head:
+    a report, or their unit's declarations and risk updates, and only for a unit they head
+    (the unit is checked at every step that names one; identity never comes from the button)."""
+    if me.has(Role.OFFICE):
+        return True
+    kind = pressed.value if pressed.step == "k" else choices.kind
+    if kind == REPORT and pressed.step == "k":
+        return False  # a report begins with /baocao
+    if kind == REPORT and me.has(Role.LEADER):
+        return True
+    if not me.heads or kind not in (REPORT, *HEAD_KINDS):
+        return False
+    return pressed.step != "u" or pressed.value in me.heads
+
+
 def _whole_organization(person: Person) -> bool:
     return person.has(Role.OFFICE) or person.has(Role.LEADER)
 
@@ -173,7 +189,8 @@ async def _format_step(ctx: Ctx, choices: ExportChoices) -> list[Reply]:
 
 async def _unit_step(ctx: Ctx, choices: ExportChoices) -> list[Reply]:
     me = ctx.me()
-    if not _whole_organization(me):  # a head's report: their unit, or one of theirs
+    org = me.has(Role.OFFICE) or (choices.kind == REPORT and me.has(Role.LEADER))
+    if not org:  # a head's export or report: their unit, or one of theirs
         mine = sorted(me.heads)
         if len(mine) == 1:
             return await _format_step(ctx, replace(choices, unit_chosen=True, unit=mine[0]))

@@ -103,14 +103,12 @@ async def test_the_office_exports_this_months_declarations(harness: Harness) -> 
     assert fever[10:] == ["Sốt", "Không", None, "Telegram"]
     assert not list(harness.settings.database_path.parent.glob("exports/*"))  # sent, then removed
 
-    for code in ("H", "A"):
-        refused = await people[code].send("/xuat")
-        assert refused[0].text == texts.EXPORT_OFFICE_ONLY
+    refused = await people["A"].send("/xuat")  # a head may export their unit (below)
+    assert refused[0].text == texts.EXPORT_OFFICE_ONLY
     log = (await office.send("/nhatky"))[0].text.splitlines()
     assert log[0] == texts.AUDIT_HEADER
     assert [line.split(" · ", 2)[1:] for line in log[1:]] == [
         ["An Cán Bộ", "từ chối xuất"],
-        ["Hải Trưởng Phòng", "từ chối xuất"],
         ["Oanh Văn Phòng", "xuất dữ liệu declarations 01/11/2026–25/11/2026 (10 dòng)"],
     ]
 
@@ -287,7 +285,7 @@ async def test_a_head_cannot_reach_other_exports_through_the_report(harness: Har
     people = await harness.enrol(roster())
     head, staff = people["H"], people["A"]
     await head.send("/baocao")
-    for forged in ("xp:k:declarations", "xp:u:TCCB", "xp:u:*"):
+    for forged in ("xp:k:audit", "xp:k:report", "xp:u:TCCB", "xp:u:*"):
         assert (await head.press_data(forged))[-1].text == texts.EXPORT_OFFICE_ONLY
     assert (await staff.send("/baocao"))[-1].text != texts.REPORT_PERIOD_ASK
     assert all(m.method != "sendDocument" for u in (head, staff) for m in u.inbox)
@@ -308,3 +306,18 @@ async def test_the_office_reports_on_every_unit_as_a_workbook(harness: Harness) 
     ]
     assert units == ["Phòng Kế hoạch - Tài chính", "Phòng Tổ chức cán bộ", "Văn phòng Sở",
                      texts.REPORT_TOTAL]  # fmt: skip
+
+
+async def test_a_head_exports_their_own_units_declarations(harness: Harness) -> None:
+    people = await harness.enrol(roster())
+    await a_week_of_declarations(harness, people)
+    head = people["H"]
+    await head.send("/xuat")
+    kinds = [label for label, _ in head.last.buttons]
+    assert kinds == [texts.EXPORT_KIND_NAMES["declarations"], texts.EXPORT_KIND_NAMES["risk"]]
+    await head.press(texts.EXPORT_KIND_NAMES["declarations"])
+    await head.press(texts.EXPORT_PERIODS["month"])
+    document = (await head.press("Excel (XLSX)"))[-1]  # their one unit: no unit to choose
+    rows = sheet_rows(document)
+    assert rows and {row[4] for row in rows} == {"KHTC"}  # T of TCCB is not in it
+    assert (await head.press_data("xp:u:TCCB"))[-1].text == texts.EXPORT_OFFICE_ONLY
