@@ -48,7 +48,7 @@ def register(router: Router) -> Router:
     # Unit heads (and the office): today's status, the missing, nudges; the risk update.
     router.command(("tinhhinh", "status"), heads.status, role=(Role.HEAD, Role.OFFICE))
     router.command(("chuakhai", "missing"), heads.missing, role=(Role.HEAD, Role.OFFICE))
-    router.command(("nhac", "remind"), heads.nudge, role=Role.HEAD)
+    router.command(("nhac", "remind"), heads.nudge, role=(Role.HEAD, Role.OFFICE))
     router.choice(HeadsButton.PREFIX, heads.button, role=(Role.HEAD, Role.OFFICE))
     router.choice(RiskButton.PREFIX, risk_update.button, role=Role.HEAD)
 

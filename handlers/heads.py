@@ -7,7 +7,7 @@ from __future__ import annotations
 from core import texts
 from core.buttons import HeadsButton
 from core.declarations import slot_label
-from core.domain import Person, Role
+from core.domain import Role
 from core.messages import Choice, Reply, rows, split_text
 from core.notices import summary_reply
 from core.slots import slot_at
@@ -20,16 +20,20 @@ from services.summaries import unit_summaries
 ORG = "*"  # the whole organization, for the office
 
 
-def _choices(person: Person) -> list[str]:
-    """The units a person may look at: theirs as head, and the whole organization as office."""
-    units = sorted(person.heads)
-    return [*units, ORG] if person.has(Role.OFFICE) else units
+async def _choices(ctx: Ctx) -> list[str]:
+    """The units a person may look at and nudge: theirs as head; as office, every unit and the
+    whole organization."""
+    person = ctx.me()
+    if person.has(Role.OFFICE):
+        units = sorted({u.code for u in await ctx.store.people.units()} | person.heads)
+        return [*units, ORG]
+    return sorted(person.heads)
 
 
-def _pick(ctx: Ctx, action: str) -> list[Reply] | str:
+async def _pick(ctx: Ctx, action: str) -> list[Reply] | str:
     """The unit of a command: an argument, the only choice, or buttons to choose."""
-    person, arg = ctx.me(), ctx.event.args.strip().upper()
-    choices = _choices(person)
+    arg = ctx.event.args.strip().upper()
+    choices = await _choices(ctx)
     if arg:
         return arg if arg in choices else [Reply(texts.NOT_YOUR_UNIT)]
     if len(choices) == 1:
@@ -41,19 +45,19 @@ def _pick(ctx: Ctx, action: str) -> list[Reply] | str:
 
 async def status(ctx: Ctx) -> list[Reply]:
     """`/tinhhinh`: the current slot and the risk update, for a unit or the organization."""
-    unit = _pick(ctx, "st")
+    unit = await _pick(ctx, "st")
     return unit if isinstance(unit, list) else await _status(ctx, unit)
 
 
 async def missing(ctx: Ctx) -> list[Reply]:
     """`/chuakhai`: who has not declared for the current slot."""
-    unit = _pick(ctx, "mi")
+    unit = await _pick(ctx, "mi")
     return unit if isinstance(unit, list) else await _missing(ctx, unit)
 
 
 async def nudge(ctx: Ctx) -> list[Reply]:
     """`/nhac`: send the missing of a unit the current questionnaire now."""
-    unit = _pick(ctx, "nu")
+    unit = await _pick(ctx, "nu")
     return unit if isinstance(unit, list) else await _nudge(ctx, unit)
 
 
@@ -62,7 +66,7 @@ async def button(ctx: Ctx) -> list[Reply]:
     if pressed is None:
         return [Reply(texts.FORGED_BUTTON)]
     unit = pressed.unit
-    if unit not in _choices(ctx.me()) or (unit == ORG and pressed.action in ("nu", "fu")):
+    if unit not in await _choices(ctx) or (unit == ORG and pressed.action == "fu"):
         return [Reply(texts.NOT_YOUR_UNIT)]
     if pressed.action == "st":
         return await _status(ctx, unit)
@@ -98,9 +102,14 @@ async def _missing(ctx: Ctx, unit: str) -> list[Reply]:
     )
     parts = split_text(text)
     nudge_button = Choice(HeadsButton("nu", unit).encode(), texts.NUDGE_BUTTON)
-    buttons = rows(nudge_button) if unit != ORG else ()
+    buttons = rows(nudge_button)  # the whole organization only appears to the office
     return [Reply(p) for p in parts[:-1]] + [Reply(parts[-1], choices=buttons)]
 
 
 async def _nudge(ctx: Ctx, unit: str) -> list[Reply]:
-    return [Reply(await nudge_unit(ctx.services, unit, ctx.me()))]
+    """One unit's missing, or (the office) every unit's: each unit's answer in one message."""
+    if unit != ORG:
+        return [Reply(await nudge_unit(ctx.services, unit, ctx.me()))]
+    units = [u for u in await _choices(ctx) if u != ORG]
+    answers = [await nudge_unit(ctx.services, u, ctx.me()) for u in units]
+    return [Reply(part) for part in split_text("\n".join(dict.fromkeys(answers)))]

@@ -324,3 +324,22 @@ async def test_an_alert_on_a_saturday_opens_the_update_at_once(harness: Harness)
     await harness.run_until("14:00")  # the day's sheet: sent again, no second round
     assert saturday_rounds() == [("U1", 1, "daily")]
     assert people["U1H"].last.text.startswith("🗺️ Cập nhật mức nguy cơ")
+
+
+async def test_the_office_nudges_a_unit_or_the_whole_organization(harness: Harness) -> None:
+    people = await harness.enrol(three_units())
+    office = people["OF"]
+    await harness.run_until("07:30")
+    await people["U1S1"].press(HEALTHY)
+    harness.clock.advance(minutes=20)
+    await office.send("/nhac")
+    assert [label for label, _ in office.last.buttons] == ["U1", "U2", "U3", texts.WHOLE_ORG]
+    before = {code: len(u.inbox) for code, u in people.items()}
+    answer = "\n".join(m.text for m in await office.press(texts.WHOLE_ORG))
+    for unit in ("U1", "U2", "U3"):
+        assert texts.NUDGED.format(count=3, unit=unit) in answer  # U1: the office too
+    nudged = {code for code, u in people.items() if len(u.inbox) > before[code]} - {"OF"}
+    assert "U1S1" not in nudged  # declared
+    assert {"U1S2", "U2S1", "U2S2", "U3S1", "U3S2", "U2H", "U3H"} <= nudged
+    again = await office.send("/nhac U2")  # once per NUDGE_MINUTES per unit, whoever asks
+    assert again[-1].text.startswith(texts.NUDGE_TOO_SOON.split("{")[0])
