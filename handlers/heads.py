@@ -36,6 +36,8 @@ async def _pick(ctx: Ctx, action: str) -> list[Reply] | str:
     choices = await _choices(ctx)
     if arg:
         return arg if arg in choices else [Reply(texts.NOT_YOUR_UNIT)]
+    if action != "nu" and not ctx.me().heads and ORG in choices:
+        return ORG  # the office looks at the organization (a unit: /tinhhinh KHTC)
     if len(choices) == 1:
         return choices[0]
     labels = {code: code for code in choices} | {ORG: texts.WHOLE_ORG}

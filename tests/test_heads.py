@@ -100,7 +100,7 @@ async def test_head_commands_and_refusals(harness: Harness) -> None:
     refused = await people["D"].send("/chuakhai")
     assert refused[0].text == texts.NOT_ALLOWED.format(role="lãnh đạo đơn vị hoặc văn phòng")
     assert (await people["D"].send("/nhac"))[0].text == texts.NOT_ALLOWED.format(
-        role="lãnh đạo đơn vị"
+        role="lãnh đạo đơn vị hoặc văn phòng"
     )
     assert (await people["H"].send("/tinhhinh TCCB"))[0].text == texts.NOT_YOUR_UNIT
     assert (await people["H"].press_data("hd:nu:TCCB"))[0].text == texts.NOT_YOUR_UNIT
