@@ -51,13 +51,24 @@ _STORIES = """
 """
 
 
-_DECLARATIONS = """
-    SELECT d.day, d.slot, p.staff_code, p.full_name, p.unit_code, u.name AS unit, d.declared_at,
+# A declaration belongs to the unit the person was in that day (the roster history), else to
+# their unit now (a declaration from before any history).
+_UNIT_OF_THE_DAY = """
+    (SELECT m.unit_code FROM memberships m WHERE m.person_id = d.person_id
+     AND m.first_day <= d.day AND (m.last_day IS NULL OR m.last_day >= d.day)
+     ORDER BY m.first_day DESC LIMIT 1)
+"""
+_DECLARATIONS = f"""
+    SELECT d.day, d.slot, p.staff_code, p.full_name, x.unit_code, u.name AS unit, d.declared_at,
            d.late, d.alert, d.answers, d.channel,
            EXISTS (SELECT 1 FROM checkins c WHERE c.day = d.day AND c.slot = d.slot
                    AND c.person_id = d.person_id AND c.declaration_id = d.id) AS counts
-    FROM declarations d JOIN people p ON p.id = d.person_id JOIN units u ON u.code = p.unit_code
-    WHERE d.day BETWEEN :first AND :last AND (:unit IS NULL OR p.unit_code = :unit)
+    FROM declarations d JOIN people p ON p.id = d.person_id
+    JOIN (SELECT d.id, coalesce({_UNIT_OF_THE_DAY}, p.unit_code) AS unit_code
+          FROM declarations d JOIN people p ON p.id = d.person_id
+          WHERE d.day BETWEEN :first AND :last) x ON x.id = d.id
+    JOIN units u ON u.code = x.unit_code
+    WHERE d.day BETWEEN :first AND :last AND (:unit IS NULL OR x.unit_code = :unit)
     ORDER BY d.id
 """
 
@@ -181,7 +192,8 @@ class ExportReader:
         """How many rows a declarations export will hold (for the progress bar)."""
         row = await self._db.fetchone(
             "SELECT count(*) AS n FROM declarations d JOIN people p ON p.id = d.person_id"
-            " WHERE d.day BETWEEN :first AND :last AND (:unit IS NULL OR p.unit_code = :unit)",
+            f" WHERE d.day BETWEEN :first AND :last AND (:unit IS NULL"
+            f" OR coalesce({_UNIT_OF_THE_DAY}, p.unit_code) = :unit)",
             _days(first, last, unit),
         )
         return int(row["n"]) if row else 0

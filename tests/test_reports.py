@@ -5,6 +5,7 @@ document in the administrative format and the workbook with the same figures; th
 from __future__ import annotations
 
 import asyncio
+import csv
 import random
 import shutil
 import subprocess
@@ -221,3 +222,25 @@ def test_the_report_command(
         err = capsys.readouterr().err
         assert said in err and err.strip().count("\n") == 0 and "Traceback" not in err
     assert not (tmp_path / "a.docx").exists() and not (tmp_path / "a.xlsx").exists()
+
+
+def test_an_export_puts_each_declaration_in_that_days_unit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def month() -> None:
+        services, _ = await scripted_month(tmp_path)
+        await services.store.close()
+
+    asyncio.run(month())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "sokhoe.db"))
+    period = ["--from", "01/11/2026", "--to", "30/11/2026"]
+    assert main(["export", "declarations", *period, "--unit", "KHTC", "--out", "khtc.csv"]) == 0
+    assert main(["export", "declarations", *period, "--out", "all.csv"]) == 0
+    with (tmp_path / "all.csv").open(encoding="utf-8-sig") as handle:
+        rows = [r for r in csv.reader(handle) if len(r) > 4 and r[2] == "KHTC2"]
+    units = {(date(int(r[0][6:]), int(r[0][3:5]), int(r[0][:2])) >= MOVED, r[4]) for r in rows}
+    assert units == {(False, "KHTC"), (True, "TCCB")}  # moved on the 15th
+    with (tmp_path / "khtc.csv").open(encoding="utf-8-sig") as handle:
+        mine = [r for r in csv.reader(handle) if len(r) > 4 and r[2] == "KHTC2"]
+    assert mine and len(mine) == len([r for r in rows if r[4] == "KHTC"])
