@@ -104,7 +104,7 @@ def run(people: int, variant: str, seed: int) -> dict[str, Any]:
                        str(work / "ptb.db"), str(people)]  # fmt: skip
         log = (work / "bot.log").open("w")
         bot = subprocess.Popen(command, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + people / 25 + 400
+        deadline = time.monotonic() + people / 12 + 400  # prompts share the pace with replies
         data: dict[str, Any] = {}
         peak = 0.0
         try:

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 class Pacer:
     rate: float  # messages per second across all chats; 0 means no limit
     chat_interval: float  # seconds between two messages to one chat; 0 means no limit
+    # added to the per-chat interval: requests leave in order but may arrive a few tens of
+    # milliseconds apart from how they left, and the platform counts arrivals
+    margin: float = 0.0
     _next: float = 0.0
     _chat_next: dict[str, float] = field(default_factory=dict)
 
@@ -19,7 +22,7 @@ class Pacer:
         if self.rate > 0:
             self._next = start + 1.0 / self.rate
         if self.chat_interval > 0:
-            self._chat_next[chat] = start + self.chat_interval
+            self._chat_next[chat] = start + self.chat_interval + self.margin
         return start
 
     def chat_free_at(self, chat: str) -> float:

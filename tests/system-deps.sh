@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# What the browser test needs from the system: Debian's Chromium (Playwright cannot download
-# its own browser here) and an emoji font (the bot's messages carry emoji). Installed only when
-# missing; as root or through sudo.
+# What the tests need from the system: Debian's Chromium for the browser test (Playwright
+# cannot download its own browser here) and an emoji font (the bot's messages carry emoji);
+# LibreOffice (Writer, without a GUI) to render a report to PDF. Installed only when missing;
+# as root or through sudo.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -237,5 +237,7 @@ def test_pacer_keeps_the_overall_rate_and_the_per_chat_interval() -> None:
     assert starts[-1] == pytest.approx(59 / 30)  # 60 chats in two seconds, evenly
     same = [pacer.reserve("one", 10.0) for _ in range(3)]
     assert same == pytest.approx([10.0, 11.0, 12.0])
+    careful = Pacer(rate=30, chat_interval=1.0, margin=0.05)
+    assert [careful.reserve("one", 0.0) for _ in range(3)] == pytest.approx([0.0, 1.05, 2.1])
     unlimited = Pacer(rate=0, chat_interval=0)
     assert {unlimited.reserve("x", 5.0) for _ in range(10)} == {5.0}

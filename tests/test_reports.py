@@ -176,8 +176,8 @@ async def test_the_document_is_in_the_administrative_format(tmp_path: Path) -> N
     assert values == empty_as_none  # the same figures
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 async def test_the_document_renders_to_pdf(tmp_path: Path) -> None:
+    assert shutil.which("soffice"), "LibreOffice is needed (tests/system-deps.sh installs it)"
     _, path, _, _ = await written(tmp_path)
     out = tmp_path / "pdf"
     result = subprocess.run(  # noqa: ASYNC221 (the test waits for it; nothing else runs)
