@@ -1,8 +1,10 @@
-"""The outbox sender: one per channel. It sends what is due in outbox order, paced under the
-platform's limits (overall rate, per-chat interval), several requests in flight at once, and
-records each outcome. A message is marked sent right after the platform accepts it, so a crash
-repeats at most the messages in flight. A flood-control answer (429) or a network error holds
-the whole sender for the time asked (or a backoff)."""
+"""The outbox sender: one per channel. Button acknowledgements go at once, on a loop and a
+guard of their own; messages go one at a time at the moments the pacer allows (overall rate,
+per-chat interval), replies to a person's own action before broadcasts, several requests in
+flight at once, each outcome recorded. A message is marked sent right after the platform
+accepts it, so a crash repeats at most the messages in flight. A flood-control answer (429) or
+a network error holds the messages for the time asked (or a backoff); one on an
+acknowledgement holds only the acknowledgements."""
 
 from __future__ import annotations
 
