@@ -4,6 +4,7 @@ there). Sơ kết, month, quarter and year reports are this over different range
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -119,43 +120,64 @@ class ReportBuilder:
         self.rows: dict[tuple[int, str], PersonReport] = {}
         self.weekly: dict[str, dict[date, Tally]] = defaultdict(lambda: defaultdict(Tally))
         self.days = 0
+        # the days the roster changed (a membership began, or ended the day before)
+        self._changes = sorted(
+            {m.first for m in memberships}
+            | {m.last + timedelta(days=1) for m in memberships if m.last and m.last < date.max}
+        )
+        self._span = (date.max, date.min)  # the days `_members` holds for: none yet
+        self._members: list[tuple[int, PersonReport]] = []
 
     def where(self, person_id: int, day: date) -> str | None:
         """The unit a person belonged to on `day` (None: not on the roster that day)."""
         found = next((m.unit_code for m in self.by_person[person_id] if m.covers(day)), None)
         return found if found in self.units and person_id in self.people else None
 
+    def members_on(self, day: date) -> list[tuple[int, PersonReport]]:
+        """Each person on the roster that day with their row (person, unit); worked out again
+        only when `day` crosses a change of the roster (days come in order)."""
+        if not self._span[0] <= day < self._span[1]:
+            at = bisect.bisect_right(self._changes, day)
+            self._span = (
+                self._changes[at - 1] if at else date.min,
+                self._changes[at] if at < len(self._changes) else date.max,
+            )
+            self._members = []
+            for person_id in self.by_person:
+                unit = self.where(person_id, day)
+                if unit is None:
+                    continue
+                row = self.rows.get((person_id, unit))
+                if row is None:
+                    row = PersonReport(self.people[person_id], unit, Tally())
+                    self.rows[(person_id, unit)] = row
+                self._members.append((person_id, row))
+        return self._members
+
     def add(self, facts: DayFacts) -> None:
         self.days += 1
         day = facts.day
         monday = day - timedelta(days=day.weekday())
-        for person_id in list(self.by_person):
-            unit = self.where(person_id, day)
-            if unit is None:
+        answered = [(slot, facts.declared.get(slot, {})) for slot in SLOTS]
+        alerts, leave = facts.alerts, facts.leave
+        for person_id, row in self.members_on(day):
+            tally = row.tally
+            if person_id in leave:
+                tally.leave_days += 1
                 continue
-            row = self.rows.get((person_id, unit))
-            if row is None:
-                row = self.rows[(person_id, unit)] = PersonReport(
-                    self.people[person_id], unit, Tally()
-                )
-            counted = (self.units[unit].tally, row.tally)
-            if person_id in facts.leave:
-                for tally in counted:
-                    tally.leave_days += 1
-                continue
-            week = self.weekly[unit][monday]
-            for slot in SLOTS:
-                answered = facts.declared.get(slot, {})
-                for tally in (*counted, week):
-                    tally.expected[slot] += 1
-                if person_id not in answered:
+            week = self.weekly[row.unit_code][monday]
+            for slot, declared in answered:
+                tally.expected[slot] += 1
+                week.expected[slot] += 1
+                late = declared.get(person_id)
+                if late is None:
                     continue
-                for tally in (*counted, week):
-                    tally.declared[slot] += 1
-                for tally in counted:
-                    tally.late += answered[person_id]
-                for tally in (*counted, week):
-                    tally.alerts += (slot, person_id) in facts.alerts
+                tally.declared[slot] += 1
+                week.declared[slot] += 1
+                tally.late += late
+                if (slot, person_id) in alerts:
+                    tally.alerts += 1
+                    week.alerts += 1
 
     def finish(
         self,
@@ -165,8 +187,15 @@ class ReportBuilder:
     ) -> PeriodReport:
         """`risk`: (unit, day) → confirmed late, for the confirmed days; `stories`: unit →
         (proposed, approved)."""
-        for _, code in self.rows:
-            self.units[code].members += 1
+        for row in self.rows.values():  # a unit's figures are its people's, day by day
+            unit_report = self.units[row.unit_code]
+            unit_report.members += 1
+            for slot in SLOTS:
+                unit_report.tally.expected[slot] += row.tally.expected[slot]
+                unit_report.tally.declared[slot] += row.tally.declared[slot]
+            unit_report.tally.late += row.tally.late
+            unit_report.tally.leave_days += row.tally.leave_days
+            unit_report.tally.alerts += row.tally.alerts
         total = Tally()
         for code, report in self.units.items():
             for day in risk_days:
