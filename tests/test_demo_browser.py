@@ -87,7 +87,7 @@ def test_a_morning_in_the_demo(demo: str, browser: Browser) -> None:
     expect(page.locator("#pause")).to_have_class("on")
 
     jump_to(page, "07:30")
-    healthy = staff.locator("button.inline", has_text="✅ Khỏe")
+    healthy = staff.locator("button.inline", has_text="✅ Khỏe — tại cơ quan")
     expect(healthy).to_be_visible(timeout=15_000)
     healthy.click()
     expect(staff.locator(".bubble").last).to_contain_text(

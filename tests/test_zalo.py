@@ -61,10 +61,13 @@ async def test_symptoms_by_numbers_alert_the_head_on_zalo_and_the_office_on_tele
     await both.run_until("07:30")
     prompt = staff.last.text
     assert prompt.startswith("☀️ Chào buổi sáng!")
-    assert f"1. {texts.HEALTHY_LABEL}\n2. Sốt\n3. Ho\n" in prompt
-    assert "9. Không có triệu chứng nào ➡️" in prompt
+    office_tap, remote_tap = (
+        texts.ONE_TAP_AT.format(place=p) for p in ("tại cơ quan", "làm việc từ xa")
+    )
+    assert f"1. {office_tap}\n2. {remote_tap}\n3. Sốt\n4. Ho\n" in prompt
+    assert "10. Không có triệu chứng nào ➡️" in prompt
 
-    typed = ["2 3", "xong", "1", "1"]  # fever and cough, done, no exposure, at the office
+    typed = ["3 4", "xong", "1", "1"]  # fever and cough, done, no exposure, at the office
     replies = []
     for message in typed:
         replies = await staff.send(message)
