@@ -121,31 +121,37 @@ class Sender:
         # ids handed to the platform in this drain: a fetch that began before one was marked
         # sent still shows it pending, and it must not go twice
         taken: set[int] = set()
+        # a lane is read again when something was queued since (news), or when what was read
+        # is used up and the read was a full batch (more may wait)
+        news_r = news_b = True
+        full_r = full_b = False
         while self.clock.now() >= self.paused_until:
             self._landed.clear()
-            fetch_replies = self._news.is_set() or not broadcasts or not replies
-            if not broadcasts:
+            if self._news.is_set():
+                self._news.clear()
+                news_r = news_b = True
+            if not broadcasts and (news_b or full_b):
                 broadcasts = await self.store.outbox.due_in_lane(
                     channel, BROADCAST, self.clock.now(), self.batch
                 )
-            if fetch_replies:
-                self._news.clear()
+                news_b, full_b = False, len(broadcasts) >= self.batch
+            if news_r or (not replies and full_r):
                 replies = await self.store.outbox.due_in_lane(
                     channel, REPLY, self.clock.now(), self.batch
                 )
+                news_r, full_r = False, len(replies) >= self.batch
                 # a press is acknowledged before its reply goes (the two were committed
                 # together: asked after the replies, the acknowledgement is there)
                 await self.acknowledge()
-            replies, broadcasts = (
-                self._still_due(replies, taken),
-                self._still_due(broadcasts, taken),
-            )
             lanes = (broadcasts, replies) if run >= REPLY_RUN else (replies, broadcasts)
             moment = time.monotonic()
-            busy = set(self._in_flight.values())
-            picked = [(lane, self._first_ready(lane, busy, moment)) for lane in lanes]
-            lane, item = next(((lane, i) for lane, i in picked if i is not None), (replies, None))
+            busy = set(self._in_flight.values()) if self._in_flight else set()
+            lane, item = lanes[0], self._first_ready(lanes[0], busy, moment, taken)
             if item is None:
+                lane, item = lanes[1], self._first_ready(lanes[1], busy, moment, taken)
+            if item is None:
+                replies = self._still_due(replies, taken)
+                broadcasts = self._still_due(broadcasts, taken)
                 if not replies and not broadcasts and not self._in_flight:
                     return
                 frees = [self.pacer.chat_free_at(i.chat_id) for i in (*replies, *broadcasts)]
@@ -169,17 +175,21 @@ class Sender:
             flight = asyncio.create_task(self._fly(item))
             flights.add(flight)
             flight.add_done_callback(flights.discard)
+            await asyncio.sleep(0)  # let it leave before the next is picked
 
     def _still_due(self, items: list[Outgoing], taken: set[int]) -> list[Outgoing]:
         return [i for i in items if i.id not in taken and i.chat_id not in self._gone]
 
-    def _first_ready(self, items: list[Outgoing], busy: set[str], moment: float) -> Outgoing | None:
-        """The oldest item whose chat has nothing in flight and may hear again (a chat's own
-        messages keep their order: a later one never overtakes one still in flight)."""
+    def _first_ready(
+        self, items: list[Outgoing], busy: set[str], moment: float, taken: set[int]
+    ) -> Outgoing | None:
+        """The oldest item not sent yet whose chat has nothing in flight and may hear again (a
+        chat's own messages keep their order: a later one never overtakes one still in flight).
+        Usually the first: the scan is short."""
         waiting: set[str] = set()
         for item in items:
             chat = item.chat_id
-            if chat in busy or chat in waiting:
+            if item.id in taken or chat in self._gone or chat in busy or chat in waiting:
                 continue
             if self.pacer.chat_free_at(chat) <= moment:
                 return item
@@ -199,7 +209,8 @@ class Sender:
 
     async def _fly(self, item: Outgoing) -> None:
         try:
-            await self._send(item)
+            if self.clock.now() >= self.paused_until:  # a 429 that landed meanwhile holds it
+                await self._send(item)
         finally:
             self._slots.release()
             self._in_flight.pop(item.id, None)

@@ -98,6 +98,7 @@ async def _serve(folder: Path, port: int, stop: asyncio.Event) -> None:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), TICK)
     finally:
+        messenger.close()
         await runner.cleanup()
     print(texts.DEMO_STOPPED, flush=True)
 

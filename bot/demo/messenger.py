@@ -108,6 +108,7 @@ class Messenger:
         self.version = 0
         self.changed = asyncio.Event()
         self.on_bot_message: Callable[[Phone, Bubble], None] | None = None
+        self.closed = False
         self._telegram: list[dict[str, Any]] = []
         self._zalo: list[dict[str, Any]] = []
         self._arrived = asyncio.Event()
@@ -115,6 +116,12 @@ class Messenger:
         self._update_ids = itertools.count(1)
         self._ids = itertools.count(1)
         self._file_ids = itertools.count(1)
+
+    def close(self) -> None:
+        """Release every long poll now: the server can then stop without waiting for them."""
+        self.closed = True
+        self._arrived.set()
+        self._zalo_arrived.set()
 
     # --- the page's side --------------------------------------------------------------------
 
@@ -251,7 +258,7 @@ class Messenger:
         offset = int(params.get("offset") or 0)
         self._telegram = [u for u in self._telegram if u["update_id"] >= offset]
         wait = min(float(params.get("timeout") or 0), 30.0)
-        if not self._telegram and wait:
+        if not self._telegram and wait and not self.closed:
             self._arrived.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._arrived.wait(), wait)
@@ -355,7 +362,7 @@ class Messenger:
         elif method in ("deleteWebhook", "setWebhook"):
             result = {"url": "", "updated_at": int(self.clock().timestamp() * 1000)}
         elif method == "getUpdates":
-            if not self._zalo:
+            if not self._zalo and not self.closed:
                 self._zalo_arrived.clear()
                 with contextlib.suppress(TimeoutError):
                     wait = min(float(params.get("timeout") or 0), 30.0)
