@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -87,8 +87,15 @@ class ChartFiles:
         self.folder = folder
 
     def unit_weeks(self, unit: str, weeks: Sequence[tuple[date, float | None]]) -> str:
+        return self._keep(weekly_rates({unit: list(weeks)}, {}))
+
+    def units_weeks(
+        self, weekly: Mapping[str, Sequence[tuple[date, float | None]]], names: Mapping[str, str]
+    ) -> str:
+        return self._keep(weekly_rates({code: list(w) for code, w in weekly.items()}, dict(names)))
+
+    def _keep(self, picture: bytes) -> str:
         self.folder.mkdir(parents=True, exist_ok=True)
-        picture = weekly_rates({unit: list(weeks)}, {})
         path = self.folder / f"tuan-{uuid.uuid4().hex}.png"
         path.write_bytes(picture)
         return str(path)

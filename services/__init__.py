@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
@@ -21,6 +21,12 @@ class Charts(Protocol):
 
     def unit_weeks(self, unit: str, weeks: Sequence[tuple[date, float | None]]) -> str:
         """A unit's declaration rate week by week, as a PNG file; its path."""
+        ...
+
+    def units_weeks(
+        self, weekly: Mapping[str, Sequence[tuple[date, float | None]]], names: Mapping[str, str]
+    ) -> str:
+        """Every unit's rate week by week, one line each, as a PNG file; its path."""
         ...
 
 

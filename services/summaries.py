@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from core import texts
 from core.declarations import Declaration
-from core.domain import Person, Unit
+from core.domain import Person, Role, Unit
 from core.messages import Reply
 from core.notices import Notice, alert_digest, slot_summaries, weekly_summaries
 from core.questionnaire import alerting
@@ -62,7 +62,8 @@ async def weekly_charts(services: Services, day: date, leaders: list[Person]) ->
     the last weeks (counted with each day's roster, as the period report counts)."""
     charts = services.charts
     heads = [leader for leader in leaders if leader.heads]
-    if charts is None or not heads:
+    leadership = [leader for leader in leaders if leader.has(Role.LEADER)]
+    if charts is None or not (heads or leadership):
         return []
     monday = day - timedelta(days=day.weekday())
     report = await period_report(services, monday - timedelta(weeks=CHART_WEEKS - 1), day)
@@ -76,4 +77,8 @@ async def weekly_charts(services: Services, day: date, leaders: list[Person]) ->
                 )
                 caption = texts.WEEKLY_CHART_CAPTION.format(unit=names[unit], weeks=CHART_WEEKS)
                 notices.append((head.id, Reply(caption, image=picture)))
+    for leader in leadership:  # the organization's: every unit's line
+        picture = await asyncio.to_thread(charts.units_weeks, report.weekly, names)
+        caption = texts.WEEKLY_CHART_CAPTION.format(unit=texts.WHOLE_ORG, weeks=CHART_WEEKS)
+        notices.append((leader.id, Reply(caption, image=picture)))
     return notices

@@ -286,6 +286,9 @@ async def test_the_leadership_gets_tables_and_one_digest_not_each_alert(harness:
     await leader.press(texts.EXPORT_ALL_UNITS)
     document = (await leader.press("Excel (XLSX)"))[-1]
     assert document.method == "sendDocument"
+    await harness.run_until("17:30", day=date(2026, 11, 27))  # Friday: the organization's chart
+    charts = [m for m in harness.fake.sent if m.method == "sendPhoto" and m.chat_id == leader.id]
+    assert [m.text for m in charts] == ["📈 🏢 Toàn Sở: tỷ lệ khai báo 8 tuần gần nhất"]
 
 
 async def test_a_sheet_of_forty_lists_everyone(harness: Harness) -> None:
