@@ -32,12 +32,12 @@ from bot.config import Settings
 from bot.files import read_questionnaire
 from core import texts
 from core.clock import SystemClock
-from core.declarations import due_prompts
 from core.domain import Channel
 from core.roster import parse_roster, plan_import
 from core.slots import SlotName, SlotRef
 from core.summary import office_table
 from services import Services
+from services.prompts import due_for_prompt
 from services.summaries import close_slot, unit_summaries
 from storage import open_store
 
@@ -130,20 +130,10 @@ async def timings(db: Path) -> dict[str, list[float]]:
     ref = SlotRef(LAST, SlotName.MORNING)
     units = [u.code for u in await store.people.units()]
     times: dict[str, list[float]] = {"choose": [], "close": [], "unit": [], "office": []}
-    checkins = store.checkins
     for _ in range(3):
         started = time.perf_counter()  # what send_prompts does before it queues anything
         async with store.transaction():
-            monday = SlotRef(NEXT, SlotName.MORNING)
-            reachable = await checkins.promptable(settings.consent_version)
-            due = due_prompts(
-                services.calendar,
-                NEXT,
-                [person.id for person, _ in reachable],
-                await checkins.on_leave(NEXT),
-                await checkins.declared(monday),
-                await checkins.dispatched(monday, "prompt"),
-            )
+            reachable, due = await due_for_prompt(services, SlotRef(NEXT, SlotName.MORNING))
         times["choose"].append(time.perf_counter() - started)
         assert len(due) == len(reachable) > 0
         started = time.perf_counter()

@@ -43,20 +43,29 @@ async def send_questionnaire(
     return len(accounts)
 
 
+async def due_for_prompt(
+    services: Services, ref: SlotRef
+) -> tuple[list[tuple[Person, Account]], list[int]]:
+    """Who can be reached, and who of them is due the slot's prompt: working day, consented,
+    not on leave, not yet declared, not yet prompted (sets, and the day's rows only)."""
+    store = services.store.checkins
+    reachable = await store.promptable(services.settings.consent_version)
+    due = due_prompts(
+        services.calendar,
+        ref.day,
+        [person.id for person, _ in reachable],
+        await store.on_leave(ref.day),
+        await store.declared(ref),
+        await store.dispatched(ref, "prompt"),
+    )
+    return reachable, due
+
+
 async def send_prompts(services: Services, day: date, slot: SlotName) -> int:
-    """The slot's prompt to everyone due: working day, consented, not on leave, not yet
-    declared, not yet prompted."""
-    store, ref = services.store.checkins, SlotRef(day, slot)
+    """The slot's prompt to everyone due (see `due_for_prompt`)."""
+    ref = SlotRef(day, slot)
     async with services.store.transaction():  # who is due, and the sending, seen as one
-        reachable = await store.promptable(services.settings.consent_version)
-        due = due_prompts(
-            services.calendar,
-            day,
-            [person.id for person, _ in reachable],
-            await store.on_leave(day),
-            await store.declared(ref),
-            await store.dispatched(ref, "prompt"),
-        )
+        reachable, due = await due_for_prompt(services, ref)
         header = prompt_header(ref)
         return await send_questionnaire(services, ref, "prompt", set(due), header, reachable)
 

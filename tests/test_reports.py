@@ -190,9 +190,10 @@ async def test_the_document_renders_to_pdf(tmp_path: Path) -> None:
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
 
 
-def test_the_report_command(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+@pytest.fixture
+def month_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The scripted month in a database the command line finds (run from its folder)."""
+
     async def month() -> None:
         services, _ = await scripted_month(tmp_path)
         await services.store.close()
@@ -202,6 +203,11 @@ def test_the_report_command(
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "sokhoe.db"))
     for name in ("BOT_TOKEN", "ZALO_BOT_TOKEN"):
         monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def test_the_report_command(month_on_disk: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path = month_on_disk
     assert main(["report", "--from", "01/11/2026", "--to", "30/11/2026", "--out", "t11.docx"]) == 0
     assert (tmp_path / "t11.docx").stat().st_size > 0
     capsys.readouterr()
@@ -224,16 +230,8 @@ def test_the_report_command(
     assert not (tmp_path / "a.docx").exists() and not (tmp_path / "a.xlsx").exists()
 
 
-def test_an_export_puts_each_declaration_in_that_days_unit(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    async def month() -> None:
-        services, _ = await scripted_month(tmp_path)
-        await services.store.close()
-
-    asyncio.run(month())
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "sokhoe.db"))
+def test_an_export_puts_each_declaration_in_that_days_unit(month_on_disk: Path) -> None:
+    tmp_path = month_on_disk
     period = ["--from", "01/11/2026", "--to", "30/11/2026"]
     assert main(["export", "declarations", *period, "--unit", "KHTC", "--out", "khtc.csv"]) == 0
     assert main(["export", "declarations", *period, "--out", "all.csv"]) == 0
