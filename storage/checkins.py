@@ -84,9 +84,30 @@ _UNIT_COUNTS = f"""
 """
 
 
-async def count_units(db: Database, ref: SlotRef, unit: str | None) -> list[UnitCount]:
-    """Each unit's numbers for a slot (the store's and the export reader's)."""
+# The same counts with the roster as it was that day (the roster history): for past days.
+_UNIT_COUNTS_AS_OF_THE_DAY = (
+    _UNIT_COUNTS.replace(
+        "FROM people p JOIN units u ON u.code = p.unit_code",
+        "FROM memberships m JOIN people p ON p.id = m.person_id"
+        " JOIN units u ON u.code = m.unit_code",
+    )
+    .replace(
+        "WHERE p.active AND (:unit IS NULL OR p.unit_code = :unit)",
+        "WHERE m.first_day <= :day AND (m.last_day IS NULL OR m.last_day >= :day)"
+        " AND (:unit IS NULL OR m.unit_code = :unit)",
+    )
+    .replace("SELECT p.unit_code,", "SELECT m.unit_code,")
+    .replace("GROUP BY p.unit_code", "GROUP BY m.unit_code")
+)
+
+
+async def count_units(
+    db: Database, ref: SlotRef, unit: str | None, as_of_the_day: bool = False
+) -> list[UnitCount]:
+    """Each unit's numbers for a slot (the store's and the export reader's): with today's
+    roster, or (`as_of_the_day`, for past days) the roster of that day."""
     params = {"day": ref.day.isoformat(), "slot": ref.slot.value, "unit": unit}
+    query = _UNIT_COUNTS_AS_OF_THE_DAY if as_of_the_day else _UNIT_COUNTS
     return [
         UnitCount(
             unit=Unit(r["unit_code"], r["unit_name"]),
@@ -96,7 +117,7 @@ async def count_units(db: Database, ref: SlotRef, unit: str | None) -> list[Unit
             alerts=r["alerts"],
             late=r["late"],
         )
-        for r in await db.fetchall(_UNIT_COUNTS, params)
+        for r in await db.fetchall(query, params)
     ]
 
 

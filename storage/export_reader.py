@@ -107,7 +107,8 @@ class ExportReader:
         await self._conn.close()
 
     async def unit_counts(self, ref: SlotRef, unit: str | None = None) -> list[UnitCount]:
-        return await count_units(self._db, ref, unit)
+        """A slot's counts per unit with the roster of that day (the roster history)."""
+        return await count_units(self._db, ref, unit, as_of_the_day=True)
 
     async def __aenter__(self) -> ExportReader:
         return self

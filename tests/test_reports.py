@@ -35,6 +35,7 @@ from tests.harness import FakeClock
 FIRST, LAST = date(2026, 11, 1), date(2026, 11, 30)
 MOVED, JOINED, LEFT = date(2026, 11, 15), date(2026, 11, 16), date(2026, 11, 20)
 UNITS = ("KHTC", "TCCB", "VP")
+DECLARED_IN_MONTH: dict[tuple[date, str, str], bool] = {}  # what `month_on_disk` wrote
 
 
 def roster(day: date) -> dict[str, str]:
@@ -195,7 +196,9 @@ def month_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The scripted month in a database the command line finds (run from its folder)."""
 
     async def month() -> None:
-        services, _ = await scripted_month(tmp_path)
+        services, declared = await scripted_month(tmp_path)
+        DECLARED_IN_MONTH.clear()
+        DECLARED_IN_MONTH.update(declared)
         await services.store.close()
 
     asyncio.run(month())
@@ -242,3 +245,21 @@ def test_an_export_puts_each_declaration_in_that_days_unit(month_on_disk: Path) 
     with (tmp_path / "khtc.csv").open(encoding="utf-8-sig") as handle:
         mine = [r for r in csv.reader(handle) if len(r) > 4 and r[2] == "KHTC2"]
     assert mine and len(mine) == len([r for r in rows if r[4] == "KHTC"])
+
+
+def test_a_summaries_export_counts_each_day_with_that_days_roster(month_on_disk: Path) -> None:
+    period = ["--from", "13/11/2026", "--to", "20/11/2026"]
+    assert main(["export", "summaries", *period, "--out", "s.csv"]) == 0
+    with (month_on_disk / "s.csv").open(encoding="utf-8-sig") as handle:
+        rows = [r for r in csv.reader(handle) if len(r) > 6 and r[1] == "buổi sáng"]
+    declared = {(r[0], r[2]): int(r[5]) for r in rows}
+    # KHTC2 moved to TCCB on the 15th: Friday the 13th they count in KHTC, Monday 16th in TCCB
+    model = {
+        (f"{day:%d/%m/%Y}", unit): sum(
+            1 for (d, slot, code) in DECLARED_IN_MONTH if d == day and slot == "morning"
+            and roster(day).get(code) == unit
+        )
+        for day in (date(2026, 11, 13), date(2026, 11, 16), date(2026, 11, 20))
+        for unit in UNITS
+    }  # fmt: skip
+    assert {k: v for k, v in declared.items() if k in model} == model
