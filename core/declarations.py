@@ -57,14 +57,19 @@ def due_reminders(
 
 
 def alert_recipients(person: Person, colleagues: Iterable[Person]) -> list[int]:
-    """The heads of the person's unit and the office, never the person themselves."""
+    """The heads of the person's unit, the office, and those of the leadership who chose each
+    alert; never the person themselves."""
     return sorted(
         {
             c.id
             for c in colleagues
             if c.id != person.id
             and c.active
-            and (c.has(Role.OFFICE) or c.heads_unit(person.unit.code))
+            and (
+                c.has(Role.OFFICE)
+                or c.heads_unit(person.unit.code)
+                or (c.has(Role.LEADER) and c.alerts_each)
+            )
         }
     )
 

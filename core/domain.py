@@ -52,6 +52,7 @@ class Person:
     phone: str
     active: bool = True
     heads: frozenset[str] = frozenset()  # codes of the units this person heads
+    alerts_each: bool = False  # the leadership: each alert as it comes, not the day's digest
 
     def has(self, role: Role) -> bool:
         return role in self.roles

@@ -44,7 +44,9 @@ def alert_digest(
 ) -> list[Notice]:
     """At the end of the day, the leadership (who are not told of each alert as it comes) gets
     the day's alerts in one message: (name, unit name, slot name) each."""
-    readers = [p for p in leaders if p.has(Role.LEADER) and not p.has(Role.OFFICE)]
+    readers = [
+        p for p in leaders if p.has(Role.LEADER) and not p.has(Role.OFFICE) and not p.alerts_each
+    ]
     if not readers:
         return []
     if alerts:

@@ -112,6 +112,10 @@ REPORT_WRITTEN = "Đã ghi báo cáo {first}–{last} ({people} dòng theo cá n
 REPORT_SUFFIX = "Báo cáo ghi ra tệp .docx hoặc .xlsx, không phải “{path}”."
 REPORT_NO_UNIT = "Không có đơn vị mã “{unit}”."
 REPORT_RANGE_TOO_LONG = "Một báo cáo tối đa 366 ngày."
+ALERT_CHOICE_WORDS = {"ngay": True, "ngày": True, "tonghop": False, "tổng hợp": False}
+ALERT_CHOICE_EACH = "🔔 Bạn nhận từng cảnh báo y tế ngay khi có."
+ALERT_CHOICE_DIGEST = "🗒️ Bạn nhận các cảnh báo y tế gộp một lần, lúc chốt cuối ngày."
+ALERT_CHOICE_HOW = "Gõ /canhbao ngay để nhận từng cảnh báo, /canhbao tonghop để nhận bản tổng hợp."
 ALERT_DIGEST = "⚠️ Khai báo có triệu chứng hoặc tiếp xúc ngày {day} ({count}):\n{lines}"
 ALERT_DIGEST_NONE = "✅ Ngày {day}: không có khai báo nào có triệu chứng hoặc tiếp xúc."
 WEEKLY_CHART_CAPTION = "📈 {unit}: tỷ lệ khai báo {weeks} tuần gần nhất"
@@ -575,6 +579,7 @@ COMMAND_DESCRIPTIONS.update(
     {
         "xuat": "Xuất dữ liệu (Excel, CSV)",
         "baocao": "Báo cáo định kỳ (Word, Excel)",
+        "canhbao": "Nhận cảnh báo: từng cái hay tổng hợp",
         "nhatky": "Nhật ký xuất dữ liệu",
         "thongbao": "Gửi thông báo",
     }

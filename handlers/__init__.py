@@ -87,6 +87,7 @@ def register(router: Router) -> Router:
     # About me.
     router.command(("help", "trogiup"), me.help_, role=None, consent=False)
     router.command(("me", "toi"), me.me, consent=False)
+    router.command(("canhbao", "alerts"), me.alerts, role=Role.LEADER, consent=False)
     router.command(("kenh", "channel"), me.channel, consent=False)
     router.choice(ChannelButton.PREFIX, me.channel_chosen, consent=False)
 

@@ -34,6 +34,18 @@ async def me(ctx: Ctx) -> list[Reply]:
     return [Reply(text)]
 
 
+async def alerts(ctx: Ctx) -> list[Reply]:
+    """`/canhbao ngay` or `/canhbao tonghop`: the leadership chooses each alert as it comes or
+    the day's digest; without a word, says which it is."""
+    word = ctx.event.args.strip().lower()
+    if word in texts.ALERT_CHOICE_WORDS:
+        each = texts.ALERT_CHOICE_WORDS[word]
+        await ctx.store.people.choose_alerts(ctx.me().id, each)
+        return [Reply(texts.ALERT_CHOICE_EACH if each else texts.ALERT_CHOICE_DIGEST)]
+    now = texts.ALERT_CHOICE_EACH if ctx.me().alerts_each else texts.ALERT_CHOICE_DIGEST
+    return [Reply(f"{now}\n{texts.ALERT_CHOICE_HOW}")]
+
+
 async def channel(ctx: Ctx) -> list[Reply]:
     """`/kenh`: which messenger reminders come on, for someone linked on both."""
     accounts = await ctx.store.people.accounts_of(ctx.me().id)

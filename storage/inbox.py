@@ -10,7 +10,7 @@ from typing import Any
 
 from core.domain import Caller, Channel
 from storage.db import Repository, ts
-from storage.people import person_from_row
+from storage.people import PERSON_COLUMNS, person_from_row
 
 SET_WALK = (
     "INSERT INTO walks (channel, account_id, state, updated_at) VALUES (?, ?, ?, ?)"
@@ -18,10 +18,8 @@ SET_WALK = (
     " updated_at = excluded.updated_at"
 )
 
-_CALLER = """
-    SELECT p.id, p.staff_code, p.full_name, p.unit_code, u.name AS unit_name, p.phone, p.active,
-           (SELECT group_concat(role) FROM person_roles r WHERE r.person_id = p.id) AS roles,
-           (SELECT group_concat(unit_code) FROM unit_heads h WHERE h.person_id = p.id) AS heads,
+_CALLER = f"""
+    SELECT {PERSON_COLUMNS},
            EXISTS (SELECT 1 FROM consents s WHERE s.person_id = p.id AND s.version = :version
                    AND s.withdrawn_at IS NULL) AS consented,
            c.flow, c.state, p.preferred_channel, w.state AS walk,

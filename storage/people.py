@@ -14,6 +14,7 @@ from storage.db import Repository, from_ts, ts
 # What `person_from_row` reads, from `people p JOIN units u`.
 PERSON_COLUMNS = """
     p.id, p.staff_code, p.full_name, p.unit_code, u.name AS unit_name, p.phone, p.active,
+    p.alerts_each,
     (SELECT group_concat(role) FROM person_roles r WHERE r.person_id = p.id) AS roles,
     (SELECT group_concat(unit_code) FROM unit_heads h WHERE h.person_id = p.id) AS heads
 """
@@ -30,6 +31,7 @@ def person_from_row(row: aiosqlite.Row) -> Person:
         phone=row["phone"],
         active=bool(row["active"]),
         heads=frozenset((row["heads"] or "").split(",")) - {""},
+        alerts_each=bool(row["alerts_each"]),
     )
 
 
@@ -258,6 +260,9 @@ class PeopleRepo(Repository):
         await self._execute(
             "UPDATE people SET preferred_channel = ? WHERE id = ?", (channel.value, person_id)
         )
+
+    async def choose_alerts(self, person_id: int, each: bool) -> None:
+        await self._execute("UPDATE people SET alerts_each = ? WHERE id = ?", (each, person_id))
 
     async def person_by_code(self, staff_code: str) -> Person | None:
         row = await self._fetchone(PERSON_SQL + " WHERE p.staff_code = ?", (staff_code,))

@@ -81,6 +81,10 @@ class People(Protocol):
 
     async def prefer_channel(self, person_id: int, channel: Channel) -> None: ...
 
+    async def choose_alerts(self, person_id: int, each: bool) -> None:
+        """The leadership: each alert as it comes (True) or the day's digest (False)."""
+        ...
+
     async def person_by_code(self, staff_code: str) -> Person | None: ...
 
     async def leaders(self) -> list[Person]:

@@ -346,3 +346,18 @@ async def test_the_office_nudges_a_unit_or_the_whole_organization(harness: Harne
     assert {"U1S2", "U2S1", "U2S2", "U3S1", "U3S2", "U2H", "U3H"} <= nudged
     again = await office.send("/nhac U2")  # once per NUDGE_MINUTES per unit, whoever asks
     assert again[-1].text.startswith(texts.NUDGE_TOO_SOON.split("{")[0])
+
+
+async def test_a_leader_may_choose_each_alert(harness: Harness) -> None:
+    rows = [*three_units(), roster_row("GD", "Giám Đốc Sở", unit="U1", roles="leader")]
+    people = await harness.enrol(rows)
+    leader = people["GD"]
+    assert (await leader.send("/canhbao"))[0].text.startswith(texts.ALERT_CHOICE_DIGEST)
+    assert (await leader.send("/canhbao ngay"))[0].text == texts.ALERT_CHOICE_EACH
+    await harness.run_until("07:30", day=MONDAY)
+    await report_fever(people["U2S1"])
+    assert any(m.text.startswith("🚨 Cảnh báo y tế") for m in leader.inbox)  # at once
+    await harness.run_until("17:30")
+    assert not any(m.text.startswith("⚠️ Khai báo có triệu chứng") for m in leader.inbox)
+    refused = await people["U1S1"].send("/canhbao ngay")  # the leadership's choice only
+    assert refused[0].text != texts.ALERT_CHOICE_EACH
