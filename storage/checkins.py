@@ -58,7 +58,9 @@ _STANDING = f"""
         EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id AND a.unreachable_at IS NULL)
         AND EXISTS (SELECT 1 FROM consents s WHERE s.person_id = p.id AND s.version = :version
                     AND s.withdrawn_at IS NULL) AS reachable,
-        {WITHDRAWN} AS withdrawn, {HIDDEN} AS hidden
+        -- asked only of those who have not declared (CASE evaluates lazily, AND may not)
+        CASE WHEN c.person_id IS NULL THEN {WITHDRAWN} ELSE 0 END AS withdrawn,
+        CASE WHEN c.person_id IS NULL THEN {HIDDEN} ELSE 0 END AS hidden
     FROM people p JOIN units u ON u.code = p.unit_code
     LEFT JOIN checkins c ON c.day = :day AND c.slot = :slot AND c.person_id = p.id
     LEFT JOIN declarations d ON d.id = c.declaration_id
@@ -70,8 +72,8 @@ _STANDING = f"""
 _UNIT_COUNTS = f"""
     SELECT p.unit_code, u.name AS unit_name, count(*) AS active,
            sum(l.person_id IS NOT NULL) AS on_leave,
-           sum(l.person_id IS NULL AND c.person_id IS NULL AND ({WITHDRAWN} OR {HIDDEN}))
-               AS withdrawn,
+           sum(CASE WHEN l.person_id IS NULL AND c.person_id IS NULL
+                    THEN ({WITHDRAWN} OR {HIDDEN}) ELSE 0 END) AS withdrawn,
            sum(c.person_id IS NOT NULL AND l.person_id IS NULL) AS declared,
            sum(coalesce(c.alert, 0) AND l.person_id IS NULL) AS alerts,
            sum(coalesce(c.late, 0) AND l.person_id IS NULL) AS late
