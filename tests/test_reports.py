@@ -9,6 +9,7 @@ import csv
 import random
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -263,3 +264,21 @@ def test_a_summaries_export_counts_each_day_with_that_days_roster(month_on_disk:
         for unit in UNITS
     }  # fmt: skip
     assert {k: v for k, v in declared.items() if k in model} == model
+
+
+async def test_hostile_names_are_written_as_text(tmp_path: Path) -> None:
+    """A roster name with markup, a formula and a control character: the document and the
+    workbook hold it as plain text."""
+    report, _, _, settings = await written(tmp_path)
+    row = report.people[0]
+    hostile = "<b>=1+1</b> & \x0bBobby"
+    report.people[0] = replace(row, member=replace(row.member, full_name=hostile))
+    path, book = tmp_path / "x.docx", tmp_path / "x.xlsx"
+    write_report_docx(report, settings, path, "01/12/2026")
+    write_report_xlsx(report, book)
+    cells = [c.text for t in docx.Document(str(path)).tables for r in t.rows for c in r.cells]
+    assert "<b>=1+1</b> & Bobby" in cells
+    sheet = openpyxl.load_workbook(book)[texts.REPORT_SHEET_PEOPLE]
+    names = [r[0] for r in sheet.iter_rows(min_row=4, values_only=True)]
+    assert any("=1+1" in str(n) for n in names)
+    assert sheet.cell(row=4, column=1).data_type == "s"  # a text cell, never a formula
