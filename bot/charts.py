@@ -8,25 +8,33 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")  # no screen: before pyplot is imported
-
-import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Any
 
 from core import texts
 from core.reports import PeriodReport, UnitReport
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 WIDTH, HEIGHT, DPI = 7.5, 3.6, 120
+
+
+def _pyplot() -> Any:
+    """matplotlib, imported when a chart is first drawn (it weighs some 40 MB: the bot does
+    not carry it until a report or a Friday needs it), drawing off screen."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no screen; before pyplot is imported
+    from matplotlib import pyplot
+
+    return pyplot
 
 
 def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.tight_layout()
     figure.savefig(buffer, format="png", dpi=DPI)
-    plt.close(figure)
+    _pyplot().close(figure)
     return buffer.getvalue()
 
 
@@ -34,7 +42,7 @@ def weekly_rates(
     weekly: dict[str, list[tuple[date, float | None]]], names: dict[str, str]
 ) -> bytes:
     """One line per unit: the share of expected declarations made, week by week."""
-    figure, axes = plt.subplots(figsize=(WIDTH, HEIGHT))
+    figure, axes = _pyplot().subplots(figsize=(WIDTH, HEIGHT))
     for code, points in sorted(weekly.items()):
         shown = [(monday, rate * 100) for monday, rate in points if rate is not None]
         if shown:
@@ -52,7 +60,7 @@ def weekly_rates(
 
 def risk_timeliness(units: Sequence[UnitReport]) -> bytes:
     """Stacked bars per unit: 15:00 updates on time, late, missed."""
-    figure, axes = plt.subplots(figsize=(WIDTH, HEIGHT))
+    figure, axes = _pyplot().subplots(figsize=(WIDTH, HEIGHT))
     names = [u.name for u in units]
     on_time = [u.risk_on_time for u in units]
     late = [u.risk_late for u in units]
@@ -69,7 +77,7 @@ def risk_timeliness(units: Sequence[UnitReport]) -> bytes:
 
 def weekly_alerts(weeks: Sequence[tuple[date, int]]) -> bytes:
     """Bars: alerts (declarations with a symptom or exposure) per week, all units."""
-    figure, axes = plt.subplots(figsize=(WIDTH, HEIGHT))
+    figure, axes = _pyplot().subplots(figsize=(WIDTH, HEIGHT))
     axes.bar([f"{monday:%d/%m}" for monday, _ in weeks], [count for _, count in weeks],
              color="#c62828")  # fmt: skip
     axes.set_xlabel(texts.CHART_WEEK_AXIS)
