@@ -173,23 +173,6 @@ class OutboxRepo(Repository):
         else the most recently linked; never both."""
         return (await self.reachable_chats([person_id])).get(person_id)
 
-    async def due_outgoing(self, channel: Channel, now: datetime, limit: int) -> list[Outgoing]:
-        """What is due, replies first; broadcasts still get a quarter of each batch at least,
-        so that no lane starves the other."""
-        due = (
-            "state = 'pending' AND channel = ? AND lane = ?"
-            " AND (not_before IS NULL OR not_before <= ?)"
-        )
-        replies = await self._fetchall(
-            f"SELECT * FROM outbox WHERE {due} ORDER BY id LIMIT ?",
-            (channel.value, REPLY, ts(now), limit - limit // 4),
-        )
-        broadcasts = await self._fetchall(
-            f"SELECT * FROM outbox WHERE {due} ORDER BY id LIMIT ?",
-            (channel.value, BROADCAST, ts(now), limit - len(replies)),
-        )
-        return [_outgoing(r) for r in (*replies, *broadcasts)]
-
     async def due_in_lane(
         self, channel: Channel, lane: int, now: datetime, limit: int
     ) -> list[Outgoing]:

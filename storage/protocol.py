@@ -339,8 +339,6 @@ class Outbox(Protocol):
         else the most recently linked; never both."""
         ...
 
-    async def due_outgoing(self, channel: Channel, now: datetime, limit: int) -> list[Outgoing]: ...
-
     async def due_in_lane(
         self, channel: Channel, lane: int, now: datetime, limit: int
     ) -> list[Outgoing]:

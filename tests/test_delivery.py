@@ -27,8 +27,8 @@ async def test_restart_after_a_crash_mid_broadcast(harness: Harness) -> None:
 
     await send_prompts(services, MONDAY, SlotName.MORNING)
     harness.clock.advance(seconds=5)
-    due = await harness.store.outbox.due_outgoing(
-        sender.transport.channel, harness.clock.now(), 100
+    due = await harness.store.outbox.due_in_lane(
+        sender.transport.channel, BROADCAST, harness.clock.now(), 100
     )
     for item in due[:9]:  # half the broadcast goes out, then the process dies
         await sender._send(item)

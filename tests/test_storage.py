@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.domain import Channel
-from core.messages import Choice, Reply, rows
+from core.messages import BROADCAST, Choice, Reply, rows
 from core.roster import parse_roster, plan_import
 from storage import SqliteStore, Store, open_store
 from storage.db import migrations
@@ -106,11 +106,12 @@ async def test_outbox_order_dedupe_and_payload(store: Store) -> None:
     assert await store.outbox.enqueue_reply(Channel.TELEGRAM, "9", reply, NOW, dedupe_key="p1")
     assert not await store.outbox.enqueue_reply(Channel.TELEGRAM, "9", reply, NOW, dedupe_key="p1")
     await store.outbox.enqueue_reply(Channel.TELEGRAM, "9", Reply("Sau"), NOW)
-    due = await store.outbox.due_outgoing(Channel.TELEGRAM, NOW, 10)
+    due = await store.outbox.due_in_lane(Channel.TELEGRAM, BROADCAST, NOW, 10)
     assert [d.text for d in due] == ["Chào", "Sau"]
     assert due[0].choices == reply.choices
     await store.outbox.postpone(due[0].id, NOW + timedelta(seconds=5), "429")
-    assert [d.text for d in await store.outbox.due_outgoing(Channel.TELEGRAM, NOW, 10)] == ["Sau"]
+    due = await store.outbox.due_in_lane(Channel.TELEGRAM, BROADCAST, NOW, 10)
+    assert [d.text for d in due] == ["Sau"]
 
 
 async def test_conversation_state(store: Store) -> None:
