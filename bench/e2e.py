@@ -149,7 +149,8 @@ def run(people: int, variant: str, seed: int) -> dict[str, Any]:
     return {
         "variant": variant, "people": people, "prompts": len(prompts), "rate": rate,
         "overall": overall, "messages": len(sent),
-        "too_many": data.get("too_many", 0), "taps": len(taps), "acks": acks,
+        "too_many": data.get("too_many", 0), "too_many_chat": data.get("too_many_chat", 0),
+        "taps": len(taps), "acks": acks,
         "confirms": confirms, "committed": committed, "peak": peak,
     }  # fmt: skip
 
@@ -158,7 +159,8 @@ def show(result: dict[str, Any]) -> None:
     name = {"sokhoe": "Sổ Khỏe", "ptb": "python-telegram-bot, plain"}[result["variant"]]
     print(f"--- {name}, {result['people']:,} people")
     print(f"broadcast:        {result['prompts']:,} prompts at {result['rate']:.1f}/s = "
-          f"{result['rate'] / 30:.0%} of 30/s; 429 answers: {result['too_many']}")  # fmt: skip
+          f"{result['rate'] / 30:.0%} of 30/s; 429 answers: {result['too_many']}"
+          f" ({result['too_many_chat']} for a chat's own limit)")  # fmt: skip
     print(f"all messages:     {result['messages']:,} while the prompts went out, "
           f"{result['overall']:.1f}/s = {result['overall'] / 30:.0%} of 30/s")  # fmt: skip
     print(f"tap → ack:        {percentiles(result['acks'])}  ({len(result['acks']):,} acked)")

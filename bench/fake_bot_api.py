@@ -42,6 +42,7 @@ class Server:
         self.prompts: list[float] = []  # when each prompt was accepted
         self.messages: list[float] = []  # when each limited call was accepted (prompts, edits…)
         self.too_many = 0
+        self.too_many_chat = 0  # of which the chat's own limit (the overall window was not full)
         self.taps: dict[str, dict[str, Any]] = {}  # callback id → chat, tapped, acked, confirmed
         self.tap_of_chat: dict[str, str] = {}
         self.started = time.monotonic()
@@ -59,8 +60,10 @@ class Server:
             chat = params.get("chat_id", "")
             while self.window and now - self.window[0] >= WINDOW:
                 self.window.popleft()
-            if len(self.window) >= RATE or now - self.chat_last.get(chat, -9.0) < CHAT_INTERVAL:
+            crowded = len(self.window) >= RATE
+            if crowded or now - self.chat_last.get(chat, -9.0) < CHAT_INTERVAL:
                 self.too_many += 1
+                self.too_many_chat += 0 if crowded else 1
                 body = {"ok": False, "error_code": 429, "description": "Too Many Requests",
                         "parameters": {"retry_after": 1}}  # fmt: skip
                 return web.json_response(body, status=429)
@@ -132,6 +135,7 @@ class Server:
             "prompts": self.prompts,
             "messages": self.messages,
             "too_many": self.too_many,
+            "too_many_chat": self.too_many_chat,
             "taps": list(self.taps.values()),
         }
         self.results.write_text(json.dumps(body))

@@ -11,13 +11,24 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from core import texts
-from core.declarations import Declaration, slot_label
+from core.declarations import slot_label
 from core.domain import Person, Unit
 from core.messages import LIST_LIMIT
+from core.questionnaire import Answer
 from core.slots import SlotName, SlotRef
 from core.workdays import WorkCalendar
 
-Describe = Callable[[Declaration], str]  # what a declaration reported, in words
+Describe = Callable[[dict[str, Answer]], str]  # what an alerting declaration reported, in words
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What counts of a person's declaration on a slot (it is read from the day's check-ins):
+    late, alerting, and for an alert the answers that the summary names."""
+
+    late: bool = False
+    alert: bool = False
+    answers: dict[str, Answer] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -27,7 +38,7 @@ class Standing:
     person: Person
     on_leave: bool
     reachable: bool  # linked, consented, not blocked: a prompt can reach them
-    declaration: Declaration | None
+    mark: Mark | None  # None: not declared
     withdrawn: bool = False  # consent withdrawn: not asked, not counted as missing
     hidden: bool = False  # on Zalo only, which withholds their messages: not counted as missing
 
@@ -92,25 +103,25 @@ def summarize(
 ) -> UnitSummary:
     mine = [s for s in standings if s.person.unit == unit and not s.on_leave]
     # not counted as missing: who withdrew consent, who Zalo hides (unless they declared)
-    withdrawn = [s for s in mine if s.declaration is None and s.withdrawn]
-    hidden = [s for s in mine if s.declaration is None and s.hidden and not s.withdrawn]
+    withdrawn = [s for s in mine if s.mark is None and s.withdrawn]
+    hidden = [s for s in mine if s.mark is None and s.hidden and not s.withdrawn]
     apart = {id(s) for s in (*withdrawn, *hidden)}
     expected = [s for s in mine if id(s) not in apart]
-    declared = [s for s in expected if s.declaration is not None]
-    silent = [s for s in expected if s.declaration is None]
+    declared = [s for s in expected if s.mark is not None]
+    silent = [s for s in expected if s.mark is None]
     return UnitSummary(
         unit=unit,
         ref=ref,
         expected=len(expected),
         declared=len(declared),
-        late=sum(1 for s in declared if s.declaration and s.declaration.late),
+        late=sum(1 for s in declared if s.mark and s.mark.late),
         on_leave=[s.person.full_name for s in standings if s.person.unit == unit and s.on_leave],
         unreachable=[s.person.full_name for s in silent if not s.reachable],
         missing=[s.person for s in silent if s.reachable],
         reported=[
-            (s.person.full_name, describe(s.declaration))
+            (s.person.full_name, describe(s.mark.answers))
             for s in declared
-            if s.declaration is not None and s.declaration.alert
+            if s.mark is not None and s.mark.alert
         ],
         withdrawn=[s.person.full_name for s in withdrawn],
         hidden=[s.person.full_name for s in hidden],

@@ -6,11 +6,10 @@ import asyncio
 from datetime import date, timedelta
 
 from core import texts
-from core.declarations import Declaration
 from core.domain import Person, Role, Unit
 from core.messages import Reply
 from core.notices import Notice, alert_digest, slot_summaries, weekly_summaries
-from core.questionnaire import alerting
+from core.questionnaire import Answer, alerting
 from core.slots import SlotName, SlotRef
 from core.summary import Standing, UnitSummary, summarize, week_days
 from services import Services
@@ -30,8 +29,8 @@ async def unit_summaries(
         by_unit.setdefault(standing.person.unit, []).append(standing)
     units = sorted(by_unit, key=lambda u: u.name)
 
-    def reported(declaration: Declaration) -> str:
-        return ", ".join(o.label for _, o in alerting(services.form, declaration.answers))
+    def reported(answers: dict[str, Answer]) -> str:
+        return ", ".join(o.label for _, o in alerting(services.form, answers))
 
     return [summarize(u, ref, by_unit[u], reported) for u in units]
 

@@ -6,12 +6,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from core.declarations import Declaration
 from core.domain import Person, Role, Unit
 from core.messages import split_text
 from core.risk import RULES, RiskLevel, person_risk, unit_risk
 from core.slots import SlotName, SlotRef
-from core.summary import Standing, WeekRecord, cut, person_week, summarize, week_days
+from core.summary import Mark, Standing, WeekRecord, cut, person_week, summarize, week_days
 from core.workdays import WorkCalendar
 
 V, H, R, N = RiskLevel.VERY_HIGH, RiskLevel.HIGH, RiskLevel.RISK, RiskLevel.NEW_NORMAL
@@ -57,20 +56,18 @@ def person(pid: int, name: str) -> Person:
     return Person(pid, f"C{pid}", name, UNIT, frozenset({Role.STAFF}), "")
 
 
-def declared(pid: int, alert: bool = False, late: bool = False) -> Declaration:
-    return Declaration(pid, REF, {"sym": ("fever",) if alert else ()}, AT, late, alert)
+def declared(pid: int, alert: bool = False, late: bool = False) -> Mark:
+    return Mark(late, alert, {"sym": ("fever",)} if alert else {})
 
 
 def test_summarize_counts_each_group_once() -> None:
     standings = [
-        Standing(person(1, "An"), on_leave=True, reachable=True, declaration=None),
-        Standing(person(2, "Bình"), on_leave=False, reachable=False, declaration=None),
-        Standing(person(3, "Cúc"), on_leave=False, reachable=True, declaration=None),
-        Standing(person(4, "Dũng"), on_leave=False, reachable=True, declaration=declared(4)),
-        Standing(
-            person(5, "Em"), on_leave=False, reachable=False, declaration=declared(5, True, True)
-        ),
-        Standing(person(6, "Phú"), on_leave=True, reachable=True, declaration=declared(6)),
+        Standing(person(1, "An"), on_leave=True, reachable=True, mark=None),
+        Standing(person(2, "Bình"), on_leave=False, reachable=False, mark=None),
+        Standing(person(3, "Cúc"), on_leave=False, reachable=True, mark=None),
+        Standing(person(4, "Dũng"), on_leave=False, reachable=True, mark=declared(4)),
+        Standing(person(5, "Em"), on_leave=False, reachable=False, mark=declared(5, True, True)),
+        Standing(person(6, "Phú"), on_leave=True, reachable=True, mark=declared(6)),
     ]
     summary = summarize(UNIT, REF, standings, lambda d: "Sốt")
     assert (summary.expected, summary.declared, summary.late) == (4, 2, 1)

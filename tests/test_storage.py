@@ -125,3 +125,58 @@ async def test_conversation_state(store: Store) -> None:
     assert await state() == ("checkin", {"step": 2})
     await store.inbox.end_conversation(Channel.ZALO, "abc")
     assert await state() == ("", {})
+
+
+async def test_the_office_counts_agree_with_each_persons_standing(store: Store) -> None:
+    """The office's table (counted per unit from the day's rows) and the heads' summaries (built
+    person by person) say the same, on a random organization: leave, withdrawn consent, hidden
+    Zalo accounts, people declared, late and alerting, on the slot and on other slots."""
+    from random import Random
+
+    from core.declarations import Declaration, Leave
+    from core.slots import SlotName, SlotRef
+    from core.summary import summarize
+    from core.texts import CONSENT_VERSION
+
+    chance = Random(2026)
+    units = ("KHTC", "TCCB", "VP")
+    rows_ = [roster_row(f"P{i:03d}", f"Người {i:03d}", units[i % 3]) for i in range(150)]
+    entries, _ = parse_roster(enumerate(rows_, 2))
+    await store.people.apply_import(plan_import([], entries), NOW)
+    ref = SlotRef(NOW.date(), SlotName.MORNING)
+    other = SlotRef(NOW.date(), SlotName.AFTERNOON)
+    for person in await store.people.all_people():
+        pid, kind = person.id, chance.random()
+        channel = Channel.ZALO if chance.random() < 0.5 else Channel.TELEGRAM
+        await store.people.link_account(channel, f"a{pid}", f"c{pid}", pid, NOW)
+        await store.people.record_consent(pid, CONSENT_VERSION, channel, NOW)
+        if kind < 0.1:
+            await store.privacy.withdraw_consent(pid, NOW)
+        elif kind < 0.3 and channel == Channel.ZALO:
+            await store.people.mark_hidden(channel, f"a{pid}", True, NOW)
+        if chance.random() < 0.1:
+            await store.checkins.add_leave(
+                Leave(pid, ref.day - timedelta(days=1), ref.day), pid, NOW
+            )
+        for slot in (ref, other):
+            if chance.random() < 0.6 and kind >= 0.1:  # who withdrew is refused
+                declaration = Declaration(pid, slot, {}, NOW, chance.random() < 0.2,
+                                          chance.random() < 0.15)  # fmt: skip
+                await store.checkins.record_declaration(declaration, "v", channel, f"k{pid}{slot}")
+    counts = {c.unit.code: c for c in await store.checkins.unit_counts(ref)}
+    standings = await store.checkins.standings(ref, CONSENT_VERSION)
+    assert sorted(counts) == list(units)
+    kinds: set[str] = set()
+    for code in units:
+        unit = counts[code].unit
+        summary = summarize(unit, ref, standings, lambda _: "")
+        count = counts[code]
+        seen = (count.expected, count.declared, count.on_leave, count.late)
+        assert seen == (summary.expected, summary.declared, len(summary.on_leave), summary.late)
+        alerts = sum(1 for s in standings if s.person.unit == unit and not s.on_leave
+                     and s.mark is not None and s.mark.alert)  # fmt: skip
+        assert count.alerts == alerts
+        kinds.update(k for k in ("withdrawn", "hidden", "on_leave") if getattr(summary, k))
+    assert kinds == {"withdrawn", "hidden", "on_leave"}  # each kind was there to be counted
+    one = await store.checkins.unit_counts(ref, "TCCB")
+    assert one == [counts["TCCB"]]
