@@ -52,7 +52,6 @@ from services.office import warn_about_quota, zalo_alert
 from storage import open_store
 
 log = logging.getLogger(__name__)
-ARRIVAL_MARGIN = 0.05  # seconds added to the per-chat interval (see core.pacing.Pacer)
 
 
 class BotData:
@@ -137,7 +136,7 @@ async def post_init(app: SoKhoeApp) -> None:
     store = await open_store(settings.database_path)
     charts = ChartFiles(settings.database_path.parent / "charts")
     data.services = Services(store, settings, data.clock, form, charts)
-    pacer = Pacer(settings.send_rate, settings.chat_interval, margin=ARRIVAL_MARGIN)
+    pacer = Pacer(settings.send_rate, settings.chat_interval)
     admin = str(settings.admin_chat_id) if settings.admin_chat_id and settings.bot_token else None
     data.sender = Sender(
         store,

@@ -9,6 +9,7 @@ acknowledgement holds only the acknowledgements."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -85,6 +86,7 @@ class Sender:
         self._news = asyncio.Event()  # a drain under way looks for new replies
         self._ack_wake = asyncio.Event()  # the acknowledgement loop sleeps on it
         self._landed = asyncio.Event()  # a request in flight was answered
+        self._ack_landed = asyncio.Event()  # an acknowledgement in flight was answered
         self.paused_until = clock.now()
         self.acks_paused_until = clock.now()
         self.sent = 0
@@ -161,18 +163,14 @@ class Sender:
             lane.remove(item)
             run = run + 1 if lane is replies and broadcasts else 0
             await self._slots.acquire()
-            # the moment is taken once a slot is held, so that a request leaves when its moment
-            # comes: waiting for a slot after it would bunch requests past the limit
-            now = time.monotonic()
-            start = self.pacer.reserve(item.chat_id, now)
-            if start > now:
-                await asyncio.sleep(start - now)
+            left = await self._wait_turn(self.pacer, item.chat_id, self._landed)
             if self.clock.now() < self.paused_until:
+                self.pacer.cancel(item.chat_id)
                 self._slots.release()
                 return  # told to wait while this one waited for its moment: it stays pending
             taken.add(item.id)
             self._in_flight[item.id] = item.chat_id
-            flight = asyncio.create_task(self._fly(item))
+            flight = asyncio.create_task(self._fly(item, left))
             flights.add(flight)
             flight.add_done_callback(flights.discard)
             await asyncio.sleep(0)  # let it leave before the next is picked
@@ -207,10 +205,28 @@ class Sender:
         for waiter in waiters:
             waiter.cancel()
 
-    async def _fly(self, item: Outgoing) -> None:
+    async def _wait_turn(self, pacer: Pacer, chat: str, landed: asyncio.Event) -> float:
+        """Until the pacer lets a request to `chat` leave; then it has left (the moment is
+        returned). Taken once a slot is held, so that a request leaves when its moment comes."""
+        while True:
+            now = time.monotonic()
+            start = pacer.ready_at(chat, now)
+            if start is not None and start <= now:
+                pacer.leave(chat, now)
+                return now
+            if start is None:  # the limit is full of requests in flight: one must be answered
+                landed.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(landed.wait(), 0.1)
+            else:
+                await asyncio.sleep(start - now)
+
+    async def _fly(self, item: Outgoing, left: float) -> None:
         try:
             if self.clock.now() >= self.paused_until:  # a 429 that landed meanwhile holds it
-                await self._send(item)
+                await self._send(item, left)
+            else:
+                self.pacer.cancel(item.chat_id)
         finally:
             self._slots.release()
             self._in_flight.pop(item.id, None)
@@ -230,19 +246,24 @@ class Sender:
 
     async def _ack(self, item: Outgoing) -> bool:
         async with self._ack_slots:
-            now = time.monotonic()
-            start = self.ack_pacer.reserve("", now)
-            if start > now:
-                await asyncio.sleep(start - now)
-            return await self._send(item, hold=False)
+            left = await self._wait_turn(self.ack_pacer, "", self._ack_landed)
+            return await self._send(item, left, hold=False)
 
-    async def _send(self, item: Outgoing, hold: bool = True) -> bool:
+    async def _send(self, item: Outgoing, left: float, hold: bool = True) -> bool:
         """False when the sender must pause (`hold`: a 429 or a network error holds every
         message; an acknowledgement is only put off)."""
+        pacer, landed, chat = (
+            (self.pacer, self._landed, item.chat_id)
+            if hold
+            else (self.ack_pacer, self._ack_landed, "")
+        )
         try:
             result = await self.transport.deliver(item)
         except Exception as err:  # a transport's bug or an answer it did not expect
             return await self._unexpected(item, err)
+        finally:  # it counts against the limit until a window after its answer
+            pacer.landed(chat, left, time.monotonic())
+            landed.set()
         now = self.clock.now()
         if result.outcome == "sent":
             await self.store.outbox.mark_sent(item.id, now)

@@ -1,32 +1,81 @@
-"""Pacing under a messenger's limits: so many messages a second overall, and a minimum
-interval between two messages to one chat. Pure: times are plain seconds on any clock."""
+"""Pacing under a messenger's limits: so many messages in any one second overall, and a minimum
+interval between two messages to one chat. Pure: times are plain seconds on any clock.
+
+The platform counts a request when it arrives: at least half the shortest round trip after it
+left, and at least half of it before its answer came back; between, the network may delay one
+request and bunch the next ones. So a request counts against the limit from the moment it leaves
+until a window after its answer, less the shortest round trip seen lately: then no window at the
+platform holds more than the limit however the requests travel, and on a steady network a request
+counts for about a window from its departure. A chat's next message leaves no sooner than the
+interval after the answer to its previous one (less the same round trip), for the same reason.
+Requests also leave at least 1/rate apart, so that they are spread rather than sent in bursts."""
 
 from __future__ import annotations
 
+import math
+from bisect import insort
+from collections import deque
 from dataclasses import dataclass, field
 
 
 @dataclass
 class Pacer:
-    rate: float  # messages per second across all chats; 0 means no limit
+    rate: float  # messages in any one-second window across all chats; 0 means no limit
     chat_interval: float  # seconds between two messages to one chat; 0 means no limit
-    # added to the per-chat interval: requests leave in order but may arrive a few tens of
-    # milliseconds apart from how they left, and the platform counts arrivals
-    margin: float = 0.0
-    _next: float = 0.0
+    window: float = 1.0
+    _next: float = 0.0  # the earliest moment of the next departure (the spacing)
+    _flying: int = 0  # left, not answered yet: they count until answered and a window more
+    _ends: deque[float] = field(default_factory=deque)  # answered ones stop counting then
     _chat_next: dict[str, float] = field(default_factory=dict)
+    _trips: deque[float] = field(default_factory=lambda: deque(maxlen=64))  # recent round trips
 
-    def reserve(self, chat: str, now: float) -> float:
-        """When a message to `chat` may go, at the earliest; that moment is then taken."""
-        start = max(now, self._next, self._chat_next.get(chat, 0.0))
+    @property
+    def limit(self) -> int:
+        return max(1, math.floor(self.rate))
+
+    def ready_at(self, chat: str, now: float) -> float | None:
+        """The earliest moment a message to `chat` may leave; None while that depends on
+        requests still in flight (ask again when one is answered)."""
+        start = max(now, self._next, self.chat_free_at(chat))
+        if self.rate <= 0:
+            return start
+        while self._ends and self._ends[0] <= now:
+            self._ends.popleft()
+        room = self.limit - self._flying  # how many answered ones may still count
+        if room <= 0:
+            return None
+        if len(self._ends) < room:
+            return start
+        return max(start, self._ends[len(self._ends) - room])
+
+    def leave(self, chat: str, now: float) -> None:
+        """A request to `chat` leaves now."""
+        self._flying += 1
         if self.rate > 0:
-            self._next = start + 1.0 / self.rate
+            self._next = max(self._next, now + 1.0 / self.rate)
         if self.chat_interval > 0:
-            self._chat_next[chat] = start + self.chat_interval + self.margin
-        return start
+            self._chat_next[chat] = math.inf  # until it is answered
+
+    def landed(self, chat: str, left: float, now: float) -> None:
+        """The answer to a request to `chat` that left at `left` came back now (whatever it
+        said)."""
+        self._flying = max(0, self._flying - 1)
+        self._trips.append(max(0.0, now - left))
+        shortest = min(self._trips)
+        if self.rate > 0:
+            end = max(left, now - shortest) + self.window
+            insort(self._ends, end)
+        if self.chat_interval > 0:
+            self._chat_next[chat] = max(left, now - shortest) + self.chat_interval
+
+    def cancel(self, chat: str) -> None:
+        """A request that was let leave did not leave after all."""
+        self._flying = max(0, self._flying - 1)
+        self._chat_next.pop(chat, None)
 
     def chat_free_at(self, chat: str) -> float:
-        """When `chat` may have its next message (the overall rate aside)."""
+        """When `chat` may have its next message (the overall limit aside); infinity while a
+        message to it is in flight."""
         return self._chat_next.get(chat, 0.0)
 
     def forget_before(self, now: float) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from datetime import date, datetime, time
+from itertools import pairwise
 from pathlib import Path
+from random import Random
 
 import pytest
 
@@ -231,13 +234,80 @@ def test_parse_leave(args: str, expected: LeaveRequest | str) -> None:
     assert parse_leave(args, MONDAY) == expected
 
 
-def test_pacer_keeps_the_overall_rate_and_the_per_chat_interval() -> None:
+def run_pacer(
+    pacer: Pacer, chats: list[str], seed: int, way: tuple[float, float]
+) -> tuple[list[float], dict[str, list[float]]]:
+    """Every message through `pacer` over a network that takes a random time within `way` each
+    way (so requests bunch at the platform): the moments the platform counted them, overall and
+    per chat. A step simulation on plain seconds."""
+    chance = Random(seed)
+    waiting, flying = (
+        list(chats),
+        list[tuple[float, str, float]](),
+    )  # flying: (answered at, chat, left at)
+    arrivals: list[float] = []
+    per_chat: dict[str, list[float]] = {}
+    now = 0.0
+    while waiting or flying:
+        for answered, chat, left in [f for f in flying if f[0] <= now]:
+            flying.remove((answered, chat, left))
+            pacer.landed(chat, left, answered)
+        if waiting and len(flying) < 16:
+            free = next((c for c in waiting if pacer.chat_free_at(c) <= now), None)
+            start = pacer.ready_at(free, now) if free is not None else None
+            if free is not None and start is not None and start <= now:
+                chat = free
+                waiting.remove(chat)
+                pacer.leave(chat, now)
+                arrived = now + chance.uniform(*way)
+                arrivals.append(arrived)
+                per_chat.setdefault(chat, []).append(arrived)
+                flying.append((arrived + chance.uniform(*way), chat, now))
+        now = round(now + 0.001, 6)
+    return sorted(arrivals), per_chat
+
+
+def test_the_pacer_never_lets_a_window_at_the_platform_overflow() -> None:
+    """Counted where the platform counts (arrival), whatever the network does: no one-second
+    window holds more than the rate, no chat hears twice within its interval; and the pace
+    stays near the limit (over 95% of it for a 600-message broadcast)."""
+    chats = [f"c{i}" for i in range(600)] + ["one"] * 5 + [f"c{i}" for i in range(40)]
+    # loopback; a steady network far away; a jittery one (half the trips bunch by 100 ms)
+    for seed, way, pace in ((0, (0.0005, 0.003), 0.95), (1, (0.07, 0.08), 0.95),
+                            (2, (0.005, 0.1), 0.85)):  # fmt: skip
+        arrivals, per_chat = run_pacer(Pacer(rate=30, chat_interval=1.0), chats, seed, way)
+        assert len(arrivals) == len(chats)
+        for i, moment in enumerate(arrivals):  # the window that ends with each arrival
+            assert bisect_right(arrivals, moment) - bisect_left(arrivals, moment - 1.0) <= 30, i
+        for chat, moments in per_chat.items():
+            assert all(b - a >= 1.0 for a, b in pairwise(moments)), chat
+        first = arrivals[:600]
+        assert (len(first) - 1) / (first[-1] - first[0]) >= pace * 30
+
+
+def test_the_pacer_spreads_requests_and_waits_for_answers() -> None:
     pacer = Pacer(rate=30, chat_interval=1.0)
-    starts = [pacer.reserve(f"chat{i}", 0.0) for i in range(60)]
-    assert starts[-1] == pytest.approx(59 / 30)  # 60 chats in two seconds, evenly
-    same = [pacer.reserve("one", 10.0) for _ in range(3)]
-    assert same == pytest.approx([10.0, 11.0, 12.0])
-    careful = Pacer(rate=30, chat_interval=1.0, margin=0.05)
-    assert [careful.reserve("one", 0.0) for _ in range(3)] == pytest.approx([0.0, 1.05, 2.1])
+    starts: list[float] = []
+    for i in range(60):  # answered at once: only the spacing holds them
+        start = pacer.ready_at(f"chat{i}", starts[-1] if starts else 0.0)
+        assert start is not None
+        pacer.leave(f"chat{i}", start)
+        pacer.landed(f"chat{i}", start, start)
+        starts.append(start)
+    assert starts[-1] == pytest.approx(59 / 30)
+    slow = Pacer(rate=5, chat_interval=1.0)
+    for i in range(5):
+        slow.leave(f"c{i}", i * 0.2)
+    assert slow.ready_at("c9", 1.0) is None  # five in flight: the next waits for an answer
+    slow.landed("c1", 0.2, 0.25)  # a 50 ms round trip, the shortest: it counts a second
+    slow.landed("c0", 0.0, 1.5)  # a slow one may have arrived as late as 1.475: until 2.45
+    assert slow.ready_at("c9", 1.1) == pytest.approx(1.2)  # c1 counts until 0.2 + 1
+    assert slow.ready_at("c9", 1.5) == pytest.approx(1.5)
+    assert slow.ready_at("c0", 1.5) == pytest.approx(2.45)  # the chat: 1 s after its arrival
+    slow.leave("c9", 1.5)
+    slow.leave("c8", 1.7)
+    assert slow.ready_at("c7", 1.9) is None  # four in flight and c0 still counting
     unlimited = Pacer(rate=0, chat_interval=0)
-    assert {unlimited.reserve("x", 5.0) for _ in range(10)} == {5.0}
+    for _ in range(10):
+        unlimited.leave("x", 5.0)
+    assert unlimited.ready_at("x", 5.0) == 5.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from datetime import date
 
@@ -31,7 +32,7 @@ async def test_restart_after_a_crash_mid_broadcast(harness: Harness) -> None:
         sender.transport.channel, BROADCAST, harness.clock.now(), 100
     )
     for item in due[:9]:  # half the broadcast goes out, then the process dies
-        await sender._send(item)
+        await sender._send(item, time.monotonic())
     await harness.stop()
 
     harness.clock.current = harness.clock.current.replace(minute=40)
