@@ -55,7 +55,7 @@ class Settings:
     days_off: frozenset[date] = field(default_factory=frozenset)  # the organization's own
     makeup_days: frozenset[date] = field(default_factory=frozenset)  # make-up working days
     questionnaire_path: Path | None = None  # None: the bundled Ministry of Health form
-    send_rate: float = 29.0  # messages per second across all chats (Telegram allows ~30)
+    send_rate: float = 30.0  # messages in any one second across all chats (Telegram's ~30)
     chat_interval: float = 1.0  # seconds between two messages to one chat
     ack_rate: float = 100.0  # button acknowledgements per second: not messages, a guard of its own
 

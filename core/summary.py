@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, timedelta
 
 from core import texts
@@ -41,6 +42,16 @@ class Standing:
     mark: Mark | None  # None: not declared
     withdrawn: bool = False  # consent withdrawn: not asked, not counted as missing
     hidden: bool = False  # on Zalo only, which withholds their messages: not counted as missing
+
+
+@dataclass(frozen=True)
+class Quiet:
+    """Of a unit on a slot, those who declared, reported nothing and are not on leave: counted,
+    never named, so they are read as numbers rather than one by one."""
+
+    unit: Unit
+    declared: int
+    late: int
 
 
 @dataclass(frozen=True)
@@ -99,8 +110,16 @@ class UnitSummary:
 
 
 def summarize(
-    unit: Unit, ref: SlotRef, standings: Iterable[Standing], describe: Describe
+    unit: Unit,
+    ref: SlotRef,
+    standings: Iterable[Standing],
+    describe: Describe,
+    quiet: Quiet | None = None,
 ) -> UnitSummary:
+    """`standings` of the unit's people (others are ignored); `quiet`, if given, counts those
+    of them who are not among the standings."""
+    quiet = quiet or Quiet(unit, 0, 0)
+    standings = list(standings)
     mine = [s for s in standings if s.person.unit == unit and not s.on_leave]
     # not counted as missing: who withdrew consent, who Zalo hides (unless they declared)
     withdrawn = [s for s in mine if s.mark is None and s.withdrawn]
@@ -112,9 +131,9 @@ def summarize(
     return UnitSummary(
         unit=unit,
         ref=ref,
-        expected=len(expected),
-        declared=len(declared),
-        late=sum(1 for s in declared if s.mark and s.mark.late),
+        expected=len(expected) + quiet.declared,
+        declared=len(declared) + quiet.declared,
+        late=sum(1 for s in declared if s.mark and s.mark.late) + quiet.late,
         on_leave=[s.person.full_name for s in standings if s.person.unit == unit and s.on_leave],
         unreachable=[s.person.full_name for s in silent if not s.reachable],
         missing=[s.person for s in silent if s.reachable],
@@ -215,6 +234,14 @@ class WeekRecord:
     declared: dict[tuple[date, SlotName], dict[int, bool]]  # person id → late
     leave: dict[date, set[int]]
 
+    @cached_property
+    def members(self) -> dict[str, list[Person]]:
+        """The people of each unit (by code), grouped once: linear in the staff."""
+        grouped: dict[str, list[Person]] = {}
+        for person in self.people:
+            grouped.setdefault(person.unit.code, []).append(person)
+        return grouped
+
 
 def person_week(week: WeekRecord, person: Person) -> tuple[int, int, int]:
     """(declared, expected, late) slots of one person over the week."""
@@ -232,7 +259,8 @@ def person_week(week: WeekRecord, person: Person) -> tuple[int, int, int]:
 
 
 def unit_day_rate(week: WeekRecord, unit: Unit, day: date) -> float:
-    people = [p for p in week.people if p.unit == unit and p.id not in week.leave.get(day, set())]
+    away = week.leave.get(day, set())
+    people = [p for p in week.members.get(unit.code, []) if p.id not in away]
     if not people:
         return 1.0
     done = sum(1 for p in people for s in SlotName if p.id in week.declared.get((day, s), {}))
@@ -250,7 +278,7 @@ def weekly_text(week: WeekRecord, unit: Unit) -> str:
     ]
     lines.append(texts.WEEKLY_DAYS + " · ".join(rates))
     rows = []
-    for person in (p for p in week.people if p.unit == unit):
+    for person in week.members.get(unit.code, []):
         done, expected, late = person_week(week, person)
         rows.append((done / expected if expected else 1.0, person.full_name, done, expected, late))
     for _, name, done, expected, late in sorted(rows):
@@ -267,7 +295,7 @@ def weekly_office_text(week: WeekRecord, units: Sequence[Unit]) -> str:
     ]
     rows = []
     for unit in units:
-        totals = [person_week(week, p) for p in week.people if p.unit == unit]
+        totals = [person_week(week, p) for p in week.members.get(unit.code, [])]
         done, expected = sum(t[0] for t in totals), sum(t[1] for t in totals)
         rows.append((done / expected if expected else 1.0, unit.name, done, expected))
     lines.extend(

@@ -23,16 +23,17 @@ async def unit_summaries(
 ) -> list[UnitSummary]:
     """Each unit's summary of a slot (one unit's, or every unit's), by unit name."""
     version = services.settings.consent_version
-    standings = await services.store.checkins.standings(ref, version, unit)
+    standings, counted = await services.store.checkins.summary_standings(ref, version, unit)
     by_unit: dict[Unit, list[Standing]] = {}
     for standing in standings:  # grouped once: each summary reads its own unit's people only
         by_unit.setdefault(standing.person.unit, []).append(standing)
-    units = sorted(by_unit, key=lambda u: u.name)
+    quiet = {q.unit: q for q in counted}
+    units = sorted(by_unit.keys() | quiet.keys(), key=lambda u: u.name)
 
     def reported(answers: dict[str, Answer]) -> str:
         return ", ".join(o.label for _, o in alerting(services.form, answers))
 
-    return [summarize(u, ref, by_unit[u], reported) for u in units]
+    return [summarize(u, ref, by_unit.get(u, []), reported, quiet.get(u)) for u in units]
 
 
 async def close_slot(services: Services, day: date, slot: SlotName) -> int:

@@ -14,7 +14,7 @@ from core.domain import Account, Channel, Person, Unit
 from core.messages import Reply
 from core.questionnaire import Answer
 from core.slots import SlotName, SlotRef
-from core.summary import Mark, Standing, UnitCount, WeekRecord
+from core.summary import Mark, Quiet, Standing, UnitCount, WeekRecord
 from storage.db import Database, Repository, from_ts, ts
 from storage.inbox import SET_WALK
 from storage.outbox import PREFERRED, OutboxRepo
@@ -70,8 +70,20 @@ _STANDING = f"""
     FROM people p JOIN units u ON u.code = p.unit_code
     LEFT JOIN checkins c ON c.day = :day AND c.slot = :slot AND c.person_id = p.id
     LEFT JOIN declarations d ON c.alert AND d.id = c.declaration_id
-    WHERE p.active AND {{unit}}
+    WHERE p.active AND {{unit}} AND {{listed}}
     ORDER BY p.unit_code, p.full_name
+"""
+
+# Declared, nothing reported, not on leave: a summary counts them and never names them.
+_QUIET = "c.person_id IS NOT NULL AND NOT c.alert AND p.id NOT IN (SELECT person_id FROM away)"
+
+_QUIET_COUNTS = f"""
+    WITH away AS MATERIALIZED ({{on_leave}})
+    SELECT p.unit_code, u.name AS unit_name, count(*) AS declared, sum(c.late) AS late
+    FROM people p JOIN units u ON u.code = p.unit_code
+    JOIN checkins c ON c.day = :day AND c.slot = :slot AND c.person_id = p.id
+    WHERE p.active AND {{unit}} AND {_QUIET}
+    GROUP BY p.unit_code
 """
 
 
@@ -285,21 +297,46 @@ class CheckinRepo(Repository):
         self, ref: SlotRef, version: str, unit: str | None = None
     ) -> list[Standing]:
         """Everyone active (of one unit, or all) on a slot: leave, reachability, declaration."""
-        params = {
-            "unit": unit,
-            "day": ref.day.isoformat(),
-            "slot": ref.slot.value,
-            "version": version,
-        }
+        return await self._standings(ref, version, unit, "1")
+
+    async def summary_standings(
+        self, ref: SlotRef, version: str, unit: str | None = None
+    ) -> tuple[list[Standing], list[Quiet]]:
+        """What a slot's summary needs: the standing of everyone it may name (not declared,
+        alerting, on leave), and per unit the count of the others (declared, nothing to
+        report), who are most people on most days."""
+        params = self._params(ref, version, unit)
+        rows = await self._fetchall(
+            _QUIET_COUNTS.format(unit=self._unit_filter(unit), on_leave=_ON_LEAVE), params
+        )
+        quiet = [
+            Quiet(Unit(r["unit_code"], r["unit_name"]), r["declared"], r["late"] or 0) for r in rows
+        ]
+        return await self._standings(ref, version, unit, f"NOT ({_QUIET})"), quiet
+
+    @staticmethod
+    def _params(ref: SlotRef, version: str, unit: str | None) -> dict[str, str | None]:
+        return {"unit": unit, "day": ref.day.isoformat(), "slot": ref.slot.value,
+                "version": version}  # fmt: skip
+
+    @staticmethod
+    def _unit_filter(unit: str | None) -> str:
         # a literal condition, not "(:unit IS NULL OR ...)", so that SQLite uses people_unit
-        where = "p.unit_code = :unit" if unit is not None else "1"
-        rows = await self._fetchall(_STANDING.format(unit=where, on_leave=_ON_LEAVE), params)
+        return "p.unit_code = :unit" if unit is not None else "1"
+
+    async def _standings(
+        self, ref: SlotRef, version: str, unit: str | None, listed: str
+    ) -> list[Standing]:
+        query = _STANDING.format(unit=self._unit_filter(unit), on_leave=_ON_LEAVE, listed=listed)
+        rows = await self._fetchall(query, self._params(ref, version, unit))
         return [
             Standing(
                 person=person_from_row(r),
                 on_leave=bool(r["on_leave"]),
                 reachable=bool(r["reachable"]),
-                mark=Mark(bool(r["late"]), bool(r["alert"]), answers_from(r["answers"] or "{}"))
+                mark=Mark(bool(r["late"]), True, answers_from(r["answers"]))
+                if r["answers"]
+                else Mark(bool(r["late"]))
                 if r["declared"]
                 else None,
                 withdrawn=bool(r["withdrawn"]),

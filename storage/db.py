@@ -94,6 +94,9 @@ class Database:
             "PRAGMA synchronous=FULL",
             "PRAGMA foreign_keys=ON",
             "PRAGMA secure_delete=ON",  # erased health data is overwritten, not left in free pages
+            # 16 MiB of pages (taken only as read): a slot's rows of the day stay in memory
+            # across the units of a close instead of being read again for each
+            "PRAGMA cache_size=-16384",
         ):
             await conn.execute(pragma)
         await cls._migrate(conn, path)

@@ -22,7 +22,7 @@ from core.risk import HeadLevel, RiskLevel, RiskRound
 from core.roster import ImportPlan
 from core.slots import SlotName, SlotRef
 from core.stories import Draft, Move, State, Story
-from core.summary import Standing, UnitCount, WeekRecord
+from core.summary import Quiet, Standing, UnitCount, WeekRecord
 
 
 class People(Protocol):
@@ -146,6 +146,12 @@ class Checkins(Protocol):
         self, ref: SlotRef, version: str, unit: str | None = None
     ) -> list[Standing]:
         """Everyone active (of one unit, or all) on a slot: leave, reachability, declaration."""
+        ...
+
+    async def summary_standings(
+        self, ref: SlotRef, version: str, unit: str | None = None
+    ) -> tuple[list[Standing], list[Quiet]]:
+        """The standings a summary may name, and per unit the count of the others."""
         ...
 
     async def unit_counts(self, ref: SlotRef, unit: str | None = None) -> list[UnitCount]:

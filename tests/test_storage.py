@@ -180,3 +180,13 @@ async def test_the_office_counts_agree_with_each_persons_standing(store: Store) 
     assert kinds == {"withdrawn", "hidden", "on_leave"}  # each kind was there to be counted
     one = await store.checkins.unit_counts(ref, "TCCB")
     assert one == [counts["TCCB"]]
+    # a summary reads the quiet ones (declared, nothing to report) as numbers: the same summary
+    listed, quiet = await store.checkins.summary_standings(ref, CONSENT_VERSION)
+    assert len(listed) < len(standings)
+    tallies = {q.unit.code: q for q in quiet}
+    for code in units:
+        unit = counts[code].unit
+        whole = summarize(unit, ref, standings, lambda _: "")
+        assert summarize(unit, ref, listed, lambda _: "", tallies[code]) == whole
+    tccb, _ = await store.checkins.summary_standings(ref, CONSENT_VERSION, "TCCB")
+    assert tccb == [s for s in listed if s.person.unit.code == "TCCB"]
