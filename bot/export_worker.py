@@ -15,7 +15,7 @@ from bot.files import part_of, write_export, write_my_data
 from bot.loops import woken_or_stopped
 from bot.report_files import write_report_docx, write_report_xlsx
 from core.exports import heading, kind_named
-from core.office import ExportRequest
+from core.office import REPORT_KIND, ExportRequest
 from core.questionnaire import Questionnaire
 from core.workdays import WorkCalendar
 from services import Services
@@ -25,7 +25,6 @@ from storage.export_reader import ExportReader, export_rows
 
 log = logging.getLogger(__name__)
 MYDATA = "mydata"  # a person's own data (/dulieu), not an office export
-REPORT = "report"  # a period report (/baocao): a document, not rows
 
 
 async def write_export_file(
@@ -91,7 +90,7 @@ class ExportWorker:
         try:
             if request.kind == MYDATA:
                 count = await self._my_data(request, path)
-            elif request.kind == REPORT:
+            elif request.kind == REPORT_KIND:
                 count = await self._report(request, path)
             else:
                 count = await write_export_file(

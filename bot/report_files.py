@@ -6,6 +6,7 @@ signature block), with charts; and as a workbook with the same tables."""
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -31,6 +32,8 @@ FONT = "Times New Roman"
 TABLE_STYLE = "Report Table Text"  # the paragraphs of the tables' rows
 TABLE_STYLE_ID = "ReportTableText"
 ROWS_AT_ONCE = 500
+DOCUMENT_PART = "word/document.xml"
+PEOPLE_MARK = "SOKHOE-PERSON-ROWS"  # where the person table's rows are written in
 
 
 def unit_rows(report: PeriodReport) -> list[list[object]]:
@@ -62,8 +65,28 @@ def person_rows(people: Sequence[PersonReport], units: dict[str, str]) -> list[l
     return rows
 
 
+def head_lines(report: PeriodReport) -> list[str]:
+    """One line per unit: who headed it in the period (with their days, unless the whole)."""
+    names = {u.code: u.name for u in report.units}
+    by_unit: dict[str, list[str]] = {}
+    for term in report.heads:
+        whole = term.first == report.first and term.last >= report.last
+        name = term.full_name
+        if not whole:
+            name = texts.REPORT_HEAD_TERM.format(
+                name=name, first=f"{term.first:%d/%m/%Y}", last=f"{term.last:%d/%m/%Y}"
+            )
+        by_unit.setdefault(term.unit_code, []).append(name)
+    return [
+        texts.REPORT_HEADS_LINE.format(unit=names[code], heads=", ".join(heads))
+        for code, heads in by_unit.items()
+        if code in names
+    ]
+
+
 def write_report_xlsx(report: PeriodReport, path: Path) -> int:
-    """Three sheets: by unit, by person, by week; the same figures as the document."""
+    """Four sheets: by unit, by person, by week, and who headed each unit; the same figures
+    as the document."""
     book = xlsxwriter.Workbook(str(path))
     try:
         bold = book.add_format({"bold": True})
@@ -77,10 +100,16 @@ def write_report_xlsx(report: PeriodReport, path: Path) -> int:
             for monday, rate in points
         ]
         people = person_rows(report.people, units)
+        heads: list[list[object]] = [
+            [units[t.unit_code], t.full_name, f"{t.first:%d/%m/%Y}", f"{t.last:%d/%m/%Y}"]
+            for t in report.heads
+            if t.unit_code in units
+        ]
         sheets: list[tuple[str, Sequence[str], list[list[object]]]] = [
             (texts.REPORT_SHEET_UNITS, texts.REPORT_UNIT_HEADER, unit_rows(report)),
             (texts.REPORT_SHEET_PEOPLE, texts.REPORT_PERSON_HEADER, people),
             (texts.REPORT_SHEET_WEEKS, texts.REPORT_WEEK_HEADER, weeks),
+            (texts.REPORT_SHEET_HEADS, texts.REPORT_HEADS_HEADER, heads),
         ]
         for name, header, rows in sheets:
             sheet = book.add_worksheet(name)
@@ -120,16 +149,50 @@ def write_report_docx(report: PeriodReport, settings: Settings, path: Path, day:
     _paragraph(document, texts.REPORT_PART_UNITS, bold=True)
     _table(document, texts.REPORT_UNIT_HEADER, unit_rows(report), size=10)
     _paragraph(document, texts.REPORT_UNIT_NOTE, italic=True, size=11)
+    lines = head_lines(report)
+    if lines:
+        _paragraph(document, texts.REPORT_HEADS_TITLE, italic=True, size=11)
+        for line in lines:
+            _paragraph(document, line, size=11, before=0, indent=True)
     for chart, caption in zip(report_charts(report), texts.REPORT_CHART_CAPTIONS, strict=True):
         document.add_picture(io.BytesIO(chart), width=Cm(16))
         document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         _paragraph(document, caption, italic=True, size=11, align="center")
     _paragraph(document, texts.REPORT_PART_PEOPLE, bold=True)
-    units = {u.code: u.name for u in report.units}
-    _table(document, texts.REPORT_PERSON_HEADER, person_rows(report.people, units), size=10)
+    people = _table(document, texts.REPORT_PERSON_HEADER, [], size=10)
+    people._tbl.append(parse_xml(f"<w:tr {nsdecls('w')}><w:tc><w:p><w:r><w:t>{PEOPLE_MARK}"
+                                 "</w:t></w:r></w:p></w:tc></w:tr>"))  # fmt: skip
     _closing(document, settings)
-    document.save(str(path))
+    skeleton = io.BytesIO()
+    document.save(skeleton)
+    units = {u.code: u.name for u in report.units}
+    _write_with_rows(skeleton, path, person_rows(report.people, units))
     return len(report.people)
+
+
+def _write_with_rows(skeleton: io.BytesIO, path: Path, rows: Sequence[Sequence[object]]) -> None:
+    """The document, with the person table's rows written straight into its XML a few hundred
+    at a time where the mark row stands: a large organization's ten thousand rows are never
+    held as a tree (python-docx would hold every cell as several objects)."""
+    with (
+        zipfile.ZipFile(skeleton) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename != DOCUMENT_PART:
+                target.writestr(info, data)
+                continue
+            xml = data.decode("utf-8")
+            mark = xml.index(PEOPLE_MARK)
+            start = xml.rindex("<w:tr", 0, mark)
+            end = xml.index("</w:tr>", mark) + len("</w:tr>")
+            with target.open(DOCUMENT_PART, "w") as out:
+                out.write(xml[:start].encode())
+                for first in range(0, len(rows), ROWS_AT_ONCE):
+                    chunk = rows[first : first + ROWS_AT_ONCE]
+                    out.write("".join(_row_xml(row) for row in chunk).encode())
+                out.write(xml[end:].encode())
 
 
 def _page(document: docx.document.Document) -> None:

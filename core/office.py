@@ -19,6 +19,9 @@ class AuditEntry:
     detail: str
 
 
+REPORT_KIND = "report"  # an export request for a period report (/baocao): a document, not rows
+
+
 @dataclass(frozen=True)
 class ExportRequest:
     id: int

@@ -81,6 +81,16 @@ class PersonReport:
     tally: Tally
 
 
+@dataclass(frozen=True)
+class HeadTerm:
+    """Who headed a unit during (part of) a period: the days within the period."""
+
+    unit_code: str
+    full_name: str
+    first: date
+    last: date
+
+
 @dataclass
 class PeriodReport:
     first: date
@@ -91,6 +101,7 @@ class PeriodReport:
     total: Tally
     weekly: dict[str, list[tuple[date, float | None]]]  # unit → (Monday, declaration rate)
     weekly_alerts: list[tuple[date, int]]  # (Monday, alerts in all units)
+    heads: list[HeadTerm] = field(default_factory=list)  # by unit, then from when
 
 
 class ReportBuilder:

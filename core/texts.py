@@ -86,6 +86,11 @@ REPORT_PERSON_HEADER = (
     "Ngày nghỉ", "Cảnh báo",
 )  # fmt: skip
 REPORT_WEEK_HEADER = ("Đơn vị", "Tuần bắt đầu", "Tỷ lệ khai báo")
+REPORT_HEADS_TITLE = "Lãnh đạo đơn vị trong kỳ (theo danh sách từng ngày):"
+REPORT_HEADS_LINE = "{unit}: {heads}."
+REPORT_HEAD_TERM = "{name} ({first}–{last})"
+REPORT_HEADS_HEADER = ("Đơn vị", "Lãnh đạo đơn vị", "Từ ngày", "Đến ngày")
+REPORT_SHEET_HEADS = "Lãnh đạo đơn vị"
 REPORT_TOTAL = "Toàn cơ quan"
 REPORT_SHEET_UNITS = "Theo đơn vị"
 REPORT_SHEET_PEOPLE = "Theo cá nhân"
@@ -151,6 +156,7 @@ DEMO_EVENTS = {
     "afternoon:prompt": "Mời khai báo cuối ngày",
     "afternoon:reminder": "Nhắc người chưa khai báo",
     "afternoon:close": "Chốt cuối ngày",
+    "report:monthly": "Báo cáo tháng trước gửi lãnh đạo (ngày làm việc đầu tháng)",
 }
 CLI_BAD_PORT = "“{value}” không phải số cổng (0–65535)."
 RUN_STARTED = "Sổ Khỏe đang chạy ({channels}). Nhấn Ctrl+C để dừng."

@@ -29,7 +29,7 @@ from core.domain import Person, Role
 from core.exports import KIND_NAMES
 from core.leave import parse_day
 from core.messages import Choice, Reply, quote, rows
-from core.office import ExportRequest
+from core.office import REPORT_KIND, ExportRequest
 from core.reports import period_of
 from handlers.router import Ctx, keep, restore
 from services.limits import refuse_export
@@ -37,7 +37,6 @@ from services.office import queue_export
 
 FLOW = "export"
 FORMATS = {"xlsx": "Excel (XLSX)", "csv": "CSV"}
-REPORT = "report"  # /baocao: a period report, for the office and for heads (their units)
 HEAD_KINDS = ("declarations", "risk")  # what a head may export of their own unit
 REPORT_FORMATS = {"docx": "Word (DOCX)", "xlsx": "Excel (XLSX)"}
 
@@ -98,7 +97,7 @@ async def report(ctx: Ctx) -> list[Reply]:
     periods = texts.REPORT_PERIODS.items()
     buttons = rows(*(Choice(ExportButton("p", p).encode(), label) for p, label in periods))
     return await _ask(
-        ctx, ExportChoices(kind=REPORT), Reply(texts.REPORT_PERIOD_ASK, choices=buttons)
+        ctx, ExportChoices(kind=REPORT_KIND), Reply(texts.REPORT_PERIOD_ASK, choices=buttons)
     )
 
 
@@ -112,7 +111,7 @@ async def button(ctx: Ctx) -> list[Reply]:
         return [await refuse_export(ctx.services, me, ctx.event.choice or "", ctx.now)]
     step, value = pressed.step, pressed.value
     today = ctx.local_now.date()
-    if step == "p" and choices.kind == REPORT and value != "custom":
+    if step == "p" and choices.kind == REPORT_KIND and value != "custom":
         period = period_of(value, today)
         if period is None:
             return [Reply(texts.STALE_BUTTON)]
@@ -164,11 +163,11 @@ def _allowed(me: Person, choices: ExportChoices, pressed: ExportButton) -> bool:
     if me.has(Role.OFFICE):
         return True
     kind = pressed.value if pressed.step == "k" else choices.kind
-    if kind == REPORT and pressed.step == "k":
+    if kind == REPORT_KIND and pressed.step == "k":
         return False  # a report begins with /baocao
-    if kind == REPORT and me.has(Role.LEADER):
+    if kind == REPORT_KIND and me.has(Role.LEADER):
         return True
-    if not me.heads or kind not in (REPORT, *HEAD_KINDS):
+    if not me.heads or kind not in (REPORT_KIND, *HEAD_KINDS):
         return False
     return pressed.step != "u" or pressed.value in me.heads
 
@@ -178,7 +177,7 @@ def _whole_organization(person: Person) -> bool:
 
 
 def _formats(choices: ExportChoices) -> dict[str, str]:
-    return REPORT_FORMATS if choices.kind == REPORT else FORMATS
+    return REPORT_FORMATS if choices.kind == REPORT_KIND else FORMATS
 
 
 async def _format_step(ctx: Ctx, choices: ExportChoices) -> list[Reply]:
@@ -189,7 +188,7 @@ async def _format_step(ctx: Ctx, choices: ExportChoices) -> list[Reply]:
 
 async def _unit_step(ctx: Ctx, choices: ExportChoices) -> list[Reply]:
     me = ctx.me()
-    org = me.has(Role.OFFICE) or (choices.kind == REPORT and me.has(Role.LEADER))
+    org = me.has(Role.OFFICE) or (choices.kind == REPORT_KIND and me.has(Role.LEADER))
     if not org:  # a head's export or report: their unit, or one of theirs
         mine = sorted(me.heads)
         if len(mine) == 1:

@@ -19,6 +19,7 @@ from core.schedule import Timing, owed
 from services import Services
 from services.privacy import ask_consent_again, retention
 from services.prompts import send_prompts, send_reminders
+from services.reports import monthly_reports
 from services.risk_rounds import escalate, remind_sheets, send_sheets
 from services.summaries import close_slot
 
@@ -73,6 +74,8 @@ def job_specs(services: Services) -> list[JobSpec]:
             Timing("risk:reminder", reminder, until=deadline, needs="risk:sheet"), remind_sheets
         ),
         JobSpec(Timing("risk:deadline", deadline), escalate),
+        # after the morning's close: last month's report on the first working day of a month
+        JobSpec(Timing("report:monthly", services.slots[0].close), monthly_reports),
     ]
     return sorted(specs, key=lambda s: s.timing.at)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from core.domain import Role
+from core.office import REPORT_KIND, ExportRequest
 from core.reports import PeriodReport, ReportBuilder
 from services import Services
 from services.risk_rounds import risk_day
@@ -29,4 +31,29 @@ async def period_report(
             risk_days.append(day)
         day += timedelta(days=1)
     risk = await store.risk_confirmations(first, last)
-    return builder.finish(risk, risk_days, await store.story_counts(first, last))
+    report = builder.finish(risk, risk_days, await store.story_counts(first, last))
+    report.heads = await store.heads_between(first, min(last, now.date()), unit)
+    return report
+
+
+async def monthly_reports(services: Services, day: date) -> int:
+    """On the first working day of a month, last month's report as a Word document to the
+    leadership and the office: asked of the export worker, which writes and sends each once this
+    is committed. Returns how many were asked for."""
+    calendar = services.calendar
+    if not calendar.is_working_day(day):
+        return 0
+    if any(calendar.is_working_day(day.replace(day=d)) for d in range(1, day.day)):
+        return 0
+    last = day.replace(day=1) - timedelta(days=1)
+    first = last.replace(day=1)
+    store = services.store
+    readers = [p for p in await store.people.leaders() if p.has(Role.LEADER) or p.has(Role.OFFICE)]
+    chats = await store.outbox.reachable_chats([p.id for p in readers])
+    now = services.now()
+    for person_id, (channel, chat) in sorted(chats.items()):
+        request = ExportRequest(
+            0, person_id, channel.value, chat, REPORT_KIND, first, last, None, "docx"
+        )
+        await store.office.request_export(request, now)
+    return len(chats)

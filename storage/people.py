@@ -35,6 +35,13 @@ def person_from_row(row: aiosqlite.Row) -> Person:
     )
 
 
+def role_terms(entry: RosterEntry) -> set[tuple[str, str]]:
+    """The (role, unit) terms a roster line gives: a head's per unit headed, the others once;
+    staff, which everyone is, none."""
+    terms = {(role.value, "") for role in entry.roles if role not in (Role.STAFF, Role.HEAD)}
+    return terms | {(Role.HEAD.value, unit) for unit in entry.heads}
+
+
 def account_from_row(row: aiosqlite.Row, person_column: str = "person_id") -> Account:
     return Account(
         channel=Channel(row["channel"]),
@@ -82,6 +89,7 @@ class PeopleRepo(Repository):
             for entry in plan.added + plan.updated:
                 person_id = await self._upsert_person(entry, now)
                 await self._member(person_id, entry.unit.code, day)
+                await self._hold_roles(person_id, role_terms(entry), day)
             await self._executemany(
                 "UPDATE people SET active = 0, updated_at = ?, deactivated_at = ?"
                 " WHERE staff_code = ?",
@@ -89,6 +97,43 @@ class PeopleRepo(Repository):
             )
             for code in plan.deactivated:
                 await self._leave_unit(code, day)
+                person = await self._fetchone("SELECT id FROM people WHERE staff_code = ?", (code,))
+                if person is not None:
+                    await self._hold_roles(person["id"], set(), day)
+
+    async def _hold_roles(self, person_id: int, terms: set[tuple[str, str]], day: date) -> None:
+        """From `day` the person holds exactly these (role, unit) terms: an open one not among
+        them ends the day before (or is dropped if it began that day); a new one begins."""
+        rows = await self._fetchall(
+            "SELECT role, unit_code, first_day FROM role_terms"
+            " WHERE person_id = ? AND last_day IS NULL",
+            (person_id,),
+        )
+        held = {(r["role"], r["unit_code"]): r["first_day"] for r in rows}
+        for (role, unit), first in held.items():
+            if (role, unit) in terms:
+                continue
+            key = (person_id, role, unit)
+            if first >= day.isoformat():
+                await self._execute(
+                    "DELETE FROM role_terms WHERE person_id = ? AND role = ? AND unit_code = ?"
+                    " AND last_day IS NULL",
+                    key,
+                )
+            else:
+                await self._execute(
+                    "UPDATE role_terms SET last_day = ? WHERE person_id = ? AND role = ?"
+                    " AND unit_code = ? AND last_day IS NULL",
+                    ((day - timedelta(days=1)).isoformat(), *key),
+                )
+        await self._executemany(
+            "INSERT INTO role_terms (person_id, role, unit_code, first_day) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (person_id, role, unit_code, first_day) DO UPDATE SET last_day = NULL",
+            [
+                (person_id, role, unit, day.isoformat())
+                for role, unit in sorted(terms - held.keys())
+            ],
+        )
 
     async def _member(self, person_id: int, unit: str, day: date) -> None:
         """From `day`, `person_id` belongs to `unit` (a change of unit closes the old

@@ -17,7 +17,7 @@ from core.domain import Account, Caller, Channel, Invite, Person, Unit
 from core.messages import BROADCAST, Outgoing, Reply
 from core.office import AuditEntry, ExportRequest
 from core.privacy import Erased, ErasureRequest, MyData
-from core.reports import DayFacts, Member, Membership
+from core.reports import DayFacts, HeadTerm, Member, Membership
 from core.risk import HeadLevel, RiskLevel, RiskRound
 from core.roster import ImportPlan
 from core.slots import SlotName, SlotRef
@@ -497,6 +497,10 @@ class Reports(Protocol):
         self, first: date, last: date
     ) -> tuple[dict[str, str], dict[int, Member], list[Membership]]:
         """The units, the people and the memberships that touch [first, last]."""
+        ...
+
+    async def heads_between(self, first: date, last: date, unit: str | None) -> list[HeadTerm]:
+        """Who headed each unit (or `unit`) during [first, last], with the days within it."""
         ...
 
     async def day_facts(self, day: date) -> DayFacts: ...

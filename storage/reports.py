@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from core.reports import DayFacts, Member, Membership
+from core.reports import DayFacts, HeadTerm, Member, Membership
 from core.slots import SlotName
 from storage.db import Repository
 
@@ -37,6 +37,28 @@ class ReportRepo(Repository):
             for r in rows
         ]
         return units, people, memberships
+
+    async def heads_between(self, first: date, last: date, unit: str | None) -> list[HeadTerm]:
+        """Who headed each unit (or `unit`) during [first, last], with the days within it."""
+        rows = await self._fetchall(
+            "SELECT t.unit_code, p.full_name, max(t.first_day, :first) AS first_day,"
+            " min(coalesce(t.last_day, :last), :last) AS last_day"
+            " FROM role_terms t JOIN people p ON p.id = t.person_id"
+            " WHERE t.role = 'head' AND t.first_day <= :last"
+            " AND (t.last_day IS NULL OR t.last_day >= :first)"
+            " AND (:unit IS NULL OR t.unit_code = :unit)"
+            " ORDER BY t.unit_code, first_day, p.full_name",
+            {"first": first.isoformat(), "last": last.isoformat(), "unit": unit},
+        )
+        return [
+            HeadTerm(
+                r["unit_code"],
+                r["full_name"],
+                date.fromisoformat(r["first_day"]),
+                date.fromisoformat(r["last_day"]),
+            )
+            for r in rows
+        ]
 
     async def day_facts(self, day: date) -> DayFacts:
         declared: dict[SlotName, dict[int, bool]] = {}

@@ -129,7 +129,7 @@ async def test_jobs_are_derived_from_settings_under_stable_names(harness: Harnes
         f"{s}:{step}" for s in ("morning", "afternoon") for step in ("prompt", "reminder", "close")
     ]
     risk = ["risk:sheet", "risk:reminder", "risk:deadline"]
-    assert names == sorted([*steps, *risk, "housekeeping"])
+    assert names == sorted([*steps, *risk, "report:monthly", "housekeeping"])
     prompt = app.job_queue.get_jobs_by_name("morning:prompt")[0]
     assert prompt.job.misfire_grace_time == 15 * 60
     assert str(prompt.job.trigger).startswith("cron[") and "hour='7', minute='30'" in str(

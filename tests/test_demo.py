@@ -17,7 +17,7 @@ import pytest
 from bot.demo import run_demo
 from core import texts
 
-EVENTS = 9  # the timing table: 3 per slot, 3 for the risk update
+EVENTS = 10  # the timing table: 3 per slot, 3 for the risk update, the monthly report
 
 
 def free_port() -> int:

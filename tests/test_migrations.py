@@ -76,3 +76,29 @@ async def test_walks_work_on_a_database_made_before_they_existed(tmp_path: Path)
         await store.inbox.set_walk(Channel.TELEGRAM, "501", {"ref": "20261123m"}, now)
         caller = await store.inbox.caller(Channel.TELEGRAM, "501", "v1")
         assert caller.walk == {"ref": "20261123m"}
+
+
+async def test_roles_held_before_their_history_are_held_since_before_any_record(
+    tmp_path: Path,
+) -> None:
+    """0018: a head and an office clerk of a version-17 database (one of them since left) get
+    terms from the start of the record; staff is not a term."""
+    old = tmp_path / "old.db"
+    fixture_database(next(f for f in FIXTURES if f.stem == "v17"), old)
+    con = sqlite3.connect(old)
+    with con:
+        con.execute("INSERT INTO units (code, name) VALUES ('TCCB', 'Phòng Tổ chức cán bộ')")
+        con.execute(
+            "INSERT INTO people (id, staff_code, full_name, unit_code, phone, active, updated_at,"
+            " deactivated_at) VALUES (2, 'CB002', 'Trần Thị Bình', 'TCCB', '', 0,"
+            " '2026-11-20T01:00:00.000000Z', '2026-11-20T01:00:00.000000Z')"
+        )
+        con.executemany("INSERT INTO person_roles VALUES (?, ?)", [(1, "office"), (2, "head")])
+        con.execute("INSERT INTO unit_heads (person_id, unit_code) VALUES (2, 'TCCB')")
+    con.close()
+    await (await open_store(old)).close()
+    con = sqlite3.connect(old)
+    terms = con.execute("SELECT * FROM role_terms ORDER BY person_id").fetchall()
+    con.close()
+    assert terms == [(1, "office", "", "0001-01-01", None),
+                     (2, "head", "TCCB", "0001-01-01", "2026-11-19")]  # fmt: skip

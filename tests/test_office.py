@@ -321,3 +321,28 @@ async def test_a_head_exports_their_own_units_declarations(harness: Harness) -> 
     rows = sheet_rows(document)
     assert rows and {row[4] for row in rows} == {"KHTC"}  # T of TCCB is not in it
     assert (await head.press_data("xp:u:TCCB"))[-1].text == texts.EXPORT_OFFICE_ONLY
+
+
+async def test_last_months_report_reaches_the_leadership_and_the_office_on_the_first_working_day(
+    harness: Harness,
+) -> None:
+    """1/12/2026 is a Tuesday, the first working day of December: after the morning's close the
+    leader and the office each get November's report as a Word document (the whole
+    organization); nobody else does, and the next day sends nothing again."""
+    rows = [*roster(), roster_row("GD", "Giám Đốc Sở", unit="VP", roles="leader")]
+    people = await harness.enrol(rows)
+    await a_week_of_declarations(harness, people)
+    await harness.run_until("23:00", day=date(2026, 11, 30))  # a working day: nothing yet
+    assert all(m.method != "sendDocument" for u in people.values() for m in u.inbox)
+    await harness.run_until("11:00", day=date(2026, 12, 1))
+    got = {code for code, u in people.items() for m in u.inbox if m.method == "sendDocument"}
+    assert got == {"GD", "O"}
+    document = next(m for m in people["GD"].inbox if m.method == "sendDocument")
+    assert document.text.startswith("📎 Báo cáo định kỳ, 01/11/2026–30/11/2026, Tất cả đơn vị")
+    assert document.document is not None and document.document[0].endswith(".docx")
+    opened = docx.Document(io.BytesIO(document.document[1]))
+    unit_table = next(t for t in opened.tables if t.rows[0].cells[0].text == "Đơn vị")
+    assert [row.cells[0].text for row in unit_table.rows[1:]][-1] == texts.REPORT_TOTAL
+    await harness.run_until("11:00", day=date(2026, 12, 2))
+    documents = [m for u in people.values() for m in u.inbox if m.method == "sendDocument"]
+    assert len(documents) == 2

@@ -23,7 +23,7 @@ from bot.report_files import unit_rows, write_report_docx, write_report_xlsx
 from core import texts
 from core.declarations import Declaration, Leave
 from core.domain import Channel
-from core.reports import SLOTS, PeriodReport
+from core.reports import SLOTS, HeadTerm, PeriodReport
 from core.roster import parse_roster, plan_import
 from core.settings import Settings
 from core.slots import SlotRef
@@ -51,8 +51,15 @@ def roster(day: date) -> dict[str, str]:
     return people
 
 
+def heads(day: date) -> set[str]:
+    """Who heads their unit on `day`: KHTC changes head on the 15th."""
+    return {"KHTC1" if day < MOVED else "KHTC3", "TCCB1"}
+
+
 async def import_as_of(store: Store, day: date) -> None:
-    rows = [roster_row(code, f"Cán Bộ {code}", unit=unit) for code, unit in roster(day).items()]
+    rows = [roster_row(code, f"Cán Bộ {code}", unit=unit,
+                       roles="head" if code in heads(day) else "staff")
+            for code, unit in roster(day).items()]  # fmt: skip
     entries, errors = parse_roster(enumerate(rows, start=2))
     assert not errors
     plan = plan_import(await store.people.all_people(), entries)
@@ -133,7 +140,13 @@ async def test_a_month_counts_each_day_with_that_days_roster(tmp_path: Path) -> 
     assert vp1.tally.leave_days == 3
     late = sum(1 for (day, _, code), was in declared.items() if was)
     assert report.total.late == late
+    assert report.heads == [  # the roles were kept with their dates
+        HeadTerm("KHTC", "Cán Bộ KHTC1", FIRST, MOVED - timedelta(days=1)),
+        HeadTerm("KHTC", "Cán Bộ KHTC3", MOVED, LAST),
+        HeadTerm("TCCB", "Cán Bộ TCCB1", FIRST, LAST),
+    ]
     only = await period_report(services, FIRST, LAST, "TCCB")
+    assert only.heads == [HeadTerm("TCCB", "Cán Bộ TCCB1", FIRST, LAST)]
     assert [u.code for u in only.units] == ["TCCB"]
     assert only.units[0].tally == next(u for u in report.units if u.code == "TCCB").tally
     await services.store.close()
@@ -161,7 +174,9 @@ async def test_the_document_is_in_the_administrative_format(tmp_path: Path) -> N
                  "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Số:       /BC-SKHCN",
                  "Lào Cai, ngày 01 tháng 12 năm 2026", texts.REPORT_KIND,
                  "từ ngày 01/11/2026 đến ngày 30/11/2026", texts.REPORT_RECIPIENTS, "GIÁM ĐỐC",
-                 "Nguyễn Văn Hùng"):  # fmt: skip
+                 "Nguyễn Văn Hùng", texts.REPORT_HEADS_TITLE,
+                 "Phòng Kế hoạch - Tài chính: Cán Bộ KHTC1 (01/11/2026–14/11/2026), Cán Bộ KHTC3"
+                 " (15/11/2026–30/11/2026).", "Phòng Tổ chức cán bộ: Cán Bộ TCCB1."):  # fmt: skip
         assert line in text, line
     section = document.sections[0]
     width, left = section.page_width, section.left_margin
@@ -176,6 +191,9 @@ async def test_the_document_is_in_the_administrative_format(tmp_path: Path) -> N
     values = [list(row) for row in sheet.iter_rows(min_row=4, values_only=True)]
     empty_as_none = [[None if v == "" else v for v in row] for row in unit_rows(report)]
     assert values == empty_as_none  # the same figures
+    terms = openpyxl.load_workbook(book, read_only=True)[texts.REPORT_SHEET_HEADS]
+    assert [list(r) for r in terms.iter_rows(min_row=4, values_only=True)][1] == [
+        "Phòng Kế hoạch - Tài chính", "Cán Bộ KHTC3", "15/11/2026", "30/11/2026"]  # fmt: skip
 
 
 async def test_the_document_renders_to_pdf(tmp_path: Path) -> None:
