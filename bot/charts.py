@@ -17,6 +17,27 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 WIDTH, HEIGHT, DPI = 7.5, 3.6, 120
+MOST_LINES = 8  # more lines than this are a tangle: the lowest units are drawn
+MOST_BARS = 15  # more bars than this do not fit a page's width: the latest units are drawn
+
+
+def lowest_units(
+    weekly: Mapping[str, Sequence[tuple[date, float | None]]], most: int = MOST_LINES
+) -> list[str]:
+    """The units to draw: all, or the `most` with the lowest mean weekly rate (then by code)."""
+
+    def mean(code: str) -> float:
+        rates = [rate for _, rate in weekly[code] if rate is not None]
+        return sum(rates) / len(rates) if rates else 1.0
+
+    return sorted(sorted(weekly, key=lambda code: (mean(code), code))[:most])
+
+
+def latest_units(units: Sequence[UnitReport], most: int = MOST_BARS) -> list[UnitReport]:
+    """The units to draw: all, or the `most` that missed (then were late for) the most 15:00
+    updates, in their order."""
+    ranked = sorted(units, key=lambda u: (-u.risk_missed, -u.risk_late, u.name))[:most]
+    return [u for u in units if u in ranked]
 
 
 def _pyplot() -> Any:
@@ -43,15 +64,19 @@ def weekly_rates(
 ) -> bytes:
     """One line per unit: the share of expected declarations made, week by week."""
     figure, axes = _pyplot().subplots(figsize=(WIDTH, HEIGHT))
-    for code, points in sorted(weekly.items()):
-        shown = [(monday, rate * 100) for monday, rate in points if rate is not None]
+    drawn = lowest_units(weekly)
+    for code in drawn:
+        shown = [(monday, rate * 100) for monday, rate in weekly[code] if rate is not None]
         if shown:
             axes.plot([f"{m:%d/%m}" for m, _ in shown], [r for _, r in shown], marker="o",
                       label=names.get(code, code))  # fmt: skip
     axes.set_ylim(0, 105)
     axes.set_ylabel(texts.CHART_RATE_AXIS)
     axes.set_xlabel(texts.CHART_WEEK_AXIS)
-    axes.set_title(texts.CHART_WEEKLY_TITLE)
+    title = texts.CHART_WEEKLY_TITLE
+    if len(drawn) < len(weekly):
+        title += texts.CHART_LOWEST.format(count=len(drawn), total=len(weekly))
+    axes.set_title(title)
     axes.grid(alpha=0.3)
     if weekly:
         axes.legend(fontsize=8, loc="lower left")
@@ -61,6 +86,7 @@ def weekly_rates(
 def risk_timeliness(units: Sequence[UnitReport]) -> bytes:
     """Stacked bars per unit: 15:00 updates on time, late, missed."""
     figure, axes = _pyplot().subplots(figsize=(WIDTH, HEIGHT))
+    total, units = len(units), latest_units(units)
     names = [u.name for u in units]
     on_time = [u.risk_on_time for u in units]
     late = [u.risk_late for u in units]
@@ -70,7 +96,10 @@ def risk_timeliness(units: Sequence[UnitReport]) -> bytes:
     lefts = [a + b for a, b in zip(on_time, late, strict=True)]
     axes.barh(names, missed, left=lefts, color="#c62828", label=texts.CHART_MISSED)
     axes.set_xlabel(texts.CHART_DAYS_AXIS)
-    axes.set_title(texts.CHART_RISK_TITLE)
+    title = texts.CHART_RISK_TITLE
+    if len(units) < total:
+        title += texts.CHART_LATEST.format(count=len(units), total=total)
+    axes.set_title(title)
     axes.legend(fontsize=8)
     return _png(figure)
 

@@ -132,6 +132,8 @@ CHART_LATE = "Muộn"
 CHART_MISSED = "Bỏ lỡ"
 CHART_DAYS_AXIS = "Số ngày"
 CHART_RISK_TITLE = "Cập nhật bản đồ nguy cơ trước 15:00"
+CHART_LOWEST = " ({count} đơn vị thấp nhất trong {total})"
+CHART_LATEST = " ({count} đơn vị bỏ lỡ nhiều nhất trong {total})"
 CHART_ALERTS_AXIS = "Số lượt"
 CHART_ALERTS_TITLE = "Khai báo có triệu chứng hoặc tiếp xúc theo tuần"
 # The local demo (python -m bot demo)

@@ -17,13 +17,14 @@ import docx
 import openpyxl
 import pytest
 
+from bot.charts import latest_units, lowest_units, risk_timeliness, weekly_rates
 from bot.cli import main
 from bot.files import read_questionnaire
 from bot.report_files import unit_rows, write_report_docx, write_report_xlsx
 from core import texts
 from core.declarations import Declaration, Leave
 from core.domain import Channel
-from core.reports import SLOTS, HeadTerm, PeriodReport
+from core.reports import SLOTS, HeadTerm, PeriodReport, Tally, UnitReport
 from core.roster import parse_roster, plan_import
 from core.settings import Settings
 from core.slots import SlotRef
@@ -300,3 +301,23 @@ async def test_hostile_names_are_written_as_text(tmp_path: Path) -> None:
     names = [r[0] for r in sheet.iter_rows(min_row=4, values_only=True)]
     assert any("=1+1" in str(n) for n in names)
     assert sheet.cell(row=4, column=1).data_type == "s"  # a text cell, never a formula
+
+
+def test_the_charts_of_a_large_organization_draw_the_units_that_need_attention() -> None:
+    """100 units are a tangle of lines and bars no one can read: the weekly chart draws the 8
+    units with the lowest rate, the 15:00 chart the 15 that missed most, and says so."""
+    monday = date(2026, 11, 2)
+    weekly = {f"U{i:03d}": [(monday, (i + 1) / 100), (monday + timedelta(weeks=1), None)]
+              for i in range(100)}  # fmt: skip
+    weekly["U050"] = [(monday, 0.001)]  # the lowest of all
+    assert lowest_units(weekly) == ["U000", "U001", "U002", "U003", "U004", "U005", "U006",
+                                    "U050"]  # fmt: skip
+    few = {code: weekly[code] for code in ("U001", "U099")}
+    assert lowest_units(few) == ["U001", "U099"]  # a department's few units: all of them
+    units = [UnitReport(f"U{i:03d}", f"Đơn vị {i:03d}", 3, Tally(), risk_missed=i % 20)
+             for i in range(100)]  # fmt: skip
+    drawn = latest_units(units)
+    assert len(drawn) == 15 and all(u.risk_missed >= 15 for u in drawn)
+    assert drawn == sorted(drawn, key=lambda u: u.code)  # in the report's order
+    for picture in (weekly_rates(weekly, {}), risk_timeliness(units)):
+        assert picture.startswith(b"\x89PNG")
