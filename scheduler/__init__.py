@@ -10,22 +10,25 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram.ext import JobQueue
 
+from core.notices import Notice
 from core.schedule import Timing, owed
 from services import Services
 from services.privacy import ask_consent_again, retention
 from services.prompts import send_prompts, send_reminders
 from services.reports import monthly_reports
 from services.risk_rounds import escalate, remind_sheets, send_sheets
-from services.summaries import close_slot
+from services.summaries import close_slot, weekly_charts
 
 log = logging.getLogger(__name__)
 
 Step = Callable[[Services, date], Awaitable[int]]
+Before = Callable[[Services, date], Awaitable[list[Notice]]]
 HOUSEKEEPING = "housekeeping"
 
 
@@ -33,6 +36,9 @@ HOUSEKEEPING = "housekeeping"
 class JobSpec:
     timing: Timing
     step: Step
+    # slow reading and drawing done before the job's transaction (which holds the database):
+    # its notices are queued with the step's, and only by the day's first run
+    before: Before | None = None
 
     @property
     def name(self) -> str:
@@ -43,12 +49,26 @@ class JobSpec:
         transaction: a crash leaves neither); a second run that day queues nothing, unless the
         job is meant to repeat."""
         day = services.local(now).date()
+        ready: list[Notice] = []
+        if self.before is not None and self.name not in await services.store.jobs.runs(day):
+            ready = await self.before(services, day)
         async with services.store.transaction():
             first = await services.store.jobs.record_run(day, self.name, services.now())
             if not first and not self.timing.rerun:
                 log.info("%s already ran on %s", self.name, day)
+                discard(ready)
                 return 0
-            return await self.step(services, day)
+            queued = await self.step(services, day)
+            if ready:
+                queued += await services.store.outbox.enqueue_for(ready, services.now())
+            return queued
+
+
+def discard(notices: list[Notice]) -> None:
+    """Pictures drawn for notices that will not be sent."""
+    for _, reply in notices:
+        if reply.image:
+            Path(reply.image).unlink(missing_ok=True)
 
 
 def job_specs(services: Services) -> list[JobSpec]:
@@ -65,7 +85,11 @@ def job_specs(services: Services) -> list[JobSpec]:
                 Timing(f"{slot.name}:reminder", slot.reminder, until=slot.close, needs=prompt),
                 partial(send_reminders, slot=slot.name),
             ),
-            JobSpec(Timing(f"{slot.name}:close", slot.close), partial(close_slot, slot=slot.name)),
+            JobSpec(
+                Timing(f"{slot.name}:close", slot.close),
+                partial(close_slot, slot=slot.name),
+                before=partial(weekly_charts, slot=slot.name),
+            ),
         ]
     sheet, reminder, deadline = services.settings.risk
     specs += [

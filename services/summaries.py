@@ -6,7 +6,7 @@ import asyncio
 from datetime import date, timedelta
 
 from core import texts
-from core.domain import Person, Role, Unit
+from core.domain import Role, Unit
 from core.messages import Reply
 from core.notices import Notice, alert_digest, slot_summaries, weekly_summaries
 from core.questionnaire import Answer, alerting
@@ -45,9 +45,8 @@ async def close_slot(services: Services, day: date, slot: SlotName) -> int:
     leaders = await store.people.leaders()
     notices = slot_summaries(await unit_summaries(services, ref), leaders, ref)
     week = week_days(day, services.calendar, services.settings.weekly_day)
-    if slot == SlotName.AFTERNOON and week:
+    if slot == SlotName.AFTERNOON and week:  # (the charts are drawn before: `weekly_charts`)
         notices += weekly_summaries(await store.checkins.week_record(week), leaders)
-        notices += await weekly_charts(services, day, leaders)
     if slot == SlotName.AFTERNOON:
         alerts = [
             (name, unit, texts.SLOT_NAMES[s])
@@ -57,9 +56,16 @@ async def close_slot(services: Services, day: date, slot: SlotName) -> int:
     return await store.outbox.enqueue_for(notices, services.now())
 
 
-async def weekly_charts(services: Services, day: date, leaders: list[Person]) -> list[Notice]:
-    """With the weekly summary, each head gets a chart of their unit's declaration rate over
-    the last weeks (counted with each day's roster, as the period report counts)."""
+async def weekly_charts(services: Services, day: date, slot: SlotName) -> list[Notice]:
+    """At the close of the week's last slot, each head's chart of their unit's declaration rate
+    over the last weeks, the leadership's of every unit (counted with each day's roster, as the
+    period report counts). Read and drawn before the close's transaction: weeks of history must
+    not hold the database while people answer."""
+    if slot != SlotName.AFTERNOON or not services.calendar.is_working_day(day):
+        return []
+    if not week_days(day, services.calendar, services.settings.weekly_day):
+        return []
+    leaders = await services.store.people.leaders()
     charts = services.charts
     heads = [leader for leader in leaders if leader.heads]
     leadership = [leader for leader in leaders if leader.has(Role.LEADER)]

@@ -7,6 +7,9 @@ from datetime import date
 
 from core import texts
 from core.declarations import Leave
+from core.slots import SlotName
+from scheduler import job_specs
+from services.summaries import close_slot
 from tests.conftest import roster_row
 from tests.fakes.telegram_api import Failure, Sent
 from tests.harness import Harness, TgUser
@@ -259,6 +262,18 @@ async def test_the_weekly_summary_on_friday(harness: Harness) -> None:
     assert isinstance(upload, dict) and upload["content"].startswith(b"\x89PNG")
     assert chart.text == "📈 Đơn vị U1: tỷ lệ khai báo 8 tuần gần nhất"
     assert not list((harness.tmp_path / "charts").glob("*.png"))  # deleted once delivered
+    # drawn before the close's transaction (weeks of history must not hold the database):
+    # the close itself queues no picture, and a second run of the close draws none
+    services = harness.running.bot_data.services
+    friday = date(2026, 11, 27)
+    async with harness.store.transaction():
+        assert await close_slot(services, friday, SlotName.AFTERNOON) > 0
+    await harness.pump()
+    close = next(j for j in job_specs(services) if j.name == "afternoon:close")
+    assert await close.run(services, harness.clock.now()) == 0
+    await harness.pump()
+    photos = [m for m in harness.fake.sent if m.method == "sendPhoto" and m.chat_id == head_id]
+    assert len(photos) == 1 and not list((harness.tmp_path / "charts").glob("*.png"))
 
 
 async def test_the_leadership_gets_tables_and_one_digest_not_each_alert(harness: Harness) -> None:
