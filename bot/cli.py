@@ -93,6 +93,10 @@ def parser() -> argparse.ArgumentParser:
     backing_up.add_argument("file", type=Path)
     report = commands.add_parser("privacy-report", help="the record of personal data processing")
     report.add_argument("--out", type=Path, default=Path("ho-so-xu-ly-du-lieu.docx"))
+    moving = commands.add_parser("copy-to-postgres", help="move this deployment into PostgreSQL")
+    moving.add_argument("--from", dest="source", type=Path, help="default: DATABASE_PATH")
+    moving.add_argument("--org", required=True, help="the organization's code (its schema)")
+    moving.add_argument("--url", help="default: DATABASE_URL")
     purging = commands.add_parser("purge", help="delete declarations older than a date")
     purging.add_argument("--before", type=cli_date, required=True, help="2026-01-01 or 01/01/2026")
     purging.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -151,6 +155,10 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(cli_data.make_backup(settings, args.file))
     if args.command == "privacy-report":
         return asyncio.run(privacy_report(settings, args.out))
+    if args.command == "copy-to-postgres":
+        source = args.source or settings.database_path
+        return asyncio.run(cli_data.copy_to_postgres(source, args.url or settings.database_url,
+                                                     args.org))  # fmt: skip
     return _purge(settings, args.before, args.yes)
 
 

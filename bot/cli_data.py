@@ -134,3 +134,17 @@ def confirm(question: str) -> bool:
         print()  # end the question's line
         return False
     return answer.strip().lower() in ("xoa", "xóa")
+
+
+async def copy_to_postgres(source: Path, url: str, org: str) -> int:
+    """`copy-to-postgres`: the SQLite database into a new organization in PostgreSQL, all or
+    nothing, checked by counts; prints what was copied (never the address: it may hold a
+    password)."""
+    from storage.postgres import copy_from_sqlite, schema_name
+
+    counts = await copy_from_sqlite(source, url, org)
+    print(texts.PG_COPIED.format(org=org, schema=schema_name(org), rows=sum(counts.values()),
+                                 tables=len(counts)))  # fmt: skip
+    for table, rows in counts.items():
+        print(texts.PG_COPIED_TABLE.format(table=table, rows=rows))
+    return 0

@@ -162,6 +162,7 @@ def load_settings(
         telegram_api_base_url=base_url.rstrip("/") if base_url else None,
         bot_username=(get("BOT_USERNAME") or "").lstrip("@"),
         database_path=Path(get("DATABASE_PATH") or Settings.database_path),
+        database_url=get("DATABASE_URL") or "",
         timezone=timezone,
         org_name=get("ORG_NAME") or Settings.org_name,
         log_level=log_level,

@@ -29,6 +29,7 @@ class Settings:
     telegram_api_base_url: str | None = None
     bot_username: str = ""
     database_path: Path = Path("data/sokhoe.db")
+    database_url: str = ""  # postgresql://… : where `copy-to-postgres` moves the data
     timezone: str = "Asia/Ho_Chi_Minh"
     org_name: str = "Sở"
     org_parent: str = ""  # the agency above it, for the heading of reports: "UBND tỉnh Lào Cai"

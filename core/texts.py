@@ -908,3 +908,17 @@ ZALO_QUOTA_EXCEEDED = "⚠️ Zalo báo hết hạn mức tin nhắn (429): đã
 ZALO_START_FAILED = (
     "Zalo chưa khởi động được ({error}); Sổ Khỏe thử lại sau {seconds} giây, Telegram vẫn chạy."
 )
+
+# copy-to-postgres
+PG_BAD_ORG = "“{org}” không dùng được làm mã tổ chức (chữ, số, dấu _; tối đa 16 ký tự)."
+PG_BAD_URL = "Cần địa chỉ PostgreSQL (DATABASE_URL hoặc --url, dạng postgresql://…)."
+PG_UNREACHABLE = "Không kết nối được PostgreSQL ({error}): kiểm tra máy chủ, cổng và quyền."
+PG_ORG_EXISTS = "Tổ chức {org} đã có trong PostgreSQL: không chép đè. Không thay đổi gì."
+PG_SCHEMA_DIFFERS = (
+    "Bảng {table} khác nhau giữa SQLite và PostgreSQL: không chép. Không thay đổi gì."
+)
+PG_COUNT_DIFFERS = (
+    "Bảng {table}: SQLite có {lite} dòng, PostgreSQL nhận {pg}: đã hủy. Không thay đổi gì."
+)
+PG_COPIED = "Đã chép sang PostgreSQL, tổ chức {org} (schema {schema}): {rows} dòng, {tables} bảng."
+PG_COPIED_TABLE = "  {table}: {rows}"

@@ -1,0 +1,150 @@
+"""PostgreSQL for deployments past one machine: each organization's data in a schema of its own
+(`org_<code>`) holding the same tables as the SQLite store (`schema.sql`), so that two
+organizations with the same staff and unit codes can never meet; a shared schema `sokhoe` lists
+the organizations. This module moves an existing SQLite deployment into it."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from core import texts
+from storage import open_store
+from storage.db import StoreError, ts
+
+SCHEMA = Path(__file__).with_name("schema.sql")
+ORG_CODE = re.compile(r"^[A-Za-z0-9_]{1,16}$")
+CHUNK = 5_000  # rows read from SQLite and written to PostgreSQL at a time
+SHARED = """
+    CREATE SCHEMA IF NOT EXISTS sokhoe;
+    CREATE TABLE IF NOT EXISTS sokhoe.organizations (
+        code TEXT PRIMARY KEY,
+        schema_name TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        source TEXT NOT NULL  -- where its data came from: "sqlite" (copy-to-postgres) or "new"
+    );
+"""
+
+
+class CopyError(StoreError):
+    """The copy cannot be made; the message says why, in one line."""
+
+
+def schema_name(org: str) -> str:
+    """The organization's schema: `org_` and its code in lower case."""
+    if not ORG_CODE.match(org):
+        raise CopyError(texts.PG_BAD_ORG.format(org=org[:20]))
+    return f"org_{org.lower()}"
+
+
+async def copy_from_sqlite(source: Path, url: str, org: str) -> dict[str, int]:
+    """Every row of every table of the SQLite database at `source` into a new organization
+    `org`, in one PostgreSQL transaction, checked by counting each table on both sides: all of
+    it, or nothing. Returns the rows per table."""
+    schema = schema_name(org)
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise CopyError(texts.PG_BAD_URL)
+    await (await open_store(source, create=False)).close()  # checked, and brought up to date
+    try:
+        conn = await asyncpg.connect(url, timeout=10)
+    except (OSError, asyncpg.PostgresError, TimeoutError) as err:
+        raise CopyError(texts.PG_UNREACHABLE.format(error=type(err).__name__)) from None
+    try:
+        async with conn.transaction():
+            await conn.execute(SHARED)
+            await conn.execute("LOCK TABLE sokhoe.organizations IN EXCLUSIVE MODE")
+            taken = await conn.fetchval(
+                "SELECT 1 FROM sokhoe.organizations WHERE code = $1 OR schema_name = $2",
+                org,
+                schema,
+            )
+            exists = await conn.fetchval(
+                "SELECT 1 FROM information_schema.schemata WHERE schema_name = $1", schema
+            )
+            if taken or exists:
+                raise CopyError(texts.PG_ORG_EXISTS.format(org=org))
+            await conn.execute(f'CREATE SCHEMA "{schema}"')
+            await conn.execute(f'SET LOCAL search_path TO "{schema}"')
+            await conn.execute(SCHEMA.read_text(encoding="utf-8"))
+            counts = await _copy_tables(conn, source, schema)
+            await conn.execute(
+                "INSERT INTO sokhoe.organizations (code, schema_name, created_at, source)"
+                " VALUES ($1, $2, $3, 'sqlite')",
+                org,
+                schema,
+                ts(datetime.now(UTC)),
+            )
+        return counts
+    finally:
+        await conn.close()
+
+
+async def _copy_tables(conn: asyncpg.Connection, source: Path, schema: str) -> dict[str, int]:
+    tables = await conn.fetch(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = $1", schema
+    )
+    names = {r["table_name"] for r in tables}
+    # in the order the schema creates them: a table's references are filled before it
+    order = [n for n in re.findall(r"CREATE TABLE (\w+)", SCHEMA.read_text()) if n in names]
+    await conn.execute("ALTER TABLE declarations DISABLE TRIGGER declarations_count")
+    lite = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        counts: dict[str, int] = {}
+        for table in order:
+            columns = await conn.fetch(
+                "SELECT column_name, data_type FROM information_schema.columns"
+                " WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position",
+                schema,
+                table,
+            )
+            kinds = {r["column_name"]: r["data_type"] for r in columns}
+            known = {r[1] for r in lite.execute(f'PRAGMA table_xinfo("{table}")')}
+            if known != set(kinds):
+                raise CopyError(texts.PG_SCHEMA_DIFFERS.format(table=table))
+            names_ = list(kinds)
+            for chunk in _chunks(lite, table, names_):
+                rows = [_row(r, names_, kinds) for r in chunk]
+                await conn.copy_records_to_table(
+                    table, records=rows, columns=names_, schema_name=schema
+                )
+            expected = lite.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            copied = await conn.fetchval(f'SELECT count(*) FROM "{schema}"."{table}"')
+            if copied != expected:
+                raise CopyError(texts.PG_COUNT_DIFFERS.format(table=table, lite=expected,
+                                                              pg=copied))  # fmt: skip
+            counts[table] = int(copied)
+            if "id" in kinds and copied:  # new rows take ids after the copied ones
+                await conn.execute(
+                    f"SELECT setval(pg_get_serial_sequence('\"{schema}\".\"{table}\"', 'id'),"
+                    f' (SELECT max(id) FROM "{schema}"."{table}"))'
+                )
+    finally:
+        lite.close()
+    await conn.execute("ALTER TABLE declarations ENABLE TRIGGER declarations_count")
+    return counts
+
+
+def _chunks(lite: sqlite3.Connection, table: str, columns: list[str]) -> Iterator[list[Any]]:
+    listed = ", ".join(f'"{c}"' for c in columns)
+    cursor = lite.execute(f'SELECT {listed} FROM "{table}"')
+    while rows := cursor.fetchmany(CHUNK):
+        yield rows
+
+
+def _row(values: tuple[Any, ...], columns: list[str], kinds: dict[str, str]) -> tuple[Any, ...]:
+    """A SQLite row as PostgreSQL takes it: SQLite keeps whatever type a value came with."""
+    out: list[object] = []
+    for value, column in zip(values, columns, strict=True):
+        if value is None:
+            out.append(None)
+        elif kinds[column] == "bigint":
+            out.append(int(value))
+        else:
+            out.append(value if isinstance(value, str) else str(value))
+    return tuple(out)

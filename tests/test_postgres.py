@@ -1,0 +1,169 @@
+"""Moving a SQLite deployment into PostgreSQL (`copy-to-postgres`), against the real server on
+127.0.0.1:5432 (tests/system-deps.sh starts it when stopped): each test makes its own database
+and drops it."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from bot.cli import main
+from core import texts
+from storage import open_store
+from storage.postgres import copy_from_sqlite
+from tests.test_reports import scripted_month
+
+SERVER = "postgresql://postgres@127.0.0.1:5432"
+
+
+@pytest.fixture
+async def pg_url() -> AsyncIterator[str]:
+    name = f"sokhoe_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = await asyncpg.connect(f"{SERVER}/postgres", timeout=10)
+    except OSError as err:  # not skipped: the suite must run against PostgreSQL
+        raise AssertionError(f"PostgreSQL on 127.0.0.1:5432 is needed ({err})") from None
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{SERVER}/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+def sqlite_counts(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as lite:
+        tables = [r[0] for r in lite.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: lite.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+async def month_db(tmp_path: Path) -> Path:
+    """A month of three units (a move, a newcomer, a leaver, a change of head, leave)."""
+    services, _ = await scripted_month(tmp_path)
+    await services.store.close()
+    return tmp_path / "sokhoe.db"
+
+
+async def test_a_deployment_moves_whole_and_goes_on_there(tmp_path: Path, pg_url: str) -> None:
+    source = await month_db(tmp_path)
+    counts = await copy_from_sqlite(source, pg_url, "SKHCN")
+    want = sqlite_counts(source)
+    assert counts == want and counts["declarations"] > 300 and counts["role_terms"] == 3
+    conn = await asyncpg.connect(pg_url)
+    try:
+        for table, rows in want.items():  # counted again here, not taken from the copy
+            assert await conn.fetchval(f'SELECT count(*) FROM org_skhcn."{table}"') == rows
+        with sqlite3.connect(source) as lite:
+            first = lite.execute("SELECT * FROM declarations ORDER BY id LIMIT 1").fetchone()
+            moved = lite.execute("SELECT * FROM memberships ORDER BY person_id, first_day")
+            memberships = [tuple(r) for r in moved]
+        row = await conn.fetchrow("SELECT * FROM org_skhcn.declarations ORDER BY id LIMIT 1")
+        assert tuple(row.values()) == first
+        copied = await conn.fetch("SELECT * FROM org_skhcn.memberships ORDER BY 1, 3")
+        assert [tuple(r.values()) for r in copied] == memberships
+        # new rows take ids after the copied ones, and a new declaration counts (the trigger)
+        await conn.execute("SET search_path TO org_skhcn")
+        new = await conn.fetchval(
+            "INSERT INTO declarations (person_id, day, slot, answers, form_version, alert, late,"
+            " declared_at, channel, event_key) VALUES (1, '2026-12-01', 'morning', '{}', 'byt',"
+            " 0, 0, '2026-12-01T01:00:00.000000Z', 'telegram', 'new') RETURNING id"
+        )
+        assert new == want["declarations"] + 1
+        counted = await conn.fetchval(
+            "SELECT declaration_id FROM checkins WHERE day = '2026-12-01' AND person_id = 1"
+        )
+        assert counted == new
+        listed = await conn.fetch("SELECT code, schema_name, source FROM sokhoe.organizations")
+        assert [tuple(r.values()) for r in listed] == [("SKHCN", "org_skhcn", "sqlite")]
+    finally:
+        await conn.close()
+
+
+async def test_two_organizations_with_the_same_codes_never_meet(
+    tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same roster (same staff and unit codes) under two organizations: two schemas with
+    their own rows; copying into an organization that exists changes nothing."""
+    source = await month_db(tmp_path)
+    await copy_from_sqlite(source, pg_url, "SKHCN")
+    command = ["copy-to-postgres", "--from", str(source), "--org", "syt", "--url", pg_url]
+    assert await asyncio.to_thread(main, command) == 0  # the second through the command line
+    said = capsys.readouterr().out.splitlines()
+    assert said[0].startswith("Đã chép sang PostgreSQL, tổ chức syt (schema org_syt):")
+    assert any(line.startswith("  declarations: ") for line in said[1:])
+    conn = await asyncpg.connect(pg_url)
+    try:
+        for schema in ("org_skhcn", "org_syt"):
+            assert await conn.fetchval(f"SELECT count(*) FROM {schema}.people") == 13
+        await conn.execute("DELETE FROM org_syt.outbox")
+        await conn.execute("UPDATE org_syt.people SET full_name = 'Khác' WHERE staff_code = 'VP1'")
+        name = await conn.fetchval(
+            "SELECT full_name FROM org_skhcn.people WHERE staff_code = 'VP1'"
+        )
+        assert name == "Cán Bộ VP1"  # the other organization's row is its own
+        before = await conn.fetchval("SELECT count(*) FROM org_skhcn.declarations")
+        with pytest.raises(Exception, match="đã có trong PostgreSQL"):
+            await copy_from_sqlite(source, pg_url, "skhcn")  # the same code, other case
+        assert await conn.fetchval("SELECT count(*) FROM org_skhcn.declarations") == before
+        assert await conn.fetchval("SELECT count(*) FROM sokhoe.organizations") == 2
+    finally:
+        await conn.close()
+
+
+async def test_the_postgres_schema_has_every_table_and_column_of_sqlite(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """`storage/postgres/schema.sql` is the SQLite schema after every migration: a migration
+    added without its PostgreSQL side fails here."""
+    source = await month_db(tmp_path)
+    await copy_from_sqlite(source, pg_url, "x")
+    conn = await asyncpg.connect(pg_url)
+    try:
+        rows = await conn.fetch(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = 'org_x'"
+        )
+        pg = {(r["table_name"], r["column_name"]) for r in rows}
+    finally:
+        await conn.close()
+    with sqlite3.connect(source) as lite:
+        tables = [r[0] for r in lite.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        lite_columns = {
+            (t, c[1]) for t in tables for c in lite.execute(f'PRAGMA table_xinfo("{t}")')
+        }
+    assert pg == lite_columns
+
+
+def test_the_command_line_says_one_line_and_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("BOT_TOKEN", "ZALO_BOT_TOKEN", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    missing, source = tmp_path / "none.db", tmp_path / "sokhoe.db"
+    asyncio.run(fresh(source))
+    cases = [
+        (["--org", "bad code!", "--url", f"{SERVER}/postgres"], "không dùng được làm mã"),
+        (["--org", "A"], texts.PG_BAD_URL),
+        (
+            ["--org", "A", "--from", str(source), "--url", "postgresql://u:secret@127.0.0.1:1/x"],
+            "Không kết nối được",
+        ),
+        (["--org", "A", "--from", str(missing), "--url", f"{SERVER}/postgres"], str(missing)),
+    ]
+    for args, said in cases:
+        assert main(["copy-to-postgres", *args]) != 0
+        err = capsys.readouterr().err.strip()
+        assert said in err and len(err.splitlines()) == 1 and "Traceback" not in err, err
+        assert "secret" not in err  # never the address: it may hold a password
+    assert not missing.exists()
+
+
+async def fresh(path: Path) -> None:
+    await (await open_store(path)).close()
