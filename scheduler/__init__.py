@@ -52,16 +52,20 @@ class JobSpec:
         ready: list[Notice] = []
         if self.before is not None and self.name not in await services.store.jobs.runs(day):
             ready = await self.before(services, day)
-        async with services.store.transaction():
-            first = await services.store.jobs.record_run(day, self.name, services.now())
-            if not first and not self.timing.rerun:
-                log.info("%s already ran on %s", self.name, day)
-                discard(ready)
-                return 0
-            queued = await self.step(services, day)
-            if ready:
-                queued += await services.store.outbox.enqueue_for(ready, services.now())
-            return queued
+        try:
+            async with services.store.transaction():
+                first = await services.store.jobs.record_run(day, self.name, services.now())
+                if not first and not self.timing.rerun:
+                    log.info("%s already ran on %s", self.name, day)
+                    discard(ready)
+                    return 0
+                queued = await self.step(services, day)
+                if ready:
+                    queued += await services.store.outbox.enqueue_for(ready, services.now())
+                return queued
+        except BaseException:
+            discard(ready)  # nothing was queued: the pictures would be left behind
+            raise
 
 
 def discard(notices: list[Notice]) -> None:

@@ -306,13 +306,15 @@ class CheckinRepo(Repository):
         alerting, on leave), and per unit the count of the others (declared, nothing to
         report), who are most people on most days."""
         params = self._params(ref, version, unit)
-        rows = await self._fetchall(
-            _QUIET_COUNTS.format(unit=self._unit_filter(unit), on_leave=_ON_LEAVE), params
-        )
+        async with self.transaction():  # the two reads see the same moment
+            rows = await self._fetchall(
+                _QUIET_COUNTS.format(unit=self._unit_filter(unit), on_leave=_ON_LEAVE), params
+            )
+            listed = await self._standings(ref, version, unit, f"NOT ({_QUIET})")
         quiet = [
             Quiet(Unit(r["unit_code"], r["unit_name"]), r["declared"], r["late"] or 0) for r in rows
         ]
-        return await self._standings(ref, version, unit, f"NOT ({_QUIET})"), quiet
+        return listed, quiet
 
     @staticmethod
     def _params(ref: SlotRef, version: str, unit: str | None) -> dict[str, str | None]:

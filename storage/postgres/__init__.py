@@ -93,7 +93,8 @@ async def _copy_tables(conn: asyncpg.Connection, source: Path, schema: str) -> d
     # in the order the schema creates them: a table's references are filled before it
     order = [n for n in re.findall(r"CREATE TABLE (\w+)", SCHEMA.read_text()) if n in names]
     await conn.execute("ALTER TABLE declarations DISABLE TRIGGER declarations_count")
-    lite = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    lite = sqlite3.connect(f"file:{source}?mode=ro", uri=True, isolation_level=None)
+    lite.execute("BEGIN")  # one snapshot for every table, even while the bot writes
     try:
         counts: dict[str, int] = {}
         for table in order:
