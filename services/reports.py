@@ -11,6 +11,8 @@ from core.reports import PeriodReport, ReportBuilder
 from services import Services
 from services.risk_rounds import risk_day
 
+MONTHLY_SENT = "report:monthly:sent"  # recorded on the month's first day once its report went
+
 
 async def period_report(
     services: Services, first: date, last: date, unit: str | None = None
@@ -37,17 +39,19 @@ async def period_report(
 
 
 async def monthly_reports(services: Services, day: date) -> int:
-    """On the first working day of a month, last month's report as a Word document to the
-    leadership and the office: asked of the export worker, which writes and sends each once this
-    is committed. Returns how many were asked for."""
-    calendar = services.calendar
-    if not calendar.is_working_day(day):
+    """On the first working day of a month the bot runs (the first, unless it was down), last
+    month's report as a Word document to the leadership and the office, if the bot ran last
+    month: asked of the export worker, which writes and sends each once this is committed.
+    Returns how many were asked for."""
+    if not services.calendar.is_working_day(day):
         return 0
-    if any(calendar.is_working_day(day.replace(day=d)) for d in range(1, day.day)):
-        return 0
-    last = day.replace(day=1) - timedelta(days=1)
+    store, month = services.store, day.replace(day=1)
+    last = month - timedelta(days=1)
     first = last.replace(day=1)
-    store = services.store
+    if not await store.jobs.ran_between(first, last):
+        return 0  # the bot was not running last month: nothing to report
+    if not await store.jobs.record_run(month, MONTHLY_SENT, services.now()):
+        return 0  # this month's went already
     readers = [p for p in await store.people.leaders() if p.has(Role.LEADER) or p.has(Role.OFFICE)]
     chats = await store.outbox.reachable_chats([p.id for p in readers])
     now = services.now()

@@ -19,3 +19,11 @@ class JobRepo(Repository):
     async def runs(self, day: date) -> set[str]:
         rows = await self._fetchall("SELECT job FROM job_runs WHERE day = ?", (day.isoformat(),))
         return {r["job"] for r in rows}
+
+    async def ran_between(self, first: date, last: date) -> bool:
+        """Whether any job ran on a day of [first, last] (the bot was running then)."""
+        row = await self._fetchone(
+            "SELECT 1 FROM job_runs WHERE day BETWEEN ? AND ? LIMIT 1",
+            (first.isoformat(), last.isoformat()),
+        )
+        return row is not None

@@ -438,6 +438,10 @@ class Jobs(Protocol):
 
     async def runs(self, day: date) -> set[str]: ...
 
+    async def ran_between(self, first: date, last: date) -> bool:
+        """Whether any job ran on a day of [first, last] (the bot was running then)."""
+        ...
+
 
 class Privacy(Protocol):
     """Data rights: consent withdrawn, a person's data, erasure requests and erasures."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import sqlite3
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from core import texts
 from core.declarations import Declaration
 from core.domain import Channel
 from core.slots import SlotName, SlotRef
+from scheduler import job_specs
 from tests.conftest import roster_row
 from tests.fakes.telegram_api import Failure, Sent
 from tests.harness import Harness, TgUser
@@ -346,3 +347,12 @@ async def test_last_months_report_reaches_the_leadership_and_the_office_on_the_f
     await harness.run_until("11:00", day=date(2026, 12, 2))
     documents = [m for u in people.values() for m in u.inbox if m.method == "sendDocument"]
     assert len(documents) == 2
+    # down on the first working day of January (Friday 1/1 is a holiday, Monday 4/1 the first
+    # working day): the report goes on the first working day the bot runs
+    services = harness.running.bot_data.services
+    monthly = next(j for j in job_specs(services) if j.name == "report:monthly")
+    harness.clock.current = datetime(2027, 1, 5, 4, tzinfo=UTC)  # Tuesday 5/1, 11:00
+    assert await monthly.run(services, harness.clock.now()) == 2
+    await harness.pump()
+    december = [m for m in people["GD"].inbox if m.method == "sendDocument"][-1]
+    assert december.text.startswith("📎 Báo cáo định kỳ, 01/12/2026–31/12/2026")
