@@ -148,6 +148,8 @@ def test_the_command_line_says_one_line_and_changes_nothing(
         monkeypatch.delenv(name, raising=False)
     missing, source = tmp_path / "none.db", tmp_path / "sokhoe.db"
     asyncio.run(fresh(source))
+    corrupt = tmp_path / "hong.db"
+    corrupt.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 64)
     cases = [
         (["--org", "bad code!", "--url", f"{SERVER}/postgres"], "không dùng được làm mã"),
         (["--org", "A"], texts.PG_BAD_URL),
@@ -156,6 +158,8 @@ def test_the_command_line_says_one_line_and_changes_nothing(
             "Không kết nối được",
         ),
         (["--org", "A", "--from", str(missing), "--url", f"{SERVER}/postgres"], str(missing)),
+        (["--org", "A", "--from", str(corrupt), "--url", f"{SERVER}/postgres"], str(corrupt)),
+        (["--org", "A", "--from", str(tmp_path), "--url", f"{SERVER}/postgres"], str(tmp_path)),
     ]
     for args, said in cases:
         assert main(["copy-to-postgres", *args]) != 0
