@@ -29,6 +29,7 @@ from core.domain import Person, Role
 from core.exports import KIND_NAMES
 from core.leave import parse_day
 from core.messages import Choice, Reply, quote, rows
+from core.notices import sees_organization
 from core.office import REPORT_KIND, ExportRequest
 from core.reports import period_of
 from handlers.router import Ctx, keep, restore
@@ -90,7 +91,7 @@ async def export(ctx: Ctx) -> list[Reply]:
 async def report(ctx: Ctx) -> list[Reply]:
     """`/baocao`: a period report, for the office (any unit, or all) and for heads (theirs)."""
     me = ctx.me()
-    if not _whole_organization(me) and not me.heads:
+    if not sees_organization(me) and not me.heads:
         return [Reply(texts.REPORT_NOT_ALLOWED)]
     if not ctx.event.channel.sends_documents:
         return [Reply(texts.DOCUMENTS_NOT_ON_CHANNEL)]
@@ -170,10 +171,6 @@ def _allowed(me: Person, choices: ExportChoices, pressed: ExportButton) -> bool:
     if not me.heads or kind not in (REPORT_KIND, *HEAD_KINDS):
         return False
     return pressed.step != "u" or pressed.value in me.heads
-
-
-def _whole_organization(person: Person) -> bool:
-    return person.has(Role.OFFICE) or person.has(Role.LEADER)
 
 
 def _formats(choices: ExportChoices) -> dict[str, str]:

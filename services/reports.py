@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from core.domain import Role
+from core.notices import sees_organization
 from core.office import REPORT_KIND, ExportRequest
 from core.reports import PeriodReport, ReportBuilder
 from services import Services
@@ -52,8 +52,8 @@ async def monthly_reports(services: Services, day: date) -> int:
         return 0  # the bot was not running last month: nothing to report
     if not await store.jobs.record_run(month, MONTHLY_SENT, services.now()):
         return 0  # this month's went already
-    readers = [p for p in await store.people.leaders() if p.has(Role.LEADER) or p.has(Role.OFFICE)]
-    chats = await store.outbox.reachable_chats([p.id for p in readers])
+    readers = [p.id for p in await store.people.leaders() if sees_organization(p)]
+    chats = await store.outbox.reachable_chats(readers)
     now = services.now()
     for person_id, (channel, chat) in sorted(chats.items()):
         request = ExportRequest(

@@ -71,8 +71,12 @@ async def copy_from_sqlite(source: Path, url: str, org: str) -> dict[str, int]:
                 raise CopyError(texts.PG_ORG_EXISTS.format(org=org))
             await conn.execute(f'CREATE SCHEMA "{schema}"')
             await conn.execute(f'SET LOCAL search_path TO "{schema}"')
-            await conn.execute(SCHEMA.read_text(encoding="utf-8"))
-            counts = await _copy_tables(conn, source, schema)
+            tables = SCHEMA.read_text(encoding="utf-8")
+            await conn.execute(tables)
+            # in the order the schema creates them: a table's references are filled before it
+            counts = await _copy_tables(
+                conn, source, schema, re.findall(r"CREATE TABLE (\w+)", tables)
+            )
             await conn.execute(
                 "INSERT INTO sokhoe.organizations (code, schema_name, created_at, source)"
                 " VALUES ($1, $2, $3, 'sqlite')",
@@ -85,34 +89,30 @@ async def copy_from_sqlite(source: Path, url: str, org: str) -> dict[str, int]:
         await conn.close()
 
 
-async def _copy_tables(conn: asyncpg.Connection, source: Path, schema: str) -> dict[str, int]:
-    tables = await conn.fetch(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = $1", schema
-    )
-    names = {r["table_name"] for r in tables}
-    # in the order the schema creates them: a table's references are filled before it
-    order = [n for n in re.findall(r"CREATE TABLE (\w+)", SCHEMA.read_text()) if n in names]
+async def _copy_tables(
+    conn: asyncpg.Connection, source: Path, schema: str, order: list[str]
+) -> dict[str, int]:
     await conn.execute("ALTER TABLE declarations DISABLE TRIGGER declarations_count")
     lite = sqlite3.connect(f"file:{source}?mode=ro", uri=True, isolation_level=None)
     lite.execute("BEGIN")  # one snapshot for every table, even while the bot writes
     try:
         counts: dict[str, int] = {}
         for table in order:
-            columns = await conn.fetch(
+            described = await conn.fetch(
                 "SELECT column_name, data_type FROM information_schema.columns"
                 " WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position",
                 schema,
                 table,
             )
-            kinds = {r["column_name"]: r["data_type"] for r in columns}
+            kinds = {r["column_name"]: r["data_type"] for r in described}
             known = {r[1] for r in lite.execute(f'PRAGMA table_xinfo("{table}")')}
             if known != set(kinds):
                 raise CopyError(texts.PG_SCHEMA_DIFFERS.format(table=table))
-            names_ = list(kinds)
-            for chunk in _chunks(lite, table, names_):
-                rows = [_row(r, names_, kinds) for r in chunk]
+            columns = list(kinds)
+            for chunk in _chunks(lite, table, columns):
+                rows = [_row(r, columns, kinds) for r in chunk]
                 await conn.copy_records_to_table(
-                    table, records=rows, columns=names_, schema_name=schema
+                    table, records=rows, columns=columns, schema_name=schema
                 )
             expected = lite.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
             copied = await conn.fetchval(f'SELECT count(*) FROM "{schema}"."{table}"')
