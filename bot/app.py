@@ -49,7 +49,7 @@ from core.settings import Settings
 from handlers.router import Router
 from services import Services
 from services.office import warn_about_quota, zalo_alert
-from storage import open_store
+from storage import open_settings_store
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ async def post_init(app: SoKhoeApp) -> None:
     if settings.bot_token and not settings.bot_username:  # as Telegram knows it (getMe)
         settings = data.settings = replace(settings, bot_username=app.bot.username)
     form = read_questionnaire(settings.questionnaire_path)
-    store = await open_store(settings.database_path)
+    store = await open_settings_store(settings)
     charts = ChartFiles(settings.database_path.parent / "charts")
     data.services = Services(store, settings, data.clock, form, charts)
     pacer = Pacer(settings.send_rate, settings.chat_interval)

@@ -179,9 +179,9 @@ def _purge(settings: Settings, before: date, confirmed: bool) -> int:
 
 
 async def _check_store(settings: Settings) -> None:
-    from storage import open_store
+    from storage import open_settings_store
 
-    await (await open_store(settings.database_path)).close()
+    await (await open_settings_store(settings)).close()
 
 
 def _demo(port: int) -> int:

@@ -16,7 +16,7 @@ from core import texts
 from core.clock import SystemClock
 from core.settings import Settings
 from core.workdays import WorkCalendar
-from storage import open_store
+from storage import open_settings_store, open_store
 from storage.db import StoreError
 from storage.office import backup
 
@@ -33,7 +33,7 @@ async def export(
     if last < first:
         raise CliError(texts.EXPORT_BAD_RANGE, 2)
     target = output(out, fmt)
-    async with await open_store(settings.database_path, create=False) as store:
+    async with await open_settings_store(settings, create=False) as store:
         unit = await known_unit(store, unit_code)
     code = unit.code if unit else None
 
@@ -46,7 +46,7 @@ async def export(
         settings, form, calendar, kind_name, period, code, target, progress
     )
     try:
-        store = await open_store(settings.database_path, create=False)
+        store = await open_settings_store(settings, create=False)
         async with store, store.transaction():  # a file that exists was audited
             await store.office.audit(
                 SystemClock().now(), texts.CLI_ACTOR, "export", kind=kind_name, period=period,
@@ -73,6 +73,8 @@ def progress_bar(done: int, total: int | None, width: int = 30) -> str:
 
 
 async def make_backup(settings: Settings, target: Path) -> int:
+    if settings.database_url:
+        return await _dump(settings, target)
     source = settings.database_path
     async with await open_store(source, create=False) as store:  # it exists and is sound
         check_backup_target(source, target)
@@ -91,6 +93,35 @@ async def make_backup(settings: Settings, target: Path) -> int:
     return 0
 
 
+async def _dump(settings: Settings, target: Path) -> int:
+    """PostgreSQL: the organization's schema with `pg_dump` (see `storage.postgres.dump`)."""
+    from storage.postgres import dump
+
+    async with await open_settings_store(settings, create=False) as store:  # it exists
+        check_dump_target(target)
+        temporary = target.with_name(f".{target.name}.part")
+        try:
+            await dump(settings.database_url, settings.organization, temporary)
+        except StoreError as err:
+            temporary.unlink(missing_ok=True)
+            raise CliError(texts.BACKUP_FAILED.format(path=target, error=err)) from None
+        async with store.transaction():
+            await store.office.audit(
+                SystemClock().now(), texts.CLI_ACTOR, "backup", detail=str(target)
+            )
+            temporary.replace(target)
+    print(texts.BACKUP_DONE.format(path=target))
+    return 0
+
+
+def check_dump_target(target: Path) -> None:
+    writable_target(target)
+    if target.is_file() and target.stat().st_size:
+        with target.open("rb") as existing:
+            if existing.read(5) != b"PGDMP":  # not a dump: not ours to replace
+                raise CliError(texts.BACKUP_NOT_A_DATABASE.format(path=target))
+
+
 def check_backup_target(source: Path, target: Path) -> None:
     if target.resolve() == source.resolve():
         raise CliError(texts.BACKUP_ONTO_ITSELF.format(path=target))
@@ -102,7 +133,7 @@ def check_backup_target(source: Path, target: Path) -> None:
 
 
 async def purge_counts(settings: Settings, before: date) -> int:
-    async with await open_store(settings.database_path, create=False) as store:
+    async with await open_settings_store(settings, create=False) as store:
         return await store.office.count_declarations_before(before)
 
 
@@ -110,7 +141,7 @@ async def purge(settings: Settings, before: date) -> int:
     """Every kind of health data of the days before `before` (declarations, what counted, risk
     rounds, levels and changes, leave, the messages of that time); the declarations erased."""
     start = datetime.combine(before, time(0), settings.tz)
-    async with await open_store(settings.database_path, create=False) as store:
+    async with await open_settings_store(settings, create=False) as store:
         erased = await store.privacy.erase_health_before(before, start)
         detail = f"< {before.isoformat()}: {erased.summary()}"[:500]
         deleted = erased.counts.get("declarations", 0)
@@ -140,7 +171,8 @@ async def copy_to_postgres(source: Path, url: str, org: str) -> int:
     """`copy-to-postgres`: the SQLite database into a new organization in PostgreSQL, all or
     nothing, checked by counts; prints what was copied (never the address: it may hold a
     password)."""
-    from storage.postgres import copy_from_sqlite, schema_name
+    from storage.postgres import schema_name
+    from storage.postgres.copy import copy_from_sqlite
 
     counts = await copy_from_sqlite(source, url, org)
     print(texts.PG_COPIED.format(org=org, schema=schema_name(org), rows=sum(counts.values()),

@@ -16,7 +16,7 @@ from core.clock import SystemClock
 from core.settings import Settings
 from services import Services
 from services.reports import period_report
-from storage import open_store
+from storage import open_settings_store
 
 MAX_DAYS = 366
 
@@ -35,7 +35,7 @@ async def report(
     writable_target(out)
     clock = SystemClock()
     form = read_questionnaire(settings.questionnaire_path)
-    async with await open_store(settings.database_path, create=False) as store:
+    async with await open_settings_store(settings, create=False) as store:
         unit = await known_unit(store, unit_code)
         services = Services(store, settings, clock, form)
         built = await period_report(services, first, last, unit.code if unit else None)

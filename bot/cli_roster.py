@@ -16,7 +16,7 @@ from core.domain import Unit
 from core.enrolment import deep_link, new_code
 from core.roster import COLUMNS, missing_columns, parse_roster, plan_import
 from core.settings import Settings
-from storage import Store, open_store
+from storage import Store, open_settings_store
 
 SHOWN_ERRORS = 100  # bad lines printed; the rest are counted
 
@@ -39,7 +39,7 @@ async def import_roster(settings: Settings, path: Path) -> int:
                 texts.ROSTER_MORE_ERRORS.format(count=len(errors) - SHOWN_ERRORS), file=sys.stderr
             )
         raise CliError(texts.ROSTER_REJECTED.format(count=len(errors)))
-    async with await open_store(settings.database_path) as store:
+    async with await open_settings_store(settings) as store:
         plan = plan_import(await store.people.all_people(), entries)
         if not plan.changes_anything:
             print(texts.ROSTER_NO_CHANGE.format(unchanged=plan.unchanged))
@@ -74,7 +74,7 @@ async def issue_invites(
     target = output(out) if out is not None else None
     now = SystemClock().now()
     ttl = timedelta(days=days or settings.invite_ttl_days)
-    async with await open_store(settings.database_path, create=False) as store:
+    async with await open_settings_store(settings, create=False) as store:
         unit = await known_unit(store, unit_code)
         code = unit.code if unit else None
         people = await store.people.people_not_enrolled(code)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import math
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -141,6 +142,7 @@ def load_settings(
         raise SettingsError("WEEKLY_SUMMARY_DAY must be 1 (Monday) to 7 (Sunday)")
     if not morning[2] <= afternoon[0]:
         raise SettingsError("AFTERNOON_PROMPT must come after MORNING_CLOSE")
+    database_path, database_url, organization = _database(get)
     base_url = get("TELEGRAM_API_BASE_URL")
     questionnaire = get("QUESTIONNAIRE_PATH")
     webhook = get("ZALO_WEBHOOK_URL")
@@ -161,8 +163,9 @@ def load_settings(
         ),
         telegram_api_base_url=base_url.rstrip("/") if base_url else None,
         bot_username=(get("BOT_USERNAME") or "").lstrip("@"),
-        database_path=Path(get("DATABASE_PATH") or Settings.database_path),
-        database_url=get("DATABASE_URL") or "",
+        database_path=database_path,
+        database_url=database_url,
+        organization=organization,
         timezone=timezone,
         org_name=get("ORG_NAME") or Settings.org_name,
         log_level=log_level,
@@ -191,3 +194,18 @@ def load_settings(
         chat_interval=number("CHAT_INTERVAL", Settings.chat_interval),
         ack_rate=number("ACK_RATE", Settings.ack_rate),
     )
+
+
+def _database(get: Callable[[str], str | None]) -> tuple[Path, str, str]:
+    """DATABASE_URL chooses the store: `postgresql://…` (with ORG, the organization's code) or
+    `sqlite:///path`; unset, the SQLite file at DATABASE_PATH."""
+    path = Path(get("DATABASE_PATH") or Settings.database_path)
+    url = get("DATABASE_URL") or ""
+    org = get("ORG") or ""
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///")), "", org
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        raise SettingsError("DATABASE_URL must be postgresql://… or sqlite:///path")
+    if org and not re.fullmatch(r"[A-Za-z0-9_]{1,16}", org):
+        raise SettingsError("ORG must be the organization's code: letters, digits, _; up to 16")
+    return path, url, org

@@ -21,7 +21,7 @@ from core.workdays import WorkCalendar
 from services import Services
 from services.office import finish_export
 from services.reports import period_report
-from storage.export_reader import ExportReader, export_rows
+from storage.export_reader import export_rows, open_export_reader
 
 log = logging.getLogger(__name__)
 MYDATA = "mydata"  # a person's own data (/dulieu), not an office export
@@ -41,7 +41,7 @@ async def write_export_file(
     `part_of(out)`: the caller makes it final (with its audit entry); the number of rows."""
     kind = kind_named(kind_name, form)
     first, last = period
-    async with await ExportReader.open(settings.database_path) as reader:
+    async with await open_export_reader(settings) as reader:
         # the long one (a month of everyone) gets a total, so that progress can show a bar
         total = (
             await reader.declaration_count(first, last, unit)

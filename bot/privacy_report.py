@@ -13,14 +13,14 @@ from bot.files import part_of
 from core import texts
 from core.clock import SystemClock
 from core.settings import Settings
-from storage import open_store
+from storage import open_settings_store
 
 
 async def privacy_report(settings: Settings, out: Path) -> int:
     if out.suffix.lower() != ".docx":
         raise CliError(texts.PRIVACY_REPORT_SUFFIX.format(path=out))
     writable_target(out)
-    async with await open_store(settings.database_path, create=False) as store:
+    async with await open_settings_store(settings, create=False) as store:
         counts = await store.privacy.statistics()
         now = SystemClock().now()
         values = {

@@ -29,7 +29,8 @@ class Settings:
     telegram_api_base_url: str | None = None
     bot_username: str = ""
     database_path: Path = Path("data/sokhoe.db")
-    database_url: str = ""  # postgresql://… : where `copy-to-postgres` moves the data
+    database_url: str = ""  # postgresql://…: the store is PostgreSQL (else SQLite at the path)
+    organization: str = ""  # with PostgreSQL: the organization's code (its schema org_<code>)
     timezone: str = "Asia/Ho_Chi_Minh"
     org_name: str = "Sở"
     org_parent: str = ""  # the agency above it, for the heading of reports: "UBND tỉnh Lào Cai"

@@ -913,6 +913,12 @@ ZALO_START_FAILED = (
 PG_BAD_ORG = "“{org}” không dùng được làm mã tổ chức (chữ, số, dấu _; tối đa 16 ký tự)."
 PG_BAD_URL = "Cần địa chỉ PostgreSQL (DATABASE_URL hoặc --url, dạng postgresql://…)."
 PG_UNREACHABLE = "Không kết nối được PostgreSQL ({error}): kiểm tra máy chủ, cổng và quyền."
+PG_NO_DUMP = (
+    "Không tìm thấy pg_dump và pg_restore (gói postgresql-client): cần chúng để sao lưu PostgreSQL."
+)
+PG_NO_ORG = "Với DATABASE_URL là PostgreSQL, cần ORG: mã tổ chức (chữ, số, dấu _; tối đa 16 ký tự)."
+PG_ORG_MISSING = "Chưa có tổ chức {org} trong PostgreSQL. Kiểm tra ORG (hoặc --org), hoặc chép dữ liệu vào bằng: python -m bot copy-to-postgres --org {org}"
+PG_TOO_NEW = "Tổ chức {org} trong PostgreSQL thuộc phiên bản Sổ Khỏe mới hơn (lược đồ {version}, bản này biết đến {latest}). Hãy cập nhật Sổ Khỏe."
 PG_ORG_EXISTS = "Tổ chức {org} đã có trong PostgreSQL: không chép đè. Không thay đổi gì."
 PG_SCHEMA_DIFFERS = (
     "Bảng {table} khác nhau giữa SQLite và PostgreSQL: không chép. Không thay đổi gì."

@@ -7,15 +7,13 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-import aiosqlite
-
 from core.declarations import Declaration, Leave
 from core.domain import Account, Channel, Person, Unit
 from core.messages import Reply
 from core.questionnaire import Answer
 from core.slots import SlotName, SlotRef
 from core.summary import Mark, Quiet, Standing, UnitCount, WeekRecord
-from storage.db import Database, Repository, from_ts, ts
+from storage.db import Repository, Row, Sql, from_ts, ts
 from storage.inbox import SET_WALK
 from storage.outbox import PREFERRED, OutboxRepo
 from storage.people import PERSON_COLUMNS, PERSON_SQL, account_from_row, person_from_row
@@ -26,7 +24,7 @@ def answers_from(text: str) -> dict[str, Answer]:
     return {k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(text).items()}
 
 
-def declaration_from_row(row: aiosqlite.Row) -> Declaration:
+def declaration_from_row(row: Row) -> Declaration:
     answers = answers_from(row["answers"])
     return Declaration(
         person_id=row["person_id"],
@@ -65,25 +63,25 @@ _STANDING = f"""
         AND EXISTS (SELECT 1 FROM consents s WHERE s.person_id = p.id AND s.version = :version
                     AND s.withdrawn_at IS NULL) AS reachable,
         -- asked only of those who have not declared (CASE evaluates lazily, AND may not)
-        CASE WHEN c.person_id IS NULL THEN {WITHDRAWN} ELSE 0 END AS withdrawn,
-        CASE WHEN c.person_id IS NULL THEN {HIDDEN} ELSE 0 END AS hidden
+        CASE WHEN c.person_id IS NOT NULL THEN 0 WHEN {WITHDRAWN} THEN 1 ELSE 0 END AS withdrawn,
+        CASE WHEN c.person_id IS NOT NULL THEN 0 WHEN {HIDDEN} THEN 1 ELSE 0 END AS hidden
     FROM people p JOIN units u ON u.code = p.unit_code
     LEFT JOIN checkins c ON c.day = :day AND c.slot = :slot AND c.person_id = p.id
-    LEFT JOIN declarations d ON c.alert AND d.id = c.declaration_id
-    WHERE p.active AND {{unit}} AND {{listed}}
+    LEFT JOIN declarations d ON c.alert = 1 AND d.id = c.declaration_id
+    WHERE p.active = 1 AND {{unit}} AND {{listed}}
     ORDER BY p.unit_code, p.full_name
 """
 
 # Declared, nothing reported, not on leave: a summary counts them and never names them.
-_QUIET = "c.person_id IS NOT NULL AND NOT c.alert AND p.id NOT IN (SELECT person_id FROM away)"
+_QUIET = "c.person_id IS NOT NULL AND c.alert = 0 AND p.id NOT IN (SELECT person_id FROM away)"
 
 _QUIET_COUNTS = f"""
     WITH away AS MATERIALIZED ({{on_leave}})
     SELECT p.unit_code, u.name AS unit_name, count(*) AS declared, sum(c.late) AS late
     FROM people p JOIN units u ON u.code = p.unit_code
     JOIN checkins c ON c.day = :day AND c.slot = :slot AND c.person_id = p.id
-    WHERE p.active AND {{unit}} AND {_QUIET}
-    GROUP BY p.unit_code
+    WHERE p.active = 1 AND {{unit}} AND {_QUIET}
+    GROUP BY p.unit_code, u.name
 """
 
 
@@ -97,8 +95,9 @@ _UNIT_COUNTS = f"""
     away AS MATERIALIZED ({_ON_LEAVE}),
     marked AS (  -- the slot's check-ins first (one range of the key), each to its person
         SELECT r.unit_code, count(*) AS declared, sum(c.alert) AS alerts, sum(c.late) AS late
-        FROM checkins c CROSS JOIN ({{roster}}) r ON r.id = c.person_id
-        WHERE c.day = :day AND c.slot = :slot AND c.person_id NOT IN (SELECT person_id FROM away)
+        FROM checkins c CROSS JOIN ({{roster}}) r
+        WHERE r.id = c.person_id AND c.day = :day AND c.slot = :slot
+          AND c.person_id NOT IN (SELECT person_id FROM away)
         GROUP BY r.unit_code),
     apart AS (
         SELECT r.unit_code, count(*) AS withdrawn
@@ -124,20 +123,20 @@ _UNIT_COUNTS = f"""
 """
 
 # Today's roster, or (for past days) the roster of that day (the roster history).
-_ROSTER_NOW = "SELECT id, unit_code FROM people WHERE active AND {unit}"
+_ROSTER_NOW = "SELECT id, unit_code FROM people WHERE active = 1 AND {unit}"
 _ROSTER_OF_THE_DAY = """SELECT person_id AS id, unit_code FROM memberships
     WHERE first_day <= :day AND (last_day IS NULL OR last_day >= :day) AND {unit}"""
 
 
 async def count_units(
-    db: Database, ref: SlotRef, unit: str | None, as_of_the_day: bool = False
+    db: Sql, ref: SlotRef, unit: str | None, as_of_the_day: bool = False
 ) -> list[UnitCount]:
     """Each unit's numbers for a slot (the store's and the export reader's): with today's
     roster, or (`as_of_the_day`, for past days) the roster of that day."""
     params = {"day": ref.day.isoformat(), "slot": ref.slot.value, "unit": unit}
     # a literal condition, not "(:unit IS NULL OR ...)", so that SQLite uses the unit's index
     roster = (_ROSTER_OF_THE_DAY if as_of_the_day else _ROSTER_NOW).format(
-        unit="unit_code = :unit" if unit is not None else "1"
+        unit="unit_code = :unit" if unit is not None else "1 = 1"
     )
     query = _UNIT_COUNTS.format(roster=roster)
     return [
@@ -153,13 +152,13 @@ async def count_units(
     ]
 
 
-def leave_from_row(row: aiosqlite.Row) -> Leave:
+def leave_from_row(row: Row) -> Leave:
     first, last = date.fromisoformat(row["first_day"]), date.fromisoformat(row["last_day"])
     return Leave(row["person_id"], first, last)
 
 
 class CheckinRepo(Repository):
-    def __init__(self, db: Database, outbox: OutboxRepo) -> None:
+    def __init__(self, db: Sql, outbox: OutboxRepo) -> None:
         super().__init__(db)
         self._outbox = outbox
 
@@ -222,7 +221,7 @@ class CheckinRepo(Repository):
             f"            ORDER BY {PREFERRED} DESC, a.linked_at DESC) AS n"
             "  FROM accounts a JOIN people p ON p.id = a.person_id WHERE a.unreachable_at IS NULL"
             ") a ON a.person_id = p0.id AND a.n = 1"
-            " WHERE p0.active AND EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p0.id"
+            " WHERE p0.active = 1 AND EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p0.id"
             "   AND c.version = ? AND c.withdrawn_at IS NULL)"
             " ORDER BY p0.id",
             (version,),
@@ -297,7 +296,7 @@ class CheckinRepo(Repository):
         self, ref: SlotRef, version: str, unit: str | None = None
     ) -> list[Standing]:
         """Everyone active (of one unit, or all) on a slot: leave, reachability, declaration."""
-        return await self._standings(ref, version, unit, "1")
+        return await self._standings(ref, version, unit, "1 = 1")
 
     async def summary_standings(
         self, ref: SlotRef, version: str, unit: str | None = None
@@ -324,7 +323,7 @@ class CheckinRepo(Repository):
     @staticmethod
     def _unit_filter(unit: str | None) -> str:
         # a literal condition, not "(:unit IS NULL OR ...)", so that SQLite uses people_unit
-        return "p.unit_code = :unit" if unit is not None else "1"
+        return "p.unit_code = :unit" if unit is not None else "1 = 1"
 
     async def _standings(
         self, ref: SlotRef, version: str, unit: str | None, listed: str
@@ -393,5 +392,7 @@ class CheckinRepo(Repository):
             for day in days:
                 if r["first_day"] <= day.isoformat() <= r["last_day"]:
                     leave.setdefault(day, set()).add(r["person_id"])
-        people = [person_from_row(r) for r in await self._fetchall(PERSON_SQL + " WHERE p.active")]
+        people = [
+            person_from_row(r) for r in await self._fetchall(PERSON_SQL + " WHERE p.active = 1")
+        ]
         return WeekRecord(list(days), people, declared, leave)

@@ -10,11 +10,14 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeAlias
 
 import aiosqlite
 
 from core import texts
+
+# A row of a result: `row["name"]` or `row[0]` (sqlite3.Row or asyncpg.Record).
+Row: TypeAlias = Any
 
 # How deep the current task is in a transaction: a nested `transaction()` becomes a savepoint.
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("store_depth", default=0)
@@ -46,8 +49,43 @@ class StoreError(Exception):
     which file and what to do."""
 
 
+class Sql(Protocol):
+    """What a repository asks of its database (SQLite's `Database`, PostgreSQL's
+    `storage.postgres.db.PgDatabase`)."""
+
+    dialect: str
+
+    def transaction(self) -> AbstractAsyncContextManager[None]: ...
+
+    def savepoint(self) -> AbstractAsyncContextManager[None]: ...
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int: ...
+
+    async def executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> None: ...
+
+    async def insert(self, sql: str, params: Sequence[Any] = ()) -> int: ...
+
+    async def fetchall(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> list[Row]: ...
+
+    async def fetchone(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> Row | None: ...
+
+    def stream(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any], chunk: int
+    ) -> AsyncIterator[Row]: ...
+
+    async def checkpoint(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
 class Database:
     """One aiosqlite connection shared by the process; every statement runs under `_lock`."""
+
+    dialect = "sqlite"
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -204,6 +242,15 @@ class Database:
         rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
 
+    async def stream(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any], chunk: int
+    ) -> AsyncIterator[Row]:
+        """Rows a few thousand at a time (a connection used only for reading: the export's)."""
+        async with self._conn.execute(sql, params) as cursor:
+            cursor.iter_chunk_size = chunk
+            async for row in cursor:
+                yield row
+
     @asynccontextmanager
     async def _reading(self) -> AsyncIterator[None]:
         # Outside a transaction a read still waits for the lock: on a shared connection it would
@@ -230,7 +277,7 @@ def _reason(err: BaseException) -> str:
 class Repository:
     """One small repository: its queries on the shared connection (and its transactions)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self._db = db
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
@@ -247,10 +294,10 @@ class Repository:
 
     async def _fetchall(
         self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
-    ) -> list[aiosqlite.Row]:
+    ) -> list[Row]:
         return await self._db.fetchall(sql, params)
 
     async def _fetchone(
         self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
-    ) -> aiosqlite.Row | None:
+    ) -> Row | None:
         return await self._db.fetchone(sql, params)

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-import aiosqlite
-
 from core.domain import Channel
 from core.stories import Draft, Move, State, Story
-from storage.db import Repository, from_ts, ts
+from storage.db import Repository, Row, from_ts, ts
 
 _STORY = """
     SELECT s.*, p.full_name AS proposer_name,
@@ -18,7 +16,7 @@ _STORY = """
 """
 
 
-def _story(row: aiosqlite.Row) -> Story:
+def _story(row: Row) -> Story:
     draft = Draft(
         nominee_kind=row["nominee_kind"],
         nominee_id=row["nominee_id"],

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
+from core import texts
 from core.exports import (
     DeclarationRecord,
     Kind,
@@ -25,11 +24,12 @@ from core.exports import (
 )
 from core.office import AuditEntry
 from core.questionnaire import Questionnaire
+from core.settings import Settings
 from core.slots import SlotName, SlotRef
 from core.summary import UnitCount
 from core.workdays import WorkCalendar
 from storage.checkins import answers_from, count_units
-from storage.db import Database, from_ts, ts
+from storage.db import Database, Row, Sql, StoreError, from_ts, ts
 from storage.office import audit_entry
 
 CHUNK = 2000  # rows fetched per trip to SQLite's thread
@@ -46,7 +46,8 @@ _STORIES = """
                AS published_at,
            s.story
     FROM stories s JOIN people p ON p.id = s.proposer_id JOIN units u ON u.code = s.unit_code
-    WHERE s.created_at >= :start AND s.created_at < :end AND (:unit IS NULL OR s.unit_code = :unit)
+    WHERE s.created_at >= :start AND s.created_at < :end
+      AND (CAST(:unit AS TEXT) IS NULL OR s.unit_code = :unit)
     ORDER BY s.id
 """
 
@@ -68,7 +69,8 @@ _DECLARATIONS = f"""
           FROM declarations d JOIN people p ON p.id = d.person_id
           WHERE d.day BETWEEN :first AND :last) x ON x.id = d.id
     JOIN units u ON u.code = x.unit_code
-    WHERE d.day BETWEEN :first AND :last AND (:unit IS NULL OR x.unit_code = :unit)
+    WHERE d.day BETWEEN :first AND :last
+      AND (CAST(:unit AS TEXT) IS NULL OR x.unit_code = :unit)
     ORDER BY d.id
 """
 
@@ -79,32 +81,33 @@ _RISK = """
     LEFT JOIN people cp ON cp.id = r.confirmed_by
     LEFT JOIN risk_levels l ON l.day = r.day AND l.unit_code = r.unit_code AND l.round = r.round
     LEFT JOIN people p ON p.id = l.person_id
-    WHERE r.day BETWEEN :first AND :last AND (:unit IS NULL OR r.unit_code = :unit)
+    WHERE r.day BETWEEN :first AND :last
+      AND (CAST(:unit AS TEXT) IS NULL OR r.unit_code = :unit)
     ORDER BY r.day, r.unit_code, r.round, p.full_name
 """
 
 _AUDIT = """
-    SELECT * FROM audit WHERE at >= :start AND at < :end AND (:unit IS NULL OR unit_code = :unit)
+    SELECT * FROM audit WHERE at >= :start AND at < :end
+      AND (CAST(:unit AS TEXT) IS NULL OR unit_code = :unit)
     ORDER BY id
 """
 
 
 class ExportReader:
-    """`async with await ExportReader.open(path) as reader:` then iterate a kind's rows: reads
+    """`async with await open_export_reader(...) as reader:` then iterate a kind's rows: reads
     only, on a connection of its own (SQLite refuses any write on it)."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
-        self._db = Database(conn)
+    def __init__(self, db: Sql) -> None:
+        self._db = db
 
     @classmethod
     async def open(cls, path: Path) -> ExportReader:
         conn = await Database.connect(path, create=False, writable=False)  # reads only
         await conn.execute("PRAGMA query_only = ON")
-        return cls(conn)
+        return cls(Database(conn))
 
     async def close(self) -> None:
-        await self._conn.close()
+        await self._db.close()
 
     async def unit_counts(self, ref: SlotRef, unit: str | None = None) -> list[UnitCount]:
         """A slot's counts per unit with the roster of that day (the roster history)."""
@@ -116,11 +119,8 @@ class ExportReader:
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-    async def _rows(self, sql: str, params: dict[str, Any]) -> AsyncIterator[aiosqlite.Row]:
-        async with self._conn.execute(sql, params) as cursor:
-            cursor.iter_chunk_size = CHUNK
-            async for row in cursor:
-                yield row
+    def _rows(self, sql: str, params: dict[str, Any]) -> AsyncIterator[Row]:
+        return self._db.stream(sql, params, CHUNK)
 
     async def stories(
         self, start: datetime, end: datetime, unit: str | None
@@ -193,11 +193,26 @@ class ExportReader:
         """How many rows a declarations export will hold (for the progress bar)."""
         row = await self._db.fetchone(
             "SELECT count(*) AS n FROM declarations d JOIN people p ON p.id = d.person_id"
-            f" WHERE d.day BETWEEN :first AND :last AND (:unit IS NULL"
+            f" WHERE d.day BETWEEN :first AND :last AND (CAST(:unit AS TEXT) IS NULL"
             f" OR coalesce({_UNIT_OF_THE_DAY}, p.unit_code) = :unit)",
             _days(first, last, unit),
         )
         return int(row["n"]) if row else 0
+
+
+async def open_export_reader(settings: Settings) -> ExportReader:
+    """The reader on the store the settings choose (see `storage.open_settings_store`): a
+    read-only connection of SQLite's file, or a pool of one on the organization's schema."""
+    if not settings.database_url:
+        return await ExportReader.open(settings.database_path)
+    if not settings.organization:
+        raise StoreError(texts.PG_NO_ORG)
+    from storage.postgres.store import PgStore  # asyncpg only where it is used
+
+    store = await PgStore.open(
+        settings.database_url, settings.organization, create=False, pool_size=1
+    )
+    return ExportReader(store.db)
 
 
 def _date(text: str | None) -> date | None:

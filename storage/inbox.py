@@ -26,7 +26,7 @@ _CALLER = f"""
            a.unreachable_at IS NOT NULL AS unreachable, a.hidden_at IS NOT NULL AS hidden
     FROM (SELECT :channel AS channel, :account AS account) k
     LEFT JOIN accounts a ON a.channel = k.channel AND a.external_id = k.account
-    LEFT JOIN people p ON p.id = a.person_id AND p.active
+    LEFT JOIN people p ON p.id = a.person_id AND p.active = 1
     LEFT JOIN units u ON u.code = p.unit_code
     LEFT JOIN conversations c ON c.channel = k.channel AND c.account_id = k.account
     LEFT JOIN walks w ON w.channel = k.channel AND w.account_id = k.account

@@ -7,15 +7,13 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-import aiosqlite
-
 from core.messages import Reply
 from core.office import AuditEntry, ExportRequest
-from storage.db import Database, Repository, StoreError, from_ts, ts
+from storage.db import Repository, Row, Sql, StoreError, from_ts, ts
 from storage.outbox import OutboxRepo, payload_of
 
 
-def audit_entry(row: aiosqlite.Row) -> AuditEntry:
+def audit_entry(row: Row) -> AuditEntry:
     return AuditEntry(
         at=from_ts(row["at"]),
         actor=row["actor"],
@@ -30,7 +28,7 @@ def audit_entry(row: aiosqlite.Row) -> AuditEntry:
 
 
 class OfficeRepo(Repository):
-    def __init__(self, db: Database, outbox: OutboxRepo) -> None:
+    def __init__(self, db: Sql, outbox: OutboxRepo) -> None:
         super().__init__(db)
         self._outbox = outbox
 

@@ -7,11 +7,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from core.domain import Channel
 from core.messages import BROADCAST, REPLY, Choice, Outgoing, Reply, fit
-from storage.db import Repository, ts
+from storage.db import Repository, Row, ts
 
 
 def _payload(reply: Reply) -> dict[str, Any]:
@@ -50,7 +48,7 @@ def _kind(reply: Reply) -> str:
     return "photos" if reply.photos else "edit" if reply.edit else "text"
 
 
-def _outgoing(row: aiosqlite.Row) -> Outgoing:
+def _outgoing(row: Row) -> Outgoing:
     payload = json.loads(row["payload"])
     return Outgoing(
         id=row["id"],

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-import aiosqlite
-
 from core.domain import Account, Channel, Invite, Person, Role, Unit
 from core.roster import ImportPlan, RosterEntry
-from storage.db import Repository, from_ts, ts
+from storage.db import Repository, Row, from_ts, ts
 
 # What `person_from_row` reads, from `people p JOIN units u`.
 PERSON_COLUMNS = """
@@ -21,7 +19,7 @@ PERSON_COLUMNS = """
 PERSON_SQL = f"SELECT {PERSON_COLUMNS} FROM people p JOIN units u ON u.code = p.unit_code"
 
 
-def person_from_row(row: aiosqlite.Row) -> Person:
+def person_from_row(row: Row) -> Person:
     return Person(
         id=row["id"],
         staff_code=row["staff_code"],
@@ -42,7 +40,7 @@ def role_terms(entry: RosterEntry) -> set[tuple[str, str]]:
     return terms | {(Role.HEAD.value, unit) for unit in entry.heads}
 
 
-def account_from_row(row: aiosqlite.Row, person_column: str = "person_id") -> Account:
+def account_from_row(row: Row, person_column: str = "person_id") -> Account:
     return Account(
         channel=Channel(row["channel"]),
         external_id=row["external_id"],
@@ -52,7 +50,7 @@ def account_from_row(row: aiosqlite.Row, person_column: str = "person_id") -> Ac
     )
 
 
-def _invite(row: aiosqlite.Row) -> Invite:
+def _invite(row: Row) -> Invite:
     return Invite(
         code=row["code"],
         person_id=row["person_id"],
@@ -73,7 +71,7 @@ class PeopleRepo(Repository):
         return person_from_row(row) if row else None
 
     async def active_person_by_phone(self, phone: str) -> Person | None:
-        row = await self._fetchone(PERSON_SQL + " WHERE p.phone = ? AND p.active", (phone,))
+        row = await self._fetchone(PERSON_SQL + " WHERE p.phone = ? AND p.active = 1", (phone,))
         return person_from_row(row) if row else None
 
     async def apply_import(self, plan: ImportPlan, now: datetime, day: date | None = None) -> None:
@@ -248,7 +246,7 @@ class PeopleRepo(Repository):
 
     async def people_not_enrolled(self, unit_code: str | None = None) -> list[Person]:
         rows = await self._fetchall(
-            PERSON_SQL + " WHERE p.active AND (? IS NULL OR p.unit_code = ?)"
+            PERSON_SQL + " WHERE p.active = 1 AND (CAST(? AS TEXT) IS NULL OR p.unit_code = ?)"
             " AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id)"
             " ORDER BY p.unit_code, p.full_name",
             (unit_code, unit_code),
@@ -316,7 +314,7 @@ class PeopleRepo(Repository):
     async def leaders(self) -> list[Person]:
         """Heads, office and leadership (the core picks those of the right unit)."""
         rows = await self._fetchall(
-            PERSON_SQL + " WHERE p.active AND EXISTS (SELECT 1 FROM person_roles r"
+            PERSON_SQL + " WHERE p.active = 1 AND EXISTS (SELECT 1 FROM person_roles r"
             " WHERE r.person_id = p.id AND r.role IN ('head', 'office', 'leader'))"
         )
         return [person_from_row(r) for r in rows]
@@ -325,6 +323,6 @@ class PeopleRepo(Repository):
         """Units with anyone active in them."""
         rows = await self._fetchall(
             "SELECT code, name FROM units u WHERE EXISTS"
-            " (SELECT 1 FROM people p WHERE p.unit_code = u.code AND p.active) ORDER BY name"
+            " (SELECT 1 FROM people p WHERE p.unit_code = u.code AND p.active = 1) ORDER BY name"
         )
         return [Unit(r["code"], r["name"]) for r in rows]

@@ -37,7 +37,7 @@ class PrivacyRepo(Repository):
         asked about `version` yet."""
         rows = await self._fetchall(
             "SELECT DISTINCT c.person_id FROM consents c JOIN people p ON p.id = c.person_id"
-            " WHERE p.active AND c.version <> ? AND NOT EXISTS (SELECT 1 FROM consents n"
+            " WHERE p.active = 1 AND c.version <> ? AND NOT EXISTS (SELECT 1 FROM consents n"
             "   WHERE n.person_id = c.person_id AND n.version = ?)"
             " AND NOT EXISTS (SELECT 1 FROM consent_asks a WHERE a.person_id = c.person_id"
             "   AND a.version = ?) ORDER BY c.person_id",
@@ -112,8 +112,8 @@ class PrivacyRepo(Repository):
     async def statistics(self) -> dict[str, int]:
         """Counts for the record of processing (no data, numbers only)."""
         row = await self._fetchone(
-            "SELECT (SELECT count(*) FROM people WHERE active) AS active,"
-            " (SELECT count(*) FROM people WHERE NOT active) AS inactive,"
+            "SELECT (SELECT count(*) FROM people WHERE active = 1) AS active,"
+            " (SELECT count(*) FROM people WHERE active = 0) AS inactive,"
             " (SELECT count(*) FROM accounts) AS accounts,"
             " (SELECT count(*) FROM declarations) AS declarations,"
             " (SELECT count(DISTINCT person_id) FROM consents WHERE withdrawn_at IS NULL)"
@@ -226,7 +226,7 @@ class PrivacyRepo(Repository):
     async def leavers_before(self, moment: datetime) -> list[int]:
         """People deactivated before `moment` whose names are still there."""
         rows = await self._fetchall(
-            "SELECT id FROM people WHERE NOT active AND deactivated_at < ? AND full_name <> ?",
+            "SELECT id FROM people WHERE active = 0 AND deactivated_at < ? AND full_name <> ?",
             (ts(moment), ERASED_NAME),
         )
         return [r["id"] for r in rows]

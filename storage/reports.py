@@ -41,12 +41,13 @@ class ReportRepo(Repository):
     async def heads_between(self, first: date, last: date, unit: str | None) -> list[HeadTerm]:
         """Who headed each unit (or `unit`) during [first, last], with the days within it."""
         rows = await self._fetchall(
-            "SELECT t.unit_code, p.full_name, max(t.first_day, :first) AS first_day,"
-            " min(coalesce(t.last_day, :last), :last) AS last_day"
+            "SELECT t.unit_code, p.full_name,"
+            " CASE WHEN t.first_day > :first THEN t.first_day ELSE :first END AS first_day,"
+            " CASE WHEN t.last_day < :last THEN t.last_day ELSE :last END AS last_day"
             " FROM role_terms t JOIN people p ON p.id = t.person_id"
             " WHERE t.role = 'head' AND t.first_day <= :last"
             " AND (t.last_day IS NULL OR t.last_day >= :first)"
-            " AND (:unit IS NULL OR t.unit_code = :unit)"
+            " AND (CAST(:unit AS TEXT) IS NULL OR t.unit_code = :unit)"
             " ORDER BY t.unit_code, first_day, p.full_name",
             {"first": first.isoformat(), "last": last.isoformat(), "unit": unit},
         )
@@ -93,7 +94,8 @@ class ReportRepo(Repository):
         """unit → (proposed, approved or published), for stories proposed in the period."""
         rows = await self._fetchall(
             "SELECT unit_code, count(*) AS proposed,"
-            " sum(state IN ('approved', 'published')) AS approved FROM stories"
+            " sum(CASE WHEN state IN ('approved', 'published') THEN 1 ELSE 0 END) AS approved"
+            " FROM stories"
             " WHERE created_at >= ? AND created_at < ? GROUP BY unit_code",
             (first.isoformat(), (last + timedelta(days=1)).isoformat()),
         )
@@ -104,7 +106,7 @@ class ReportRepo(Repository):
         rows = await self._fetchall(
             "SELECT p.full_name, u.name AS unit, c.slot FROM checkins c"
             " JOIN people p ON p.id = c.person_id JOIN units u ON u.code = p.unit_code"
-            " WHERE c.day = ? AND c.alert ORDER BY u.name, p.full_name, c.slot",
+            " WHERE c.day = ? AND c.alert = 1 ORDER BY u.name, p.full_name, c.slot",
             (day.isoformat(),),
         )
         return [(r["full_name"], r["unit"], SlotName(r["slot"])) for r in rows]

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-import aiosqlite
-
 from core.risk import HeadLevel, RiskLevel, RiskRound
-from storage.db import Repository, from_ts, ts
+from storage.db import Repository, Row, from_ts, ts
 
 
-def _round(row: aiosqlite.Row) -> RiskRound:
+def _round(row: Row) -> RiskRound:
     return RiskRound(
         day=date.fromisoformat(row["day"]),
         unit_code=row["unit_code"],

@@ -6,7 +6,7 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 from storage.checkins import CheckinRepo
-from storage.db import Database
+from storage.db import Database, Sql
 from storage.deeds import DeedRepo
 from storage.inbox import InboxRepo
 from storage.jobs import JobRepo
@@ -38,6 +38,11 @@ class SqliteStore:
     @classmethod
     async def open(cls, path: Path, create: bool = True) -> SqliteStore:
         return cls(Database(await Database.connect(path, create)))
+
+    @property
+    def db(self) -> Sql:
+        """The database itself: for the tests and the tools that read it directly."""
+        return self._db
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
         return self._db.transaction()

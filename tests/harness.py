@@ -8,7 +8,9 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+import pytest
 
 from bot.app import SoKhoeApp, build_application, lifespan
 from bot.config import Settings
@@ -17,7 +19,8 @@ from core.domain import Channel
 from core.enrolment import new_code
 from core.roster import parse_roster, plan_import
 from scheduler import due_between, job_specs
-from storage import Store
+from storage import SqliteStore, Store
+from storage.postgres.store import PgStore
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, Sent
 from tests.fakes.zalo_api import FakeZalo, ZaloSent
 
@@ -184,6 +187,17 @@ class Harness:
     @property
     def store(self) -> Store:
         return self.running.bot_data.services.store
+
+    def point_the_command_line(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """`python -m bot …` in this process reads the harness's database."""
+        monkeypatch.setenv("DATABASE_PATH", str(self.settings.database_path))
+        monkeypatch.setenv("DATABASE_URL", self.settings.database_url)
+        monkeypatch.setenv("ORG", self.settings.organization)
+
+    async def query(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        """Rows of the bot's own database (SQLite or PostgreSQL), read as the bot reads them."""
+        store = cast(SqliteStore | PgStore, self.store)
+        return [tuple(row) for row in await store.db.fetchall(sql, params)]
 
     async def pump(self) -> None:
         """Take in every pending update, commit, then send everything the outbox holds."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
+from typing import Any
 
 from core import texts
 from core.declarations import Leave
@@ -144,12 +144,11 @@ def three_units() -> list[dict[str, str]]:
     return rows
 
 
-def rounds(harness: Harness) -> list[tuple[str, int, str, str | None, int | None]]:
-    with sqlite3.connect(harness.settings.database_path) as conn:
-        return conn.execute(
-            "SELECT unit_code, round, reason, confirmed_at, late FROM risk_rounds"
-            " ORDER BY unit_code, round"
-        ).fetchall()
+async def rounds(harness: Harness) -> list[tuple[Any, ...]]:
+    return await harness.query(
+        "SELECT unit_code, round, reason, confirmed_at, late FROM risk_rounds"
+        " ORDER BY unit_code, round"
+    )
 
 
 async def test_the_1500_deadline_for_three_units(harness: Harness) -> None:
@@ -186,7 +185,7 @@ async def test_the_1500_deadline_for_three_units(harness: Harness) -> None:
     await harness.run_until("15:20")
     late = await heads["U3"].press(texts.RISK_CONFIRM_BUTTON)
     assert late[-1].text.endswith(texts.RISK_CONFIRMED_LATE.format(deadline="15:00"))
-    confirmed = {(u, n): (c, lt) for u, n, _, c, lt in rounds(harness)}
+    confirmed = {(u, n): (c, lt) for u, n, _, c, lt in (await rounds(harness))}
     assert confirmed[("U1", 1)] == ("2026-11-23T07:10:00.000000Z", 0)
     assert confirmed[("U2", 1)][1] == 0
     assert confirmed[("U3", 1)] == ("2026-11-23T08:20:00.000000Z", 1)
@@ -199,10 +198,10 @@ async def test_the_1500_deadline_for_three_units(harness: Harness) -> None:
     assert any(m.text.startswith("🚨 Cảnh báo y tế") for m in reopened)
     sheet = next(m for m in reopened if m.text.startswith("🚨 Có cảnh báo mới"))
     assert "Cán Bộ U1 1 (16:00)" in sheet.text and "Nguy cơ (1): Cán Bộ U1 1" in sheet.text
-    assert ("U1", 2, "alert", None, None) in rounds(harness)
+    assert ("U1", 2, "alert", None, None) in (await rounds(harness))
     assert not heads["U2"].new()  # other units are not re-opened
     await heads["U1"].press(texts.RISK_CONFIRM_BUTTON)
-    assert rounds(harness)[1][4] == 0  # a re-opened round is due at once, never "late"
+    assert (await rounds(harness))[1][4] == 0  # a re-opened round is due at once, never "late"
 
 
 async def test_changing_a_level_before_confirming_is_recorded(harness: Harness) -> None:
@@ -219,13 +218,12 @@ async def test_changing_a_level_before_confirming_is_recorded(harness: Harness) 
     set_by_head = "Nguy cơ cao (1): Cán Bộ U1 1 [trưởng đơn vị đặt; gợi ý: Bình thường mới]"
     assert set_by_head + "\n" in head.last.text
     await head.press(texts.RISK_CONFIRM_BUTTON)
-    with sqlite3.connect(harness.settings.database_path) as conn:
-        levels = dict(
-            conn.execute(
-                "SELECT p.staff_code, suggested || level FROM risk_levels r"
-                " JOIN people p ON p.id = r.person_id"
-            ).fetchall()
+    levels = dict(
+        await harness.query(
+            "SELECT p.staff_code, suggested || level FROM risk_levels r"
+            " JOIN people p ON p.id = r.person_id"
         )
+    )
     assert levels == {"U1H": "rr", "U1S1": "nh", "U1S2": "rr"}
 
     await harness.run_until("07:30", day=date(2026, 11, 25))  # Tuesday is a holiday
@@ -331,16 +329,15 @@ async def test_an_alert_on_a_saturday_opens_the_update_at_once(harness: Harness)
     assert len(opened) == 1 and "Cán Bộ U1 1 (10:00)" in opened[0].text
     assert "Nguy cơ (3): Cán Bộ U1 1 (có triệu chứng)" in opened[0].text
 
-    def saturday_rounds() -> list[tuple[str, int, str]]:
-        with sqlite3.connect(harness.settings.database_path) as conn:
-            return conn.execute(
-                "SELECT unit_code, round, reason FROM risk_rounds WHERE day = ? ORDER BY 1, 2",
-                (saturday.isoformat(),),
-            ).fetchall()
+    async def saturday_rounds() -> list[tuple[Any, ...]]:
+        return await harness.query(
+            "SELECT unit_code, round, reason FROM risk_rounds WHERE day = ? ORDER BY 1, 2",
+            (saturday.isoformat(),),
+        )
 
-    assert saturday_rounds() == [("U1", 1, "daily")]  # opened at 10:00, before the sheets
+    assert (await saturday_rounds()) == [("U1", 1, "daily")]  # opened at 10:00, before the sheets
     await harness.run_until("14:00")  # the day's sheet: sent again, no second round
-    assert saturday_rounds() == [("U1", 1, "daily")]
+    assert (await saturday_rounds()) == [("U1", 1, "daily")]
     assert people["U1H"].last.text.startswith("🗺️ Cập nhật mức nguy cơ")
 
 

@@ -32,7 +32,7 @@ from core.risk import RiskLevel
 from core.roster import parse_roster
 from core.slots import SlotName, SlotRef
 from core.stories import CATEGORIES, FORMS, KINDS, MIN_STORY, MOVE_OF, story_problem
-from tests.conftest import roster_row
+from tests.conftest import Backend, roster_row
 from tests.fakes.telegram_api import Failure
 from tests.harness import FakeClock, Harness, TgUser
 from tests.test_buttons import Codec
@@ -46,10 +46,10 @@ MONDAY = date(2026, 11, 23)
 
 
 @pytest.fixture
-async def with_admin(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
+async def with_admin(tmp_path: Path, clock: FakeClock, backend: Backend) -> AsyncIterator[Harness]:
     """The bot with an admin chat (-100) to tell."""
     bot = Harness(tmp_path, clock)
-    bot.configure(admin_chat_id=-100)
+    bot.configure(admin_chat_id=-100, **backend.settings())
     await bot.start()
     yield bot
     await bot.stop()

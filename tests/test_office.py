@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import io
 import sqlite3
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import docx
 import openpyxl
 import pytest
@@ -230,17 +232,41 @@ async def test_backup_while_the_bot_writes_holds_every_committed_declaration(
     before = committed
     await cli_data.make_backup(harness.settings, tmp_path / "copy.db")
     await task
-    copy = sqlite3.connect(tmp_path / "copy.db")
-    ids = [r[0] for r in copy.execute("SELECT id FROM declarations ORDER BY id")]
-    assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    copy.close()
+    if harness.settings.database_url:  # pg_dump's file, restored into a database of its own
+        ids = await restored_ids(harness.settings.database_url, tmp_path / "copy.db")
+    else:
+        copy = sqlite3.connect(tmp_path / "copy.db")
+        ids = [r[0] for r in copy.execute("SELECT id FROM declarations ORDER BY id")]
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        copy.close()
     assert len(ids) >= before and ids == list(range(1, len(ids) + 1))
+
+
+async def restored_ids(url: str, dump: Path) -> list[int]:
+    """The declarations' ids of a pg_dump file restored into a new database (dropped after)."""
+    server, name = url.rsplit("/", 1)[0], f"restore_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(f"{server}/postgres")
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        restore = await asyncio.create_subprocess_exec(
+            "pg_restore", "--no-owner", "--dbname", f"{server}/{name}", str(dump)
+        )
+        assert await restore.wait() == 0
+        conn = await asyncpg.connect(f"{server}/{name}")
+        schema = await conn.fetch("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'org_%'")
+        assert len(schema) == 1  # the organization's schema, and only it
+        rows = await conn.fetch(f'SELECT id FROM "{schema[0][0]}".declarations ORDER BY id')
+        await conn.close()
+        return [r["id"] for r in rows]
+    finally:
+        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        await admin.close()
 
 
 async def test_purge_after_confirmation(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     people = await harness.enrol(roster())
     await a_week_of_declarations(harness, people)
-    monkeypatch.setenv("DATABASE_PATH", str(harness.settings.database_path))
+    harness.point_the_command_line(monkeypatch)
     command = ["purge", "--before", "2026-11-25"]
     monkeypatch.setattr("builtins.input", lambda prompt: "không")
     assert await asyncio.to_thread(cli.main, command) == 1

@@ -16,7 +16,7 @@ import pytest
 from bot.cli import main
 from core import texts
 from storage import open_store
-from storage.postgres import copy_from_sqlite
+from storage.postgres.copy import copy_from_sqlite
 from tests.test_reports import scripted_month
 
 SERVER = "postgresql://postgres@127.0.0.1:5432"
@@ -47,7 +47,7 @@ async def month_db(tmp_path: Path) -> Path:
     """A month of three units (a move, a newcomer, a leaver, a change of head, leave)."""
     services, _ = await scripted_month(tmp_path)
     await services.store.close()
-    return tmp_path / "sokhoe.db"
+    return tmp_path / "store.db"
 
 
 async def test_a_deployment_moves_whole_and_goes_on_there(tmp_path: Path, pg_url: str) -> None:

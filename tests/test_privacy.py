@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from pathlib import Path
 
+import asyncpg
 import openpyxl
 import pytest
 
@@ -17,7 +18,7 @@ from core import texts
 from core.domain import Role
 from core.slots import SlotName, SlotRef
 from scheduler import catch_up, housekeeping
-from tests.conftest import roster_row
+from tests.conftest import Backend, roster_row
 from tests.harness import FakeClock, Harness
 from tests.test_checkin_day import HEALTHY, prompts, report_fever
 
@@ -45,9 +46,9 @@ def questionnaire(folder: Path) -> Path:
 
 
 @pytest.fixture
-async def private(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
+async def private(tmp_path: Path, clock: FakeClock, backend: Backend) -> AsyncIterator[Harness]:
     bot = Harness(tmp_path, clock)
-    bot.configure(questionnaire_path=questionnaire(tmp_path))
+    bot.configure(questionnaire_path=questionnaire(tmp_path), **backend.settings())
     await bot.start()
     yield bot
     await bot.stop()
@@ -133,6 +134,47 @@ def traces(db: Path) -> list[str]:
     return found
 
 
+async def pg_traces(bot: Harness) -> list[str]:
+    """PostgreSQL: the organization's tables, the files on disk of every table, index and TOAST
+    table of its schema (this machine's server; the tests run as root), and the statistics."""
+    schema = f"org_{bot.settings.organization.lower()}"
+    found = []
+    tables = await bot.query("SELECT tablename FROM pg_tables WHERE schemaname = ?", (schema,))
+    for (table,) in tables:
+        for row in await bot.query(f"SELECT * FROM {table}"):
+            if any(marker in str(row) for marker in MARKERS):
+                found.append(table)
+    stats = await bot.query(
+        "SELECT CAST(most_common_vals AS TEXT), CAST(histogram_bounds AS TEXT) FROM pg_stats"
+        " WHERE schemaname = ?",
+        (schema,),
+    )
+    found += ["pg_stats" for row in stats if any(m in str(row) for m in MARKERS)]
+    admin = await asyncpg.connect(bot.settings.database_url)
+    await admin.execute("CHECKPOINT")  # what the server holds in memory reaches the files
+    await admin.close()
+    base = Path((await bot.query("SELECT current_setting('data_directory')"))[0][0])
+    files = await bot.query(
+        "SELECT pg_relation_filepath(c.oid) FROM pg_class c"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ?"
+        " UNION SELECT pg_relation_filepath(c.reltoastrelid) FROM pg_class c"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = ? AND c.reltoastrelid <> 0",
+        (schema, schema),
+    )
+    return found + in_files(base, [relative for (relative,) in files if relative])
+
+
+def in_files(base: Path, relatives: list[str]) -> list[str]:
+    """The files (every segment and fork) holding a marker."""
+    found = []
+    for relative in relatives:
+        for part in sorted(base.glob(f"{relative}*")):
+            data = part.read_bytes()
+            found += [f"file {part.name}" for marker in MARKERS if marker.encode() in data]
+    return found
+
+
 async def test_an_erasure_confirmed_by_the_office_leaves_no_byte_behind(
     private: Harness, tmp_path: Path
 ) -> None:
@@ -145,7 +187,9 @@ async def test_an_erasure_confirmed_by_the_office_leaves_no_byte_behind(
     await person.press("Tại cơ quan")  # an alert, with the unique answer, to the head and office
     await private.run_until("14:00")  # the risk sheet names them too
     db = private.settings.database_path
-    assert traces(db)
+    on_postgres = bool(private.settings.database_url)
+    before = (await pg_traces(private)) if on_postgres else traces(db)
+    assert before and (not on_postgres or [t for t in before if t.startswith("file ")])
     asked = await person.send("/xoadulieu")
     assert asked[0].text == texts.ERASE_ASK
     await person.press(texts.ERASE_BUTTON)
@@ -156,10 +200,13 @@ async def test_an_erasure_confirmed_by_the_office_leaves_no_byte_behind(
     assert card.text.startswith(texts.ERASE_DONE_OFFICE.split("{")[0])  # the card, answered
     assert person.last.text == texts.ERASE_DONE_PERSON.format(id=1)
     await private.pump()
-    assert traces(db) == []
+    assert ((await pg_traces(private)) if on_postgres else traces(db)) == []
     copy = tmp_path / "after.db"
     await cli_data.make_backup(private.settings, copy)
-    assert traces(copy) == []
+    if on_postgres:  # pg_dump's file: the rows, as text
+        assert not [m for m in MARKERS if m.encode() in copy.read_bytes()]
+    else:
+        assert traces(copy) == []
     audit = [e for e in await private.store.office.recent_audit(50) if e.action == "erase"]
     assert len(audit) == 1 and "declarations" in audit[0].detail
     assert UNIQUE not in audit[0].detail and SECRET_NAME not in audit[0].detail
@@ -210,17 +257,17 @@ async def test_purge_leaves_no_alert_confirmation_or_level_of_the_period(
     harness.clock.advance(days=3)
     deleted = await cli_data.purge(harness.settings, MONDAY + timedelta(days=1))
     assert deleted == 1
-    with sqlite3.connect(harness.settings.database_path) as conn:
-        for table in ("declarations", "checkins", "risk_levels", "risk_changes", "risk_rounds"):
-            assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
-        payloads = " ".join(p for (p,) in conn.execute("SELECT payload FROM outbox"))
+    for table in ("declarations", "checkins", "risk_levels", "risk_changes", "risk_rounds"):
+        assert (await harness.query(f"SELECT count(*) FROM {table}"))[0][0] == 0, table
+    payloads = " ".join(p for (p,) in await harness.query("SELECT payload FROM outbox"))
     assert "Sốt" not in payloads and "Đã ghi nhận" not in payloads
 
 
 async def test_a_new_notice_asks_everyone_again_before_any_prompt(
-    tmp_path: Path, clock: FakeClock
+    tmp_path: Path, clock: FakeClock, backend: Backend
 ) -> None:
     bot = Harness(tmp_path, clock)
+    bot.configure(**backend.settings())
     await bot.start()
     users = await bot.enrol(roster())
     await bot.stop()

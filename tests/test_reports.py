@@ -30,8 +30,8 @@ from core.settings import Settings
 from core.slots import SlotRef
 from services import Services
 from services.reports import period_report
-from storage import Store, open_store
-from tests.conftest import roster_row
+from storage import Store
+from tests.conftest import SQLITE, Backend, roster_row
 from tests.harness import FakeClock
 
 FIRST, LAST = date(2026, 11, 1), date(2026, 11, 30)
@@ -68,12 +68,14 @@ async def import_as_of(store: Store, day: date) -> None:
     await store.people.apply_import(plan, now, day)
 
 
-async def scripted_month(tmp_path: Path) -> tuple[Services, dict[tuple[date, str, str], bool]]:
+async def scripted_month(
+    tmp_path: Path, backend: Backend = SQLITE
+) -> tuple[Services, dict[tuple[date, str, str], bool]]:
     """The month, written through the store; returns who declared (day, slot, code) → late."""
-    store = await open_store(tmp_path / "sokhoe.db")
+    store = await backend.open(tmp_path)
     clock = FakeClock(datetime(2026, 12, 1, 3, tzinfo=UTC))
-    services = Services(store, Settings(database_path=tmp_path / "sokhoe.db"), clock,
-                        read_questionnaire(None))  # fmt: skip
+    settings = Settings(database_path=tmp_path / "store.db", **backend.settings())
+    services = Services(store, settings, clock, read_questionnaire(None))
     chance = random.Random(2026)
     declared: dict[tuple[date, str, str], bool] = {}
     await import_as_of(store, FIRST)
@@ -124,8 +126,10 @@ def expected_counts(
     return counts
 
 
-async def test_a_month_counts_each_day_with_that_days_roster(tmp_path: Path) -> None:
-    services, declared = await scripted_month(tmp_path)
+async def test_a_month_counts_each_day_with_that_days_roster(
+    tmp_path: Path, backend: Backend
+) -> None:
+    services, declared = await scripted_month(tmp_path, backend)
     report = await period_report(services, FIRST, LAST)
     want = expected_counts(services, declared)
     got = {
@@ -212,18 +216,20 @@ async def test_the_document_renders_to_pdf(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def month_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def month_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: Backend) -> Path:
     """The scripted month in a database the command line finds (run from its folder)."""
 
     async def month() -> None:
-        services, declared = await scripted_month(tmp_path)
+        services, declared = await scripted_month(tmp_path, backend)
         DECLARED_IN_MONTH.clear()
         DECLARED_IN_MONTH.update(declared)
         await services.store.close()
 
     asyncio.run(month())
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "sokhoe.db"))
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "store.db"))
+    monkeypatch.setenv("DATABASE_URL", backend.url)
+    monkeypatch.setenv("ORG", backend.org)
     for name in ("BOT_TOKEN", "ZALO_BOT_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path

@@ -19,7 +19,7 @@ from core import texts
 from core.domain import Channel
 from core.messages import Reply
 from core.slots import SlotName, SlotRef
-from tests.conftest import roster_row
+from tests.conftest import Backend, roster_row
 from tests.fakes.loopback import Loopback, start_bot
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import ZALO_TOKEN, FakeZalo, sample, wrapped
@@ -41,10 +41,12 @@ def roster() -> list[dict[str, str]]:
 
 
 @pytest.fixture
-async def zalo(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
+async def zalo(tmp_path: Path, clock: FakeClock, backend: Backend) -> AsyncIterator[Harness]:
     """Both messengers, an admin chat on Telegram (-100)."""
     bot = Harness(tmp_path, clock)
-    bot.configure(zalo_bot_token=ZALO_TOKEN, zalo_send_rate=0, admin_chat_id=-100)
+    bot.configure(
+        zalo_bot_token=ZALO_TOKEN, zalo_send_rate=0, admin_chat_id=-100, **backend.settings()
+    )
     await bot.start()
     yield bot
     await bot.stop()

@@ -1,26 +1,25 @@
 """PostgreSQL for deployments past one machine: each organization's data in a schema of its own
 (`org_<code>`) holding the same tables as the SQLite store (`schema.sql`), so that two
 organizations with the same staff and unit codes can never meet; a shared schema `sokhoe` lists
-the organizations. This module moves an existing SQLite deployment into it."""
+the organizations. `store.PgStore` is the bot's store on it; `copy` moves an existing SQLite
+deployment into it."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import re
-import sqlite3
-from collections.abc import Iterator
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 
 from core import texts
-from storage import open_store
 from storage.db import StoreError, ts
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 ORG_CODE = re.compile(r"^[A-Za-z0-9_]{1,16}$")
-CHUNK = 5_000  # rows read from SQLite and written to PostgreSQL at a time
 SHARED = """
     CREATE SCHEMA IF NOT EXISTS sokhoe;
     CREATE TABLE IF NOT EXISTS sokhoe.organizations (
@@ -29,7 +28,12 @@ SHARED = """
         created_at TEXT NOT NULL,
         source TEXT NOT NULL  -- where its data came from: "sqlite" (copy-to-postgres) or "new"
     );
+    -- the schema.sql an organization was made with is SQLite's version 18
+    ALTER TABLE sokhoe.organizations
+        ADD COLUMN IF NOT EXISTS schema_version INTEGER NOT NULL DEFAULT 18;
 """
+BASE_VERSION = 18  # the SQLite migration that schema.sql matches
+SHARED_LOCK = 0x736F6B686F65  # "sokhoe": one process at a time changes the list of organizations
 
 
 class CopyError(StoreError):
@@ -43,109 +47,125 @@ def schema_name(org: str) -> str:
     return f"org_{org.lower()}"
 
 
-async def copy_from_sqlite(source: Path, url: str, org: str) -> dict[str, int]:
-    """Every row of every table of the SQLite database at `source` into a new organization
-    `org`, in one PostgreSQL transaction, checked by counting each table on both sides: all of
-    it, or nothing. Returns the rows per table."""
-    schema = schema_name(org)
+async def connect(url: str) -> asyncpg.Connection:
+    """One connection; CopyError (one line, never the address: it may hold a password) when the
+    address is not PostgreSQL's or the server cannot be reached."""
     if not url.startswith(("postgresql://", "postgres://")):
         raise CopyError(texts.PG_BAD_URL)
-    await (await open_store(source, create=False)).close()  # checked, and brought up to date
     try:
-        conn = await asyncpg.connect(url, timeout=10)
-    except (OSError, asyncpg.PostgresError, TimeoutError) as err:
+        return await asyncpg.connect(url, timeout=10)
+    except (OSError, asyncpg.PostgresError, TimeoutError, ValueError) as err:
         raise CopyError(texts.PG_UNREACHABLE.format(error=type(err).__name__)) from None
-    try:
-        async with conn.transaction():
-            await conn.execute(SHARED)
-            await conn.execute("LOCK TABLE sokhoe.organizations IN EXCLUSIVE MODE")
-            taken = await conn.fetchval(
-                "SELECT 1 FROM sokhoe.organizations WHERE code = $1 OR schema_name = $2",
-                org,
-                schema,
-            )
-            exists = await conn.fetchval(
-                "SELECT 1 FROM information_schema.schemata WHERE schema_name = $1", schema
-            )
-            if taken or exists:
-                raise CopyError(texts.PG_ORG_EXISTS.format(org=org))
-            await conn.execute(f'CREATE SCHEMA "{schema}"')
-            await conn.execute(f'SET LOCAL search_path TO "{schema}"')
-            tables = SCHEMA.read_text(encoding="utf-8")
-            await conn.execute(tables)
-            # in the order the schema creates them: a table's references are filled before it
-            counts = await _copy_tables(
-                conn, source, schema, re.findall(r"CREATE TABLE (\w+)", tables)
-            )
-            await conn.execute(
-                "INSERT INTO sokhoe.organizations (code, schema_name, created_at, source)"
-                " VALUES ($1, $2, $3, 'sqlite')",
-                org,
-                schema,
-                ts(datetime.now(UTC)),
-            )
-        return counts
-    finally:
-        await conn.close()
 
 
-async def _copy_tables(
-    conn: asyncpg.Connection, source: Path, schema: str, order: list[str]
-) -> dict[str, int]:
-    await conn.execute("ALTER TABLE declarations DISABLE TRIGGER declarations_count")
-    lite = sqlite3.connect(f"file:{source}?mode=ro", uri=True, isolation_level=None)
-    lite.execute("BEGIN")  # one snapshot for every table, even while the bot writes
-    try:
-        counts: dict[str, int] = {}
-        for table in order:
-            described = await conn.fetch(
-                "SELECT column_name, data_type FROM information_schema.columns"
-                " WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position",
-                schema,
-                table,
-            )
-            kinds = {r["column_name"]: r["data_type"] for r in described}
-            known = {r[1] for r in lite.execute(f'PRAGMA table_xinfo("{table}")')}
-            if known != set(kinds):
-                raise CopyError(texts.PG_SCHEMA_DIFFERS.format(table=table))
-            columns = list(kinds)
-            for chunk in _chunks(lite, table, columns):
-                rows = [_row(r, columns, kinds) for r in chunk]
-                await conn.copy_records_to_table(
-                    table, records=rows, columns=columns, schema_name=schema
-                )
-            expected = lite.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-            copied = await conn.fetchval(f'SELECT count(*) FROM "{schema}"."{table}"')
-            if copied != expected:
-                raise CopyError(texts.PG_COUNT_DIFFERS.format(table=table, lite=expected,
-                                                              pg=copied))  # fmt: skip
-            counts[table] = int(copied)
-            if "id" in kinds and copied:  # new rows take ids after the copied ones
-                await conn.execute(
-                    f"SELECT setval(pg_get_serial_sequence('\"{schema}\".\"{table}\"', 'id'),"
-                    f' (SELECT max(id) FROM "{schema}"."{table}"))'
-                )
-    finally:
-        lite.close()
-    await conn.execute("ALTER TABLE declarations ENABLE TRIGGER declarations_count")
-    return counts
+def lock_key(schema: str) -> int:
+    """The organization's advisory lock: one writer at a time, across processes."""
+    return int.from_bytes(hashlib.sha256(schema.encode()).digest()[:8], "big", signed=True)
 
 
-def _chunks(lite: sqlite3.Connection, table: str, columns: list[str]) -> Iterator[list[Any]]:
-    listed = ", ".join(f'"{c}"' for c in columns)
-    cursor = lite.execute(f'SELECT {listed} FROM "{table}"')
-    while rows := cursor.fetchmany(CHUNK):
-        yield rows
+async def create_organization(conn: asyncpg.Connection, org: str, source: str) -> str | None:
+    """Inside the caller's transaction: the shared schema (once), then the organization's
+    schema with every table, recorded in `sokhoe.organizations`. None when it exists already
+    (any case of its code): nothing is made. The search_path is left on the new schema."""
+    schema = schema_name(org)
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", SHARED_LOCK)
+    await conn.execute(SHARED)
+    taken = await conn.fetchval(
+        "SELECT 1 FROM sokhoe.organizations WHERE lower(code) = lower($1) OR schema_name = $2",
+        org,
+        schema,
+    )
+    exists = await conn.fetchval(
+        "SELECT 1 FROM information_schema.schemata WHERE schema_name = $1", schema
+    )
+    if taken or exists:
+        return None
+    await conn.execute(f'CREATE SCHEMA "{schema}"')
+    await conn.execute(f'SET LOCAL search_path TO "{schema}"')
+    await conn.execute(SCHEMA.read_text(encoding="utf-8"))
+    for _number, script in migrations():
+        await conn.execute(script)
+    await conn.execute(
+        "INSERT INTO sokhoe.organizations (code, schema_name, created_at, source, schema_version)"
+        " VALUES ($1, $2, $3, $4, $5)",
+        org,
+        schema,
+        ts(datetime.now(UTC)),
+        source,
+        latest_version(),
+    )
+    return schema
 
 
-def _row(values: tuple[Any, ...], columns: list[str], kinds: dict[str, str]) -> tuple[Any, ...]:
-    """A SQLite row as PostgreSQL takes it: SQLite keeps whatever type a value came with."""
-    out: list[object] = []
-    for value, column in zip(values, columns, strict=True):
-        if value is None:
-            out.append(None)
-        elif kinds[column] == "bigint":
-            out.append(int(value))
-        else:
-            out.append(value if isinstance(value, str) else str(value))
-    return tuple(out)
+def migrations() -> list[tuple[int, str]]:
+    """PostgreSQL's side of each SQLite migration after `BASE_VERSION` (`migrations/NNNN_*.sql`,
+    the same numbers as SQLite's)."""
+    folder = SCHEMA.with_name("migrations")
+    found = [
+        (int(entry.name.split("_", 1)[0]), entry.read_text(encoding="utf-8"))
+        for entry in (folder.iterdir() if folder.is_dir() else [])
+        if entry.name.endswith(".sql")
+    ]
+    return sorted(found)
+
+
+def latest_version() -> int:
+    return max([BASE_VERSION, *(number for number, _ in migrations())])
+
+
+async def prepare_organization(conn: asyncpg.Connection, org: str, create: bool) -> str:
+    """Inside the caller's transaction: the organization's schema, made when `create` and
+    missing, brought up to the latest version; StoreError (one line) when it does not exist and
+    may not be made, or is newer than this version knows."""
+    schema = schema_name(org)
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", SHARED_LOCK)
+    await conn.execute(SHARED)
+    row = await conn.fetchrow(
+        "SELECT schema_name, schema_version FROM sokhoe.organizations WHERE lower(code) = $1",
+        org.lower(),
+    )
+    if row is None:
+        if not create:
+            raise CopyError(texts.PG_ORG_MISSING.format(org=org))
+        made = await create_organization(conn, org, "new")
+        if made is None:  # a schema of that name without its record
+            raise CopyError(texts.PG_ORG_EXISTS.format(org=org))
+        return made
+    version, latest = int(row["schema_version"]), latest_version()
+    if version > latest:
+        raise CopyError(texts.PG_TOO_NEW.format(org=org, version=version, latest=latest))
+    if version < latest:
+        await conn.execute(f'SET LOCAL search_path TO "{schema}"')
+        for number, script in migrations():
+            if number > version:
+                await conn.execute(script)
+        await conn.execute(
+            "UPDATE sokhoe.organizations SET schema_version = $1 WHERE schema_name = $2",
+            latest,
+            schema,
+        )
+    return str(row["schema_name"])
+
+
+async def dump(url: str, org: str, target: Path) -> None:
+    """The organization's schema with PostgreSQL's own tool (`pg_dump`, custom format: one
+    consistent snapshot while the bot writes; `pg_restore` brings it back), then read back
+    whole (`pg_restore --list`); StoreError with the reason (never the address) when it fails."""
+    tool, reader = shutil.which("pg_dump"), shutil.which("pg_restore")
+    if tool is None or reader is None:
+        raise StoreError(texts.PG_NO_DUMP)
+    schema = schema_name(org)
+    for command in (
+        [tool, "--format=custom", f"--schema={schema}", f"--file={target}", "--no-password"],
+        [reader, "--list", str(target)],
+    ):
+        process = await asyncio.create_subprocess_exec(
+            *command,
+            *(["--dbname", url] if command[0] == tool else []),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, err = await process.communicate()
+        if process.returncode != 0:
+            said = err.decode(errors="replace").strip().splitlines() or ["?"]
+            raise StoreError(said[-1].replace(url, "…")[:120])

@@ -1,0 +1,235 @@
+"""The PostgreSQL connection: the same methods as SQLite's `Database`, on a pool of asyncpg
+connections whose `search_path` is the organization's schema.
+
+The repositories' SQL is written once, in the part of SQL both databases speak; `translate`
+turns the few SQLite forms left (`?` and `:name` placeholders, `INSERT OR IGNORE`,
+`group_concat`, `instr`) into PostgreSQL's, once per statement.
+
+A transaction here is what `BEGIN IMMEDIATE` is in SQLite: one writer per organization at a
+time. Inside a process an asyncio lock orders them; across processes a transaction-scoped
+advisory lock on the organization does (taken first, held until commit)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import re
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import asyncpg
+
+from storage.db import Row
+
+# `'…'` literals and `"…"` names are copied as they are; `?`, `:name` become `$n`.
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|\?|(?<![:\w]):([A-Za-z_]\w*)")
+_GROUP_CONCAT = re.compile(r"group_concat\(([^,()]+)(?:,\s*('(?:[^']|'')*'))?\)", re.IGNORECASE)
+_OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO", re.IGNORECASE)
+_RETURNING = re.compile(r"\sRETURNING\s", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1024)
+def translate(sql: str) -> tuple[str, tuple[str, ...]]:
+    """PostgreSQL's text of a statement, and the names of its `:name` parameters in `$n` order
+    (empty for `?` ones)."""
+    names: list[str] = []
+    count = 0
+
+    def place(match: re.Match[str]) -> str:
+        nonlocal count
+        token = match.group(0)
+        if token == "?":
+            count += 1
+            return f"${count}"
+        name = match.group(1)
+        if name is None:  # a literal or a quoted name
+            return token
+        if name not in names:
+            names.append(name)
+        return f"${names.index(name) + 1}"
+
+    text = _TOKENS.sub(place, sql)
+    if names and count:
+        raise ValueError("a statement mixes ? and :name parameters")
+    text = _GROUP_CONCAT.sub(
+        lambda m: f"string_agg({m.group(1)}, {m.group(2) or chr(39) + ',' + chr(39)})", text
+    )
+    text = re.sub(r"\binstr\(", "strpos(", text, flags=re.IGNORECASE)
+    if _OR_IGNORE.match(text):
+        text = _OR_IGNORE.sub("INSERT INTO", text, count=1)
+        returning = _RETURNING.search(text)
+        if returning:
+            at = returning.start()
+            text = f"{text[:at]} ON CONFLICT DO NOTHING{text[at:]}"
+        else:
+            text = f"{text.rstrip().rstrip(';')} ON CONFLICT DO NOTHING"
+    return text, tuple(names)
+
+
+def _value(value: Any) -> Any:
+    """A parameter as the SQLite store would have kept it: days as ISO text, flags as 0/1."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _args(names: tuple[str, ...], params: Sequence[Any] | Mapping[str, Any]) -> list[Any]:
+    if isinstance(params, Mapping):
+        return [_value(params[name]) for name in names]
+    return [_value(v) for v in params]
+
+
+def _changed(status: str) -> int:
+    """The rows a command changed, from its status ("UPDATE 3", "INSERT 0 1")."""
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+async def _numbers_as_sqlite_gives_them(conn: asyncpg.Connection) -> None:
+    """`sum` and `avg` of integers are `numeric` in PostgreSQL: give back an int when whole,
+    as SQLite does, not a Decimal."""
+
+    def decode(text: str) -> int | float:
+        number = float(text)
+        return int(text) if text.lstrip("-").isdigit() else number
+
+    await conn.set_type_codec(
+        "numeric", encoder=str, decoder=decode, schema="pg_catalog", format="text"
+    )
+
+
+class PgDatabase:
+    """One organization's database: a pool of connections in its schema."""
+
+    dialect = "postgresql"
+
+    def __init__(self, pool: asyncpg.Pool, schema: str, lock_key: int) -> None:
+        self._pool = pool
+        self.schema = schema
+        self._lock_key = lock_key
+        self._lock = asyncio.Lock()
+        # the connection of the transaction the current task is in
+        self._current: contextvars.ContextVar[asyncpg.Connection | None] = contextvars.ContextVar(
+            f"pg_{schema}", default=None
+        )
+        self._vacuum_due = False
+
+    @classmethod
+    async def connect(cls, url: str, schema: str, lock_key: int, size: int) -> PgDatabase:
+        pool = await asyncpg.create_pool(
+            url,
+            min_size=1,
+            max_size=max(1, size),
+            timeout=10,
+            server_settings={"search_path": f'"{schema}"', "application_name": "sokhoe"},
+            init=_numbers_as_sqlite_gives_them,
+        )
+        return cls(pool, schema, lock_key)
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+    async def checkpoint(self) -> None:
+        """After an erasure: every table of the organization is rewritten (`VACUUM FULL`) once
+        the erasure commits, so that the erased rows' bytes leave the table files instead of
+        waiting in dead tuples to be overwritten."""
+        self._vacuum_due = True
+        if self._current.get() is None:
+            await self._vacuum()
+
+    async def _vacuum(self) -> None:
+        self._vacuum_due = False
+        async with self._pool.acquire() as conn:
+            tables = await conn.fetch(
+                "SELECT tablename FROM pg_tables WHERE schemaname = $1", self.schema
+            )
+            for row in tables:
+                await conn.execute(f'VACUUM FULL "{self.schema}"."{row["tablename"]}"')
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """Atomic; a call inside a transaction of the same task joins it."""
+        if self._current.get() is not None:
+            yield
+            return
+        async with self._lock, self._pool.acquire() as conn:
+            token = self._current.set(conn)
+            try:
+                async with conn.transaction():
+                    await conn.execute("SELECT pg_advisory_xact_lock($1)", self._lock_key)
+                    yield
+            finally:
+                self._current.reset(token)
+        if self._vacuum_due:
+            await self._vacuum()
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A part of the enclosing transaction that an exception undoes alone."""
+        conn = self._current.get()
+        if conn is None:
+            async with self.transaction():
+                yield
+            return
+        async with conn.transaction():  # nested: a savepoint
+            yield
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
+        """The transaction's connection, or one of the pool for a statement of its own (which
+        sees committed rows only: nothing to wait for)."""
+        conn = self._current.get()
+        if conn is not None:
+            yield conn
+            return
+        async with self._pool.acquire() as own:
+            yield own
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        text, names = translate(sql)
+        async with self.transaction(), self._connection() as conn:
+            return _changed(await conn.execute(text, *_args(names, params)))
+
+    async def executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> None:
+        text, names = translate(sql)
+        rows = [_args(names, p) for p in params]
+        if not rows:
+            return
+        async with self.transaction(), self._connection() as conn:
+            await conn.executemany(text, rows)
+
+    async def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """An INSERT; the id of the row it wrote (0 when it wrote none)."""
+        text, names = translate(sql)
+        if not _RETURNING.search(text):
+            text = f"{text} RETURNING id"
+        async with self.transaction(), self._connection() as conn:
+            value = await conn.fetchval(text, *_args(names, params))
+            return int(value) if value is not None else 0
+
+    async def fetchall(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Row]:
+        text, names = translate(sql)
+        async with self._connection() as conn:
+            return list(await conn.fetch(text, *_args(names, params)))
+
+    async def fetchone(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> Row | None:
+        text, names = translate(sql)
+        async with self._connection() as conn:
+            return await conn.fetchrow(text, *_args(names, params))
+
+    async def stream(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any], chunk: int
+    ) -> AsyncIterator[Row]:
+        """Rows a few thousand at a time, in one snapshot (a cursor in a read-only
+        transaction of its own)."""
+        text, names = translate(sql)
+        async with self._pool.acquire() as conn, conn.transaction(readonly=True):
+            async for row in conn.cursor(text, *_args(names, params), prefetch=chunk):
+                yield row
