@@ -4,7 +4,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import pytest
 
+from core.settings import Settings
 from storage import Store, open_store
 from storage.postgres.store import PgStore
 from tests.fakes.zalo_api import ZALO_TOKEN
@@ -82,6 +83,9 @@ class Backend:
         if self.name == "sqlite":
             return await open_store(tmp_path / "store.db")
         return await PgStore.open(self.url, self.org)
+
+    def apply(self, settings: Settings) -> Settings:
+        return replace(settings, database_url=self.url, organization=self.org)
 
     def settings(self) -> dict[str, str]:
         return {"database_url": self.url, "organization": self.org} if self.url else {}

@@ -199,6 +199,22 @@ class Harness:
         store = cast(SqliteStore | PgStore, self.store)
         return [tuple(row) for row in await store.db.fetchall(sql, params)]
 
+    async def table_rows(self) -> dict[str, list[dict[str, Any]]]:
+        """Every row of every table of the bot's database, as column → value."""
+        store = cast(SqliteStore | PgStore, self.store)
+        if self.settings.database_url:
+            listing = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        else:
+            listing = "SELECT name FROM sqlite_master WHERE type = 'table'"
+        tables = [name for (name,) in await self.query(listing) if not name.startswith("sqlite_")]
+        return {
+            table: [
+                dict(zip(r.keys(), tuple(r), strict=True))
+                for r in await store.db.fetchall(f"SELECT * FROM {table}")
+            ]
+            for table in tables
+        }
+
     async def pump(self) -> None:
         """Take in every pending update, commit, then send everything the outbox holds."""
         data = self.running.bot_data

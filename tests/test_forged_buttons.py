@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import logging
 import random
-import sqlite3
 from datetime import date
-from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,26 +67,16 @@ def payload(rng: random.Random) -> str:
     return ":".join([rng.choice(PREFIXES), *fields])
 
 
-def rows(db: Path) -> dict[str, set[tuple[object, ...]]]:
-    con = sqlite3.connect(db)
-    try:
-        tables = [
-            name
-            for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            if name not in PLUMBING and not name.startswith("sqlite_")
-        ]
-        return {t: set(con.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
-    finally:
-        con.close()
+async def rows(harness: Harness) -> dict[str, set[tuple[tuple[str, Any], ...]]]:
+    return {
+        table: {tuple(row.items()) for row in found}
+        for table, found in (await harness.table_rows()).items()
+        if table not in PLUMBING
+    }
 
 
-def owners(db: Path, table: str, row: tuple[object, ...]) -> set[object]:
-    con = sqlite3.connect(db)
-    try:
-        columns = [c[1] for c in con.execute(f"PRAGMA table_info({table})")]
-    finally:
-        con.close()
-    named = dict(zip(columns, row, strict=True))
+def owners(row: tuple[tuple[str, Any], ...], table: str) -> set[object]:
+    named = dict(row)
     found = {v for k, v in named.items() if k in OWNER_COLUMNS}
     if table == "people":
         found.add(named["id"])
@@ -111,8 +100,7 @@ async def test_random_button_payloads_are_answered_and_write_nothing_for_others(
     assert me is not None
     strangers = [harness.user(9_000 + n, f"Lạ {n}") for n in range(3)]
     await harness.run_until("14:10")  # prompts, summaries and the risk sheet exist
-    db = harness.settings.database_path
-    before = rows(db)
+    before = await rows(harness)
     rng = random.Random(2026)
     pressed: list[str] = []
     caplog.set_level(logging.ERROR)
@@ -127,7 +115,8 @@ async def test_random_button_payloads_are_answered_and_write_nothing_for_others(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert not [s for s in harness.fake.sent if s.text == texts.INTERNAL_ERROR]
     assert set(pressed) <= set(harness.fake.answered)  # every press acknowledged
-    after = rows(db)
+    after = await rows(harness)
+    assert after["people"] and after["dispatches"]  # the rows are read, on either database
     for table, now in after.items():
         for row in now - before.get(table, set()):
-            assert owners(db, table, row) == {me.id}, (table, row)
+            assert owners(row, table) == {me.id}, (table, row)

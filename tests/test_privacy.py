@@ -243,7 +243,10 @@ async def test_a_leaver_is_erased_by_the_nightly_housekeeping(private: Harness) 
     private.clock.advance(days=2)
     await housekeeping(services)
     await private.pump()
-    assert traces(private.settings.database_path) == []
+    on_postgres = bool(private.settings.database_url)
+    assert (
+        (await pg_traces(private)) if on_postgres else traces(private.settings.database_path)
+    ) == []
 
 
 async def test_purge_leaves_no_alert_confirmation_or_level_of_the_period(

@@ -74,7 +74,7 @@ async def scripted_month(
     """The month, written through the store; returns who declared (day, slot, code) → late."""
     store = await backend.open(tmp_path)
     clock = FakeClock(datetime(2026, 12, 1, 3, tzinfo=UTC))
-    settings = Settings(database_path=tmp_path / "store.db", **backend.settings())
+    settings = backend.apply(Settings(database_path=tmp_path / "store.db"))
     services = Services(store, settings, clock, read_questionnaire(None))
     chance = random.Random(2026)
     declared: dict[tuple[date, str, str], bool] = {}
