@@ -134,7 +134,7 @@ async def post_init(app: SoKhoeApp) -> None:
         settings = data.settings = replace(settings, bot_username=app.bot.username)
     form = read_questionnaire(settings.questionnaire_path)
     store = await open_settings_store(settings)
-    charts = ChartFiles(settings.database_path.parent / "charts")
+    charts = ChartFiles(settings.files_dir / "charts")
     data.services = Services(store, settings, data.clock, form, charts)
     pacer = Pacer(settings.send_rate, settings.chat_interval)
     admin = str(settings.admin_chat_id) if settings.admin_chat_id and settings.bot_token else None

@@ -1,6 +1,6 @@
 """The command line: run, demo, roster-template, import-roster, invites, export, report, backup,
-privacy-report, purge. Every failure is one line on stderr and a non-zero exit; never a
-traceback, never a hang."""
+privacy-report, purge; with PostgreSQL also copy-to-postgres, org-settings, orgs, and `--org`.
+Every failure is one line on stderr and a non-zero exit; never a traceback, never a hang."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import re
 import sys
 import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -43,12 +44,22 @@ class _Redact(logging.Filter):
         return True
 
 
+_REDACT = _Redact([])
+
+
+def redact(*secrets: str | None) -> None:
+    """Secrets learnt after start-up (an organization's tokens, read from the database) are
+    scrubbed from the log too."""
+    _REDACT.secrets += [s for s in secrets if s and s not in _REDACT.secrets]
+
+
 def setup_logging(settings: Settings) -> None:
     # python-telegram-bot warns about its own RetryAfter while building it; we read both forms
     warnings.filterwarnings("ignore", message=".*retry_after.*", category=DeprecationWarning)
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(_Redact([settings.bot_token or "", settings.zalo_bot_token or ""]))
+    redact(settings.bot_token, settings.zalo_bot_token)
+    handler.addFilter(_REDACT)
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every URL, token included
     logging.getLogger("httpcore").setLevel(logging.WARNING)
@@ -66,41 +77,66 @@ def setup_logging(settings: Settings) -> None:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="sokhoe", description="Sổ Khỏe: daily health check-ins")
     commands = top.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run the bot")
+    # PostgreSQL: the organization a command acts on (default ORG; `run`: all, or only this one)
+    org = argparse.ArgumentParser(add_help=False)
+    org.add_argument("--org", type=org_code, help="the organization (PostgreSQL); default: ORG")
+    commands.add_parser("run", help="run the bot", parents=[org])
     demo = commands.add_parser("demo", help="try it: a local office of phones and a clock")
     demo.add_argument("--port", type=port_number, default=8765)
     template = commands.add_parser("roster-template", help="a roster file to fill in (XLSX/CSV)")
     template.add_argument("--out", type=Path, default=Path("danh-sach-can-bo.xlsx"))
-    roster = commands.add_parser("import-roster", help="import the staff roster (CSV or XLSX)")
+    roster = commands.add_parser(
+        "import-roster", help="import the staff roster (CSV or XLSX)", parents=[org]
+    )
     roster.add_argument("file", type=Path)
-    invites = commands.add_parser("invites", help="issue invite codes for people not enrolled")
+    invites = commands.add_parser(
+        "invites", help="issue invite codes for people not enrolled", parents=[org]
+    )
     invites.add_argument("--unit", help="only this unit code")
     invites.add_argument("--out", type=Path, help="write a .csv or .xlsx file instead of printing")
     invites.add_argument("--days", type=days_valid, help="days until the codes expire (1-365)")
-    exporting = commands.add_parser("export", help="export data as XLSX or CSV")
+    exporting = commands.add_parser("export", help="export data as XLSX or CSV", parents=[org])
     exporting.add_argument("kind", choices=KIND_NAMES)
     exporting.add_argument("--from", dest="first", type=cli_date, required=True)
     exporting.add_argument("--to", dest="last", type=cli_date, required=True)
     exporting.add_argument("--unit", help="only this unit code")
     exporting.add_argument("--format", choices=("xlsx", "csv"), help="default: the suffix of --out")
     exporting.add_argument("--out", type=Path, required=True)
-    reporting = commands.add_parser("report", help="the period report (DOCX or XLSX)")
+    reporting = commands.add_parser(
+        "report", help="the period report (DOCX or XLSX)", parents=[org]
+    )
     reporting.add_argument("--from", dest="first", type=cli_date, required=True)
     reporting.add_argument("--to", dest="last", type=cli_date, required=True)
     reporting.add_argument("--unit", help="only this unit code")
     reporting.add_argument("--out", type=Path, required=True, help="a .docx or .xlsx file")
-    backing_up = commands.add_parser("backup", help="a consistent copy of the live database")
+    backing_up = commands.add_parser(
+        "backup", help="a consistent copy of the live database", parents=[org]
+    )
     backing_up.add_argument("file", type=Path)
-    report = commands.add_parser("privacy-report", help="the record of personal data processing")
+    report = commands.add_parser(
+        "privacy-report", help="the record of personal data processing", parents=[org]
+    )
     report.add_argument("--out", type=Path, default=Path("ho-so-xu-ly-du-lieu.docx"))
     moving = commands.add_parser("copy-to-postgres", help="move this deployment into PostgreSQL")
     moving.add_argument("--from", dest="source", type=Path, help="default: DATABASE_PATH")
     moving.add_argument("--org", required=True, help="the organization's code (its schema)")
     moving.add_argument("--url", help="default: DATABASE_URL")
-    purging = commands.add_parser("purge", help="delete declarations older than a date")
+    settings_of = commands.add_parser("org-settings", help="an organization's own settings")
+    settings_of.add_argument("--org", type=org_code, required=True)
+    settings_of.add_argument("file", type=Path, help="KEY=value lines, as in .env")
+    commands.add_parser("orgs", help="the organizations and the worker running each")
+    purging = commands.add_parser(
+        "purge", help="delete declarations older than a date", parents=[org]
+    )
     purging.add_argument("--before", type=cli_date, required=True, help="2026-01-01 or 01/01/2026")
     purging.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     return top
+
+
+def org_code(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_]{1,16}", value):
+        raise argparse.ArgumentTypeError(texts.PG_BAD_ORG.format(org=value[:20]))
+    return value
 
 
 def port_number(value: str) -> int:
@@ -114,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # the demo reads no settings: it never touches the deployment's database or tokens
         settings = Settings(log_level="WARNING") if args.command == "demo" else load_settings()
+        if getattr(args, "org", None) and args.command != "copy-to-postgres":
+            settings = replace(settings, organization=args.org)
         setup_logging(settings)
         return _command(args, settings)
     except (SettingsError, CliError, StoreError) as err:
@@ -155,6 +193,13 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(cli_data.make_backup(settings, args.file))
     if args.command == "privacy-report":
         return asyncio.run(privacy_report(settings, args.out))
+    if args.command == "org-settings":
+        from bot.config import read_env_file
+
+        own = read_env_file(args.file)  # a missing or unreadable file: one line
+        return asyncio.run(cli_data.set_org_settings(settings, args.org, own))
+    if args.command == "orgs":
+        return asyncio.run(cli_data.list_orgs(settings))
     if args.command == "copy-to-postgres":
         source = args.source or settings.database_path
         return asyncio.run(cli_data.copy_to_postgres(source, args.url or settings.database_url,
@@ -194,6 +239,20 @@ def _demo(port: int) -> int:
     return 0
 
 
+def _run_workers(settings: Settings) -> int:
+    from bot.app import stop_on_signals
+    from bot.config import environment
+    from bot.workers import run_workers, worker_name
+
+    async def work() -> None:
+        url, only = settings.database_url, settings.organization or None
+        await run_workers(environment(), url, only, stop_on_signals(), worker_name())
+
+    asyncio.run(work())
+    print(texts.RUN_STOPPED, flush=True)
+    return 0
+
+
 def _run(settings: Settings) -> int:
     from telegram.error import InvalidToken, NetworkError, TelegramError
 
@@ -201,6 +260,8 @@ def _run(settings: Settings) -> int:
     from bot.channels.zalo import ZaloError
     from bot.instance import AlreadyRunningError, single_instance
 
+    if settings.database_url:  # the organizations' tokens are in the database
+        return _run_workers(settings)
     settings.require_a_token()
     try:
         with single_instance(settings.database_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -179,4 +180,49 @@ async def copy_to_postgres(source: Path, url: str, org: str) -> int:
                                  tables=len(counts)))  # fmt: skip
     for table, rows in counts.items():
         print(texts.PG_COPIED_TABLE.format(table=table, rows=rows))
+    return 0
+
+
+async def set_org_settings(settings: Settings, org: str, own: dict[str, str]) -> int:
+    """An organization's own settings (tokens, names, times; read from a `.env`-style file),
+    checked as the bot will read them, stored in the database for the workers."""
+    from bot.config import environment, load_settings
+    from bot.workers import DEPLOYMENT_ONLY
+    from storage.postgres.registry import Registry
+
+    if not settings.database_url:
+        raise CliError(texts.PG_ONLY)
+    for name in own:
+        if name in DEPLOYMENT_ONLY:
+            raise CliError(texts.ORG_SETTINGS_NOT_HERE.format(name=name))
+    checked = load_settings({**environment(), **own, "ORG": org}, env_file=None)
+    checked.require_a_token()
+    async with await open_settings_store(replace(settings, organization=org), create=False):
+        pass  # the organization exists (and its schema is current)
+    registry = await Registry.open(settings.database_url)
+    try:
+        await registry.set_settings(org, own)
+    finally:
+        await registry.close()
+    print(texts.ORG_SETTINGS_SAVED.format(count=len(own), org=org))
+    return 0
+
+
+async def list_orgs(settings: Settings) -> int:
+    from storage.postgres.registry import Registry
+
+    if not settings.database_url:
+        raise CliError(texts.PG_ONLY)
+    registry = await Registry.open(settings.database_url)
+    try:
+        organizations, holders = await registry.organizations(), await registry.holders()
+    finally:
+        await registry.close()
+    for org in organizations:
+        holder = holders.get(org.code)
+        state = texts.ORG_RUN_BY.format(worker=holder) if holder else texts.ORG_NOT_RUN
+        name = org.settings.get("ORG_NAME", "")
+        print(texts.ORG_LISTED.format(org=org.code, name=name, state=state))
+    if not organizations:
+        print(texts.ORG_NONE)
     return 0

@@ -40,6 +40,15 @@ def read_env_file(path: Path) -> dict[str, str]:
     return values
 
 
+def environment(env_file: Path | None = Path(".env")) -> dict[str, str]:
+    """`.env` with the process environment over it: what `load_settings` reads."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update(read_env_file(env_file))
+    values.update(os.environ)
+    return values
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
 ) -> Settings:

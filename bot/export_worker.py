@@ -83,7 +83,7 @@ class ExportWorker:
     async def _run(self, request: ExportRequest) -> None:
         services = self.services
         span = f"{request.first:%Y%m%d}-{request.last:%Y%m%d}"
-        path = services.settings.database_path.parent / "exports"
+        path = services.settings.files_dir / "exports"
         path = path / f"{request.kind}-{span}-{request.id}.{request.format}"
         path.parent.mkdir(parents=True, exist_ok=True)
         period = (request.first, request.last)

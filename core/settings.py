@@ -31,6 +31,7 @@ class Settings:
     database_path: Path = Path("data/sokhoe.db")
     database_url: str = ""  # postgresql://…: the store is PostgreSQL (else SQLite at the path)
     organization: str = ""  # with PostgreSQL: the organization's code (its schema org_<code>)
+    worker: str = ""  # set by `bot.workers`: the worker process that holds the organization
     timezone: str = "Asia/Ho_Chi_Minh"
     org_name: str = "Sở"
     org_parent: str = ""  # the agency above it, for the heading of reports: "UBND tỉnh Lào Cai"
@@ -60,6 +61,14 @@ class Settings:
     send_rate: float = 30.0  # messages in any one second across all chats (Telegram's ~30)
     chat_interval: float = 1.0  # seconds between two messages to one chat
     ack_rate: float = 100.0  # button acknowledgements per second: not messages, a guard of its own
+
+    @property
+    def files_dir(self) -> Path:
+        """Where exports and charts are written: beside the SQLite file, or (PostgreSQL) a
+        folder of the organization's own, so that two organizations' files never meet."""
+        if self.database_url and self.organization:
+            return self.database_path.parent / "orgs" / self.organization.lower()
+        return self.database_path.parent
 
     @property
     def tz(self) -> ZoneInfo:

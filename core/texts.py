@@ -913,6 +913,17 @@ ZALO_START_FAILED = (
 PG_BAD_ORG = "“{org}” không dùng được làm mã tổ chức (chữ, số, dấu _; tối đa 16 ký tự)."
 PG_BAD_URL = "Cần địa chỉ PostgreSQL (DATABASE_URL hoặc --url, dạng postgresql://…)."
 PG_UNREACHABLE = "Không kết nối được PostgreSQL ({error}): kiểm tra máy chủ, cổng và quyền."
+WORKER_STARTED = "Sổ Khỏe đang chạy (worker {worker}): nhận các tổ chức chưa ai chạy. Dừng: Ctrl+C."
+WORKER_ORG_FAILED = "Tổ chức {org}: bot không chạy được ({error}); thử lại sau một phút."
+ORG_SETTINGS_SAVED = "Đã lưu {count} thiết lập của tổ chức {org}."
+ORG_SETTINGS_NOT_HERE = (
+    "{name} là thiết lập của cả hệ thống, không của một tổ chức: bỏ dòng này khỏi tệp."
+)
+ORG_LISTED = "{org}: {name} — {state}"
+ORG_RUN_BY = "đang chạy ở {worker}"
+ORG_NOT_RUN = "chưa worker nào chạy"
+ORG_NONE = "Chưa có tổ chức nào trong PostgreSQL."
+PG_ONLY = "Lệnh này dùng với PostgreSQL: đặt DATABASE_URL=postgresql://… (xem .env.example)."
 PG_NO_DUMP = (
     "Không tìm thấy pg_dump và pg_restore (gói postgresql-client): cần chúng để sao lưu PostgreSQL."
 )

@@ -28,7 +28,8 @@ async def open_settings_store(settings: Settings, create: bool = True) -> Store:
         raise StoreError(texts.PG_NO_ORG)
     from storage.postgres.store import PgStore  # asyncpg only where it is used
 
-    return await PgStore.open(settings.database_url, settings.organization, create)
+    holder = settings.worker or None  # a worker commits only while it holds the organization
+    return await PgStore.open(settings.database_url, settings.organization, create, holder=holder)
 
 
 __all__ = ["SqliteStore", "Store", "StoreError", "open_settings_store", "open_store"]

@@ -31,6 +31,18 @@ SHARED = """
     -- the schema.sql an organization was made with is SQLite's version 18
     ALTER TABLE sokhoe.organizations
         ADD COLUMN IF NOT EXISTS schema_version INTEGER NOT NULL DEFAULT 18;
+    -- the organization's own settings (tokens, times, names): environment names → values
+    ALTER TABLE sokhoe.organizations ADD COLUMN IF NOT EXISTS settings TEXT NOT NULL DEFAULT '{}';
+    -- which worker process runs an organization's bot, until when (renewed every few seconds)
+    CREATE TABLE IF NOT EXISTS sokhoe.leases (
+        org TEXT PRIMARY KEY REFERENCES sokhoe.organizations(code),
+        holder TEXT NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS sokhoe.workers (
+        id TEXT PRIMARY KEY,
+        seen_at TIMESTAMPTZ NOT NULL
+    );
 """
 BASE_VERSION = 18  # the SQLite migration that schema.sql matches
 SHARED_LOCK = 0x736F6B686F65  # "sokhoe": one process at a time changes the list of organizations
@@ -113,15 +125,15 @@ def latest_version() -> int:
     return max([BASE_VERSION, *(number for number, _ in migrations())])
 
 
-async def prepare_organization(conn: asyncpg.Connection, org: str, create: bool) -> str:
+async def prepare_organization(conn: asyncpg.Connection, org: str, create: bool) -> tuple[str, str]:
     """Inside the caller's transaction: the organization's schema, made when `create` and
-    missing, brought up to the latest version; StoreError (one line) when it does not exist and
-    may not be made, or is newer than this version knows."""
+    missing, brought up to the latest version; its schema and code as recorded. StoreError (one
+    line) when it does not exist and may not be made, or is newer than this version knows."""
     schema = schema_name(org)
     await conn.execute("SELECT pg_advisory_xact_lock($1)", SHARED_LOCK)
     await conn.execute(SHARED)
     row = await conn.fetchrow(
-        "SELECT schema_name, schema_version FROM sokhoe.organizations WHERE lower(code) = $1",
+        "SELECT code, schema_name, schema_version FROM sokhoe.organizations WHERE lower(code) = $1",
         org.lower(),
     )
     if row is None:
@@ -130,7 +142,7 @@ async def prepare_organization(conn: asyncpg.Connection, org: str, create: bool)
         made = await create_organization(conn, org, "new")
         if made is None:  # a schema of that name without its record
             raise CopyError(texts.PG_ORG_EXISTS.format(org=org))
-        return made
+        return made, org
     version, latest = int(row["schema_version"]), latest_version()
     if version > latest:
         raise CopyError(texts.PG_TOO_NEW.format(org=org, version=version, latest=latest))
@@ -144,7 +156,7 @@ async def prepare_organization(conn: asyncpg.Connection, org: str, create: bool)
             latest,
             schema,
         )
-    return str(row["schema_name"])
+    return str(row["schema_name"]), str(row["code"])
 
 
 async def dump(url: str, org: str, target: Path) -> None:

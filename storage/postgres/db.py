@@ -22,13 +22,21 @@ from typing import Any
 
 import asyncpg
 
-from storage.db import Row
+from storage.db import Row, StoreError
 
 # `'…'` literals and `"…"` names are copied as they are; `?`, `:name` become `$n`.
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|\?|(?<![:\w]):([A-Za-z_]\w*)")
 _GROUP_CONCAT = re.compile(r"group_concat\(([^,()]+)(?:,\s*('(?:[^']|'')*'))?\)", re.IGNORECASE)
 _OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO", re.IGNORECASE)
 _RETURNING = re.compile(r"\sRETURNING\s", re.IGNORECASE)
+
+
+# Checked after the organization's lock, so that a worker whose lease passed to another while
+# it waited commits nothing.
+_HOLDS = (
+    "SELECT EXISTS (SELECT 1 FROM sokhoe.leases"
+    " WHERE org = $1 AND holder = $2 AND expires_at > now())"
+)
 
 
 @lru_cache(maxsize=1024)
@@ -67,6 +75,11 @@ def translate(sql: str) -> tuple[str, tuple[str, ...]]:
         else:
             text = f"{text.rstrip().rstrip(';')} ON CONFLICT DO NOTHING"
     return text, tuple(names)
+
+
+class LeaseLostError(StoreError):
+    """This worker no longer holds the organization's lease: another runs its bot now, and
+    nothing this one would write is committed."""
 
 
 def _value(value: Any) -> Any:
@@ -108,10 +121,13 @@ class PgDatabase:
 
     dialect = "postgresql"
 
-    def __init__(self, pool: asyncpg.Pool, schema: str, lock_key: int) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, schema: str, lock_key: int, fence: tuple[str, str] | None
+    ) -> None:
         self._pool = pool
         self.schema = schema
         self._lock_key = lock_key
+        self._fence = fence  # (organization, worker): commit only while the worker holds it
         self._lock = asyncio.Lock()
         # the connection of the transaction the current task is in
         self._current: contextvars.ContextVar[asyncpg.Connection | None] = contextvars.ContextVar(
@@ -120,7 +136,9 @@ class PgDatabase:
         self._vacuum_due = False
 
     @classmethod
-    async def connect(cls, url: str, schema: str, lock_key: int, size: int) -> PgDatabase:
+    async def connect(
+        cls, url: str, schema: str, lock_key: int, size: int, fence: tuple[str, str] | None
+    ) -> PgDatabase:
         pool = await asyncpg.create_pool(
             url,
             min_size=1,
@@ -129,7 +147,7 @@ class PgDatabase:
             server_settings={"search_path": f'"{schema}"', "application_name": "sokhoe"},
             init=_numbers_as_sqlite_gives_them,
         )
-        return cls(pool, schema, lock_key)
+        return cls(pool, schema, lock_key, fence)
 
     async def close(self) -> None:
         await self._pool.close()
@@ -162,6 +180,8 @@ class PgDatabase:
             try:
                 async with conn.transaction():
                     await conn.execute("SELECT pg_advisory_xact_lock($1)", self._lock_key)
+                    if self._fence and not await conn.fetchval(_HOLDS, *self._fence):
+                        raise LeaseLostError(f"lease lost: {self._fence[0]}")
                     yield
             finally:
                 self._current.reset(token)

@@ -40,17 +40,25 @@ class PgStore:
 
     @classmethod
     async def open(
-        cls, url: str, org: str, create: bool = True, pool_size: int = POOL_SIZE
+        cls,
+        url: str,
+        org: str,
+        create: bool = True,
+        pool_size: int = POOL_SIZE,
+        holder: str | None = None,
     ) -> PgStore:
         """The organization's store; made (an empty organization) when missing and `create`,
-        and brought to the latest schema; StoreError (one line) when it cannot be used."""
+        and brought to the latest schema; StoreError (one line) when it cannot be used.
+        `holder`: a worker that commits only while it holds the organization's lease."""
         conn = await connect(url)
         try:
             async with conn.transaction():
-                schema = await prepare_organization(conn, org, create)
+                schema, code = await prepare_organization(conn, org, create)
         finally:
             await conn.close()
-        return cls(await PgDatabase.connect(url, schema, lock_key(schema), pool_size), org)
+        fence = (code, holder) if holder else None
+        db = await PgDatabase.connect(url, schema, lock_key(schema), pool_size, fence)
+        return cls(db, org)
 
     @property
     def db(self) -> Sql:

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl
 from core import texts
 from core.domain import Channel
 from core.roster import parse_roster, plan_import
-from storage import open_store
+from storage import Store, open_store
 from tests.conftest import roster_row
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
@@ -144,15 +144,22 @@ async def seed_enrolled(
 ) -> list[str]:
     """A roster of `count` people, each linked to `account(person id)` with consent given, in
     the database a bot process will open; the accounts, in person order."""
+    async with await open_store(db) as store:
+        return await seed_people(store, count, channel, account)
+
+
+async def seed_people(
+    store: Store, count: int, channel: Channel, account: Callable[[int], str]
+) -> list[str]:
+    """`seed_enrolled` on a store already open (SQLite or PostgreSQL)."""
     now = datetime.now(UTC)
     rows = [roster_row(f"CB{i:03d}", f"Cán Bộ {i}") for i in range(1, count + 1)]
     entries, _ = parse_roster(enumerate(rows, start=2))
     accounts = []
-    async with await open_store(db) as store:
-        await store.people.apply_import(plan_import([], entries), now)
-        async with store.transaction():
-            for person in await store.people.all_people():
-                accounts.append(account(person.id))
-                await store.people.link_account(channel, accounts[-1], accounts[-1], person.id, now)
-                await store.people.record_consent(person.id, texts.CONSENT_VERSION, channel, now)
+    await store.people.apply_import(plan_import([], entries), now)
+    async with store.transaction():
+        for person in await store.people.all_people():
+            accounts.append(account(person.id))
+            await store.people.link_account(channel, accounts[-1], accounts[-1], person.id, now)
+            await store.people.record_consent(person.id, texts.CONSENT_VERSION, channel, now)
     return accounts

@@ -1,0 +1,203 @@
+"""Several worker processes on PostgreSQL (`python -m bot run` with DATABASE_URL): each
+organization's bot runs in exactly one of them at a time, a dead worker's organizations are
+taken over within 10 s, and nothing acknowledged is lost or stored twice. Against the real
+server on 127.0.0.1:5432, in a database of each test's own (the workers run every organization
+they find in it)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import ExitStack
+from datetime import UTC, date, datetime
+from functools import partial
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from bot.config import Settings
+from bot.workers import LEASE_TTL, RENEW_EVERY
+from core.domain import Channel
+from core.messages import Reply
+from core.slots import make_slots, slot_at
+from storage.postgres.db import LeaseLostError
+from storage.postgres.registry import Registry
+from storage.postgres.store import PgStore
+from tests.conftest import PG_SERVER
+from tests.fakes.loopback import ROOT, Loopback, seed_people
+from tests.fakes.telegram_api import FakeTelegram
+from tests.test_kill import IN_FLIGHT
+
+BIG = 3_000  # organization A: the burst of answers and the broadcast
+SMALL = 40  # organizations B and C
+
+
+@pytest.fixture
+async def own_database() -> AsyncIterator[str]:
+    name = f"sokhoe_workers_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(f"{PG_SERVER}/postgres", timeout=10)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_SERVER}/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+def account(person: int) -> str:
+    return str(10_000 + person)
+
+
+async def organization(url: str, code: str, people: int, api: Loopback[FakeTelegram]) -> None:
+    """An organization of `people` enrolled, its bot pointed at its own fake Bot API; A with a
+    broadcast queued to everyone."""
+    async with await PgStore.open(url, code) as store:
+        await seed_people(store, people, Channel.TELEGRAM, account)
+        if code == "A":
+            messages = [
+                (Channel.TELEGRAM, account(n), Reply(f"Thông báo số {n}"))
+                for n in range(1, people + 1)
+            ]
+            await store.outbox.enqueue_many(messages, datetime.now(UTC))
+    registry = await Registry.open(url)
+    own = {"BOT_TOKEN": api.fake.token, "TELEGRAM_API_BASE_URL": api.url, "ORG_NAME": code}
+    assert await registry.set_settings(code, {**own, "SEND_RATE": "0", "CHAT_INTERVAL": "0"})
+    await registry.close()
+
+
+def start_worker(folder: Path, url: str) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "ORG"))}
+    env.update(DATABASE_URL=url, PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING")
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=folder,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+async def holders(url: str) -> dict[str, str]:
+    registry = await Registry.open(url)
+    try:
+        return await registry.holders()
+    finally:
+        await registry.close()
+
+
+def broadcast(fake: FakeTelegram) -> list[str]:
+    return [s.text for s in fake.sent if s.text.startswith("Thông báo số")]
+
+
+def press_all(api: Loopback[FakeTelegram], code: str, people: range) -> None:
+    for person in people:
+        user = {"id": 10_000 + person, "is_bot": False, "first_name": f"CB{person}"}
+        api.act(partial(FakeTelegram.press, user=user, data=f"ck:{code}:ok"))
+
+
+def confirmed(fake: FakeTelegram) -> int:
+    return len({s.chat_id for s in [*fake.sent, *fake.edits] if s.text.startswith("✅")})
+
+
+@pytest.fixture
+def apis() -> Iterator[dict[str, Loopback[FakeTelegram]]]:
+    with ExitStack() as stack:
+        yield {code: stack.enter_context(Loopback(FakeTelegram()).serving()) for code in "ABC"}
+
+
+async def test_three_workers_one_killed_mid_burst_and_mid_broadcast(
+    tmp_path: Path, own_database: str, apis: dict[str, Loopback[FakeTelegram]]
+) -> None:
+    url = own_database
+    for code, api in apis.items():
+        await organization(url, code, BIG if code == "A" else SMALL, api)
+    settings = Settings()
+    ref = slot_at(make_slots(settings.morning, settings.afternoon), datetime.now(settings.tz))
+    workers = [start_worker(tmp_path, url) for _ in range(3)]
+    try:
+        for code, api in apis.items():
+            ok = await asyncio.to_thread(api.wait_for, lambda f: bool(f.commands), 30)
+            assert ok, f"nobody runs organization {code}"
+        held = await holders(url)
+        assert set(held) == {"A", "B", "C"}
+        assert len(set(held.values())) >= 2  # shared between the workers
+        a = apis["A"]
+        half = BIG // 2
+        await asyncio.to_thread(press_all, a, ref.code, range(1, half + 1))
+        # in the middle of both: part of the broadcast out, part of the answers taken
+        assert await asyncio.to_thread(
+            a.wait_for, lambda f: len(broadcast(f)) >= 300 and len(f.served) >= 300, 60
+        ), "the broadcast and the answers did not start"
+        victim = next(w for w in workers if f":{w.pid}:" in held["A"])
+        victim.send_signal(signal.SIGKILL)
+        killed_at = time.monotonic()
+        victim.wait(timeout=10)
+        assert len(broadcast(a.fake)) < BIG, "the broadcast was over before the kill"
+        a.act(lambda f: f.commands.clear())
+        assert await asyncio.to_thread(a.wait_for, lambda f: bool(f.commands), 30)
+        taken_in = time.monotonic() - killed_at
+        assert taken_in <= 10.0, f"organization A was taken over after {taken_in:.1f} s"
+        assert f":{victim.pid}:" not in (await holders(url))["A"]
+        await asyncio.to_thread(press_all, a, ref.code, range(half + 1, BIG + 1))
+        assert await asyncio.to_thread(
+            a.wait_for, lambda f: confirmed(f) >= BIG and len(set(broadcast(f))) >= BIG, 120
+        ), f"confirmed {confirmed(a.fake)}, broadcast {len(set(broadcast(a.fake)))}"
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=30)
+    assert max(a.fake.served.values()) >= 2, "nothing was taken again after the kill"
+    conn = await asyncpg.connect(url)
+    try:
+        counts = await conn.fetch(
+            "SELECT person_id, count(*) AS n FROM org_a.declarations GROUP BY person_id"
+        )
+        assert len(counts) == BIG and all(r["n"] == 1 for r in counts)  # stored once each
+        assert await conn.fetchval("SELECT count(*) FROM org_a.checkins") == BIG
+        for other in ("org_b", "org_c"):  # the other organizations were never touched
+            assert await conn.fetchval(f"SELECT count(*) FROM {other}.declarations") == 0
+    finally:
+        await conn.close()
+    sent = broadcast(a.fake)
+    assert len(sent) - BIG <= IN_FLIGHT  # only what was in flight at the kill, again
+
+
+async def test_a_lease_passes_only_when_it_expires_and_fences_the_old_holder(
+    own_database: str,
+) -> None:
+    url = own_database
+    async with await PgStore.open(url, "A"):
+        pass
+    registry = await Registry.open(url)
+    try:
+        assert await registry.take("w1", "A", 0.5)
+        assert not await registry.take("w2", "A", 0.5)  # held: not taken
+        assert await registry.renew("w1", ["A"], 0.5) == {"A"}
+        store = await PgStore.open(url, "A", holder="w1")
+        async with store.transaction():
+            await store.jobs.record_run(date(2026, 12, 1), "x", datetime.now(UTC))
+        await asyncio.sleep(0.7)  # w1 stopped renewing: its lease ran out
+        assert await registry.take("w2", "A", 30)
+        assert await registry.renew("w1", ["A"], 0.5) == set()  # w1 learns that it lost it
+        with pytest.raises(LeaseLostError):
+            async with store.transaction():
+                await store.jobs.record_run(date(2026, 12, 2), "x", datetime.now(UTC))
+        await store.close()
+        async with await PgStore.open(url, "A", holder="w2") as now_held:
+            runs = await now_held.jobs.runs(date(2026, 12, 2))
+            assert runs == set()  # nothing of the old holder's was committed
+            assert await now_held.jobs.runs(date(2026, 12, 1)) == {"x"}
+    finally:
+        await registry.close()
+    assert LEASE_TTL + RENEW_EVERY <= 10  # the hand-over the deployment promises
