@@ -175,6 +175,7 @@ def load_settings(
         database_path=database_path,
         database_url=database_url,
         organization=organization,
+        pg_pool_size=int(positive("PG_POOL_SIZE", Settings.pg_pool_size)),
         timezone=timezone,
         org_name=get("ORG_NAME") or Settings.org_name,
         log_level=log_level,

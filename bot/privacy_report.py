@@ -5,6 +5,7 @@ kept and sent, how long, and the counts — as a Word document, in Vietnamese.""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import docx
 
@@ -26,7 +27,10 @@ async def privacy_report(settings: Settings, out: Path) -> int:
         values = {
             "org": settings.org_name,
             "day": f"{now.astimezone(settings.tz):%d/%m/%Y}",
-            "database": str(settings.database_path.resolve()),
+            "database": where_kept(settings),
+            "erasure": texts.PRIVACY_ERASURE_POSTGRES
+            if settings.database_url
+            else texts.PRIVACY_ERASURE_SQLITE,
             "telegram": texts.PRIVACY_ON if settings.bot_token else texts.PRIVACY_OFF,
             "zalo": texts.PRIVACY_ON if settings.zalo_bot_token else texts.PRIVACY_OFF,
             "health_days": settings.health_data_days,
@@ -47,3 +51,15 @@ async def privacy_report(settings: Settings, out: Path) -> int:
             part_of(out).replace(out)
     print(texts.PRIVACY_REPORT_WRITTEN.format(path=out))
     return 0
+
+
+def where_kept(settings: Settings) -> str:
+    """The database, never its password."""
+    if not settings.database_url:
+        return str(settings.database_path.resolve())
+    address = urlsplit(settings.database_url)
+    return texts.PRIVACY_DATABASE_POSTGRES.format(
+        host=address.hostname or "localhost",
+        name=address.path.lstrip("/") or "?",
+        schema=f"org_{settings.organization.lower()}",
+    )

@@ -31,6 +31,7 @@ class Settings:
     database_path: Path = Path("data/sokhoe.db")
     database_url: str = ""  # postgresql://…: the store is PostgreSQL (else SQLite at the path)
     organization: str = ""  # with PostgreSQL: the organization's code (its schema org_<code>)
+    pg_pool_size: int = 4  # connections per organization and worker (one writes, others read)
     worker: str = ""  # set by `bot.workers`: the worker process that holds the organization
     timezone: str = "Asia/Ho_Chi_Minh"
     org_name: str = "Sở"

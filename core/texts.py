@@ -821,6 +821,11 @@ CONSENT_ASK_AGAIN = "Thông báo về xử lý dữ liệu sức khỏe đã đ�
 PRIVACY_REPORT_TITLE = "Hồ sơ xử lý dữ liệu cá nhân — Sổ Khỏe — {org} (lập ngày {day})"
 PRIVACY_REPORT_SUFFIX = "Hồ sơ được ghi ra tệp Word: {path} cần đuôi .docx."
 PRIVACY_REPORT_WRITTEN = "Đã ghi hồ sơ xử lý dữ liệu cá nhân vào {path}."
+PRIVACY_ERASURE_SQLITE = (
+    "Khi xóa, dữ liệu bị ghi đè (secure_delete) và nhật ký ghi trước (WAL) được dọn ngay."
+)
+PRIVACY_ERASURE_POSTGRES = "Khi xóa, các bảng của tổ chức được ghi lại toàn bộ (VACUUM FULL) nên dữ liệu đã xóa rời khỏi tệp dữ liệu; nhật ký ghi trước (WAL) và các bản sao lưu của PostgreSQL còn giữ đến khi được xoay vòng: thời hạn giữ chúng do bộ phận vận hành đặt."
+PRIVACY_DATABASE_POSTGRES = "PostgreSQL {host}/{name}, schema {schema}"
 PRIVACY_ON = "đang dùng"
 PRIVACY_OFF = "không dùng"
 PRIVACY_REPORT_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -862,7 +867,7 @@ PRIVACY_REPORT_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "Dữ liệu sức khỏe cũ hơn {health_days} ngày được xóa tự động mỗi đêm (HEALTH_DATA_DAYS).",
             "Người đã rời danh sách quá {leaver_days} ngày được xóa tự động mỗi đêm (LEAVER_DAYS).",
             "Nội dung tin nhắn đã gửi được xóa sau {outbox_days} ngày, chỉ giữ bản ghi gửi/nhận (OUTBOX_DAYS).",
-            "Khi xóa, dữ liệu bị ghi đè (secure_delete) và nhật ký ghi trước (WAL) được dọn ngay.",
+            "{erasure}",
         ),
     ),
     (

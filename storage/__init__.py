@@ -29,7 +29,8 @@ async def open_settings_store(settings: Settings, create: bool = True) -> Store:
     from storage.postgres.store import PgStore  # asyncpg only where it is used
 
     holder = settings.worker or None  # a worker commits only while it holds the organization
-    return await PgStore.open(settings.database_url, settings.organization, create, holder=holder)
+    url, org, size = settings.database_url, settings.organization, settings.pg_pool_size
+    return await PgStore.open(url, org, create, pool_size=size, holder=holder)
 
 
 __all__ = ["SqliteStore", "Store", "StoreError", "open_settings_store", "open_store"]

@@ -307,4 +307,10 @@ async def test_the_record_of_processing_for_the_impact_assessment(
     assert "Sở Thử Nghiệm" in text and "nước ngoài" in text and "365 ngày" in text
     assert "Cán bộ đang có trong danh sách: 4" in text and "Số lần khai báo đang lưu: 1" in text
     assert "An Thành Viên" not in text  # numbers, never people
+    if harness.settings.database_url:  # where the data is, and what erasing does there
+        assert f"schema org_{harness.settings.organization.lower()}" in text
+        assert texts.PRIVACY_ERASURE_POSTGRES in text and "secure_delete" not in text
+    else:
+        assert str(harness.settings.database_path.resolve()) in text
+        assert texts.PRIVACY_ERASURE_SQLITE in text
     assert (await harness.store.office.recent_audit())[0].action == "privacy-report"
