@@ -56,14 +56,14 @@ def peak_mib(pid: int) -> float:
     return 0.0
 
 
-def slot_settings() -> dict[str, str]:
-    """A morning slot that opens in a few seconds on a working day, whatever the hour: the bot
+def slot_settings(lead: float = 8) -> dict[str, str]:
+    """A morning slot that opens in `lead` seconds on a working day, whatever the hour: the bot
     runs in a time zone where it is now about 08:00 (a fixed-offset zone), today a working day."""
     utc = datetime.now(UTC)
     offset = (8 - utc.hour + 12) % 24 - 12  # hours east of UTC that make it 08:xx locally
     zone = "Etc/GMT" + (f"-{offset}" if offset > 0 else f"+{-offset}")  # Etc signs are inverted
     now = utc.astimezone(ZoneInfo(zone))
-    moments = [now + timedelta(seconds=s) for s in (8, 3600, 5400, 5460, 5520, 5580)]
+    moments = [now + timedelta(seconds=s) for s in (lead, 3600, 5400, 5460, 5520, 5580)]
     names = ["MORNING_PROMPT", "MORNING_REMINDER", "MORNING_CLOSE", "AFTERNOON_PROMPT",
              "AFTERNOON_REMINDER", "AFTERNOON_CLOSE"]  # fmt: skip
     values = {name: m.strftime("%H:%M:%S") for name, m in zip(names, moments, strict=True)}

@@ -4,11 +4,11 @@ The production path: an organization of N people (enrolled, consented) is sent t
 prompt by the 07:30 job (each person's walk stored, the prompt delivered), then every person
 taps the one-tap answer on the prompt they received; the real intake (python-telegram-bot's
 Bot for getUpdates, the one intake, the router, the check-in flow, the declaration service,
-SQLite with synchronous=FULL) is timed until every answer is committed. Confirmations are
-queued in the outbox and sent afterwards (timed separately, unpaced, against the in-process
-fake).
+SQLite with synchronous=FULL, or PostgreSQL with `--postgres`) is timed until every answer is
+committed. Confirmations are queued in the outbox and sent afterwards (timed separately,
+unpaced, against the in-process fake).
 
-    python bench/intake.py [--people 5000]
+    python bench/intake.py [--people 5000] [--postgres postgresql://…/bench]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import asyncio
 import sys
 import tempfile
 import time
+import uuid
 from datetime import datetime
 from pathlib import Path
 
@@ -31,9 +32,11 @@ from tests.conftest import HCM, roster_row
 from tests.harness import FakeClock, Harness
 
 
-async def main(people: int) -> None:
+async def main(people: int, postgres: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         bot = Harness(Path(folder), FakeClock(datetime(2026, 11, 23, 7, 40, tzinfo=HCM)))
+        if postgres:  # an organization of its own there (synchronous_commit as the server has it)
+            bot.configure(database_url=postgres, organization=f"intake{uuid.uuid4().hex[:8]}")
         await bot.start()
         rows = [
             roster_row(f"CB{i:05d}", f"Cán Bộ {i}", unit=f"U{i % 50:02d}") for i in range(people)
@@ -63,6 +66,7 @@ async def main(people: int) -> None:
         send_seconds = time.perf_counter() - started
         calls = len(bot.fake.sent) + len(bot.fake.edits) + len(bot.fake.answered) - sent_before
         await bot.stop()
+    print(f"store:              {'PostgreSQL' if postgres else 'SQLite'}")
     print(f"prompted:           {prompted}")
     print(f"answers:            {people}")
     print(f"stored:             {stored}")
@@ -73,4 +77,6 @@ async def main(people: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=5000)
-    asyncio.run(main(parser.parse_args().people))
+    parser.add_argument("--postgres", default="", help="postgresql://…: measure on PostgreSQL")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.people, arguments.postgres))

@@ -5,6 +5,7 @@ slot for every unit), a unit summary and the office's table; with `--exports`, t
 peak memory of exports (one day and one month of everyone, CSV and XLSX).
 
     python bench/scale.py [--people 1000 --people 10000 --people 30000] [--days 365] [--exports]
+        [--postgres postgresql://postgres@127.0.0.1:5432/bench]
 
 Each database is built once (minutes at 30,000) in the temporary folder and reused while its
 size matches. Each export runs as `python -m bot export` in its own process, whose peak memory
@@ -39,7 +40,9 @@ from core.summary import office_table
 from services import Services
 from services.prompts import due_for_prompt
 from services.summaries import close_slot, unit_summaries
-from storage import open_store
+from storage import Store, open_store
+from storage.postgres.copy import copy_from_sqlite
+from storage.postgres.store import PgStore
 
 LAST = date(2026, 11, 20)  # a Friday: the history ends here
 NEXT = date(2026, 11, 23)  # the Monday after: its 07:30 prompts are chosen against that history
@@ -122,10 +125,16 @@ def median_ms(values: list[float]) -> float:
     return statistics.median(values) * 1000
 
 
-async def timings(db: Path) -> dict[str, list[float]]:
-    """Seconds per run of each measured step, several runs each."""
+async def timings(db: Path, postgres: str = "") -> dict[str, list[float]]:
+    """Seconds per run of each measured step, several runs each; on the SQLite file, or (with
+    `postgres`) on a copy of it in PostgreSQL (organization `scale<people>`)."""
     settings = Settings(database_path=db)
-    store = await open_store(db)
+    store: Store
+    if postgres:
+        org = f"scale{db.stem.rsplit('-', 1)[-1]}"
+        store = await PgStore.open(postgres, org, create=False)
+    else:
+        store = await open_store(db)
     services = Services(store, settings, SystemClock(), read_questionnaire(None))
     ref = SlotRef(LAST, SlotName.MORNING)
     units = [u.code for u in await store.people.units()]
@@ -188,6 +197,9 @@ def main() -> None:
     parser.add_argument("--exports", action="store_true")
     parser.add_argument("--report", action="store_true", help="time the year's report too")
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument(
+        "--postgres", default="", help="postgresql://…: the same, copied there, measured beside"
+    )
     args = parser.parse_args()
     rows = []
     for people in args.people or [1_000, 10_000, 30_000]:
@@ -200,23 +212,51 @@ def main() -> None:
             asyncio.run(build(db, people, args.days))
             print(f"built {wanted:,} declarations in {time.perf_counter() - started:.0f} s")
         times = asyncio.run(timings(db))
-        rows.append((people, wanted, db.stat().st_size, times))
+        rows.append(("SQLite", people, wanted, db.stat().st_size, times))
+        if args.postgres:
+            size = asyncio.run(into_postgres(db, args.postgres, f"scale{people}"))
+            rows.append(
+                ("PostgreSQL", people, wanted, size, asyncio.run(timings(db, args.postgres)))
+            )
         if args.exports:
             exports(db)
         if args.report:
             year_report(db, args.days)
-    print(f"{'people':>8} {'declarations':>13} {'database':>9} {'choose whom':>12}"
+    print(f"{'store':>10} {'people':>8} {'declarations':>13} {'database':>9} {'choose whom':>12}"
           f" {'close slot':>11} {'Friday close':>13} {'unit summary':>13}"
           f" {'office table':>13}")  # fmt: skip
-    print(f"{'':>8} {'':>13} {'':>9} {'to prompt':>12} {'(all units)':>11}"
+    print(f"{'':>10} {'':>8} {'':>13} {'':>9} {'to prompt':>12} {'(all units)':>11}"
           f" {'(+ week)':>13} {'median':>13} {'median':>13}")  # fmt: skip
-    for people, wanted, size, times in rows:
+    for kind, people, wanted, size, times in rows:
         choose, close = median_ms(times["choose"]), median_ms(times["close"])
         friday = median_ms(times["friday"])
         unit, office = median_ms(times["unit"]), median_ms(times["office"])
-        print(f"{people:>8,} {wanted:>13,} {size / 2**20:>6,.0f} MB {choose:>9.0f} ms"
+        print(f"{kind:>10} {people:>8,} {wanted:>13,} {size / 2**20:>6,.0f} MB {choose:>9.0f} ms"
               f" {close:>8.0f} ms {friday:>10.0f} ms {unit:>10.2f} ms"
               f" {office:>10.1f} ms")  # fmt: skip
+
+
+async def into_postgres(db: Path, url: str, org: str) -> int:
+    """The SQLite database copied afresh into organization `org`; the schema's size in bytes."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(f"DROP SCHEMA IF EXISTS org_{org} CASCADE")
+        await conn.execute("DELETE FROM sokhoe.organizations WHERE code = $1", org)
+    except asyncpg.UndefinedTableError:
+        pass
+    started = time.perf_counter()
+    await copy_from_sqlite(db, url, org)
+    await conn.execute("VACUUM ANALYZE")
+    print(f"copied into PostgreSQL in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    size = await conn.fetchval(
+        "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'",
+        f"org_{org}",
+    )
+    await conn.close()
+    return int(size)
 
 
 def year_report(db: Path, days: int) -> None:

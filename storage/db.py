@@ -77,7 +77,7 @@ class Sql(Protocol):
         self, sql: str, params: Sequence[Any] | Mapping[str, Any], chunk: int
     ) -> AsyncIterator[Row]: ...
 
-    async def checkpoint(self) -> None: ...
+    async def checkpoint(self, tables: Sequence[str] = ()) -> None: ...
 
     async def close(self) -> None: ...
 
@@ -163,7 +163,7 @@ class Database:
     async def close(self) -> None:
         await self._conn.close()
 
-    async def checkpoint(self) -> None:
+    async def checkpoint(self, tables: Sequence[str] = ()) -> None:
         """Copy the WAL into the database file and truncate it: after an erasure, no old page
         holding the erased data stays in the WAL. Inside a transaction, done after its commit."""
         self._checkpoint_due = True

@@ -249,7 +249,8 @@ class PrivacyRepo(Repository):
             counts["outbox"] = await self._execute(
                 "DELETE FROM outbox WHERE created_at < ? AND state <> 'pending'", (ts(moment),)
             )
-        await self._db.checkpoint()
+        if any(counts.values()):
+            await self._db.checkpoint([table for table, n in counts.items() if n])
         return Erased(counts)
 
     async def forget_sent_texts_before(self, moment: datetime) -> int:
@@ -259,5 +260,6 @@ class PrivacyRepo(Repository):
             " AND payload <> '{}'",
             (ts(moment),),
         )
-        await self._db.checkpoint()
+        if changed:
+            await self._db.checkpoint(["outbox"])
         return changed

@@ -133,7 +133,7 @@ class PgDatabase:
         self._current: contextvars.ContextVar[asyncpg.Connection | None] = contextvars.ContextVar(
             f"pg_{schema}", default=None
         )
-        self._vacuum_due = False
+        self._vacuum_due: set[str] = set()  # tables to rewrite after the commit ("*": all)
 
     @classmethod
     async def connect(
@@ -146,28 +146,31 @@ class PgDatabase:
             timeout=10,
             server_settings={"search_path": f'"{schema}"', "application_name": "sokhoe"},
             init=_numbers_as_sqlite_gives_them,
+            statement_cache_size=1024,  # every statement of the repositories stays prepared
         )
         return cls(pool, schema, lock_key, fence)
 
     async def close(self) -> None:
         await self._pool.close()
 
-    async def checkpoint(self) -> None:
-        """After an erasure: every table of the organization is rewritten (`VACUUM FULL`) once
-        the erasure commits, so that the erased rows' bytes leave the table files instead of
-        waiting in dead tuples to be overwritten."""
-        self._vacuum_due = True
+    async def checkpoint(self, tables: Sequence[str] = ()) -> None:
+        """After an erasure: the tables it touched (`tables`; none named: every table of the
+        organization) are rewritten (`VACUUM FULL`) once it commits, so that the erased rows'
+        bytes leave the table files instead of waiting in dead tuples to be overwritten."""
+        self._vacuum_due.update(tables or ["*"])
         if self._current.get() is None:
             await self._vacuum()
 
     async def _vacuum(self) -> None:
-        self._vacuum_due = False
+        due, self._vacuum_due = self._vacuum_due, set()
         async with self._pool.acquire() as conn:
-            tables = await conn.fetch(
-                "SELECT tablename FROM pg_tables WHERE schemaname = $1", self.schema
-            )
-            for row in tables:
-                await conn.execute(f'VACUUM FULL "{self.schema}"."{row["tablename"]}"')
+            if "*" in due:
+                rows = await conn.fetch(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = $1", self.schema
+                )
+                due = {r["tablename"] for r in rows}
+            for table in sorted(due):
+                await conn.execute(f'VACUUM FULL "{self.schema}"."{table}"')
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -199,50 +202,54 @@ class PgDatabase:
         async with conn.transaction():  # nested: a savepoint
             yield
 
-    @asynccontextmanager
-    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
-        """The transaction's connection, or one of the pool for a statement of its own (which
-        sees committed rows only: nothing to wait for)."""
-        conn = self._current.get()
-        if conn is not None:
-            yield conn
-            return
-        async with self._pool.acquire() as own:
-            yield own
+    # Inside a transaction (the usual case: the intake's batch, a job's run) a statement goes
+    # straight to the transaction's connection; alone, it is a transaction of its own.
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         text, names = translate(sql)
-        async with self.transaction(), self._connection() as conn:
+        conn = self._current.get()
+        if conn is not None:
             return _changed(await conn.execute(text, *_args(names, params)))
+        async with self.transaction():
+            return await self.execute(sql, params)
 
     async def executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> None:
         text, names = translate(sql)
         rows = [_args(names, p) for p in params]
         if not rows:
             return
-        async with self.transaction(), self._connection() as conn:
+        conn = self._current.get()
+        if conn is not None:
             await conn.executemany(text, rows)
+            return
+        async with self.transaction():
+            await self.executemany(sql, rows)
 
     async def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
         """An INSERT; the id of the row it wrote (0 when it wrote none)."""
         text, names = translate(sql)
         if not _RETURNING.search(text):
             text = f"{text} RETURNING id"
-        async with self.transaction(), self._connection() as conn:
-            value = await conn.fetchval(text, *_args(names, params))
-            return int(value) if value is not None else 0
+        conn = self._current.get()
+        if conn is None:
+            async with self.transaction():
+                return await self.insert(sql, params)
+        value = await conn.fetchval(text, *_args(names, params))
+        return int(value) if value is not None else 0
 
     async def fetchall(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Row]:
         text, names = translate(sql)
-        async with self._connection() as conn:
+        conn = self._current.get()
+        if conn is not None:
             return list(await conn.fetch(text, *_args(names, params)))
+        async with self._pool.acquire() as own:  # committed rows only: nothing to wait for
+            return list(await own.fetch(text, *_args(names, params)))
 
     async def fetchone(
         self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
     ) -> Row | None:
-        text, names = translate(sql)
-        async with self._connection() as conn:
-            return await conn.fetchrow(text, *_args(names, params))
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def stream(
         self, sql: str, params: Sequence[Any] | Mapping[str, Any], chunk: int
