@@ -201,6 +201,12 @@ async def set_org_settings(settings: Settings, org: str, own: dict[str, str]) ->
         pass  # the organization exists (and its schema is current)
     registry = await Registry.open(settings.database_url)
     try:
+        for other in await registry.organizations():
+            if other.code.lower() == org.lower():
+                continue
+            for name in ("BOT_TOKEN", "ZALO_BOT_TOKEN"):  # one bot, one organization: its limits
+                if own.get(name) and own.get(name) == other.settings.get(name):
+                    raise CliError(texts.ORG_TOKEN_TAKEN.format(name=name, other=other.code))
         await registry.set_settings(org, own)
     finally:
         await registry.close()

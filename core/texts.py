@@ -924,6 +924,7 @@ ORG_SETTINGS_SAVED = "Đã lưu {count} thiết lập của tổ chức {org}."
 ORG_SETTINGS_NOT_HERE = (
     "{name} là thiết lập của cả hệ thống, không của một tổ chức: bỏ dòng này khỏi tệp."
 )
+ORG_TOKEN_TAKEN = "{name} này đã là của tổ chức {other}: mỗi tổ chức một bot riêng (giới hạn gửi tin tính theo bot). Không lưu gì."
 ORG_LISTED = "{org}: {name} — {state}"
 ORG_RUN_BY = "đang chạy ở {worker}"
 ORG_NOT_RUN = "chưa worker nào chạy"

@@ -16,7 +16,9 @@ import pytest
 from bot.cli import main
 from core import texts
 from storage import open_store
+from storage.db import StoreError
 from storage.postgres.copy import copy_from_sqlite
+from storage.postgres.store import PgStore
 from tests.test_reports import scripted_month
 
 SERVER = "postgresql://postgres@127.0.0.1:5432"
@@ -171,3 +173,100 @@ def test_the_command_line_says_one_line_and_changes_nothing(
 
 async def fresh(path: Path) -> None:
     await (await open_store(path)).close()
+
+
+async def test_an_organization_is_brought_up_to_the_latest_schema_when_opened(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL's side of a later SQLite migration (`storage/postgres/migrations/NNNN_*.sql`)
+    runs once on every organization made before it; an organization newer than this version
+    is refused. The PostgreSQL versions follow SQLite's numbers."""
+    import storage.postgres as pg
+    from storage.db import migrations as sqlite_migrations
+
+    assert pg.latest_version() == sqlite_migrations()[-1][0]
+    async with await PgStore.open(pg_url, "Old"):
+        pass
+    later = pg.latest_version() + 1
+    monkeypatch.setattr(pg, "migrations", lambda: [(later, "CREATE TABLE later (x BIGINT);")])
+    for _ in range(2):  # the second opening runs nothing again
+        async with await PgStore.open(pg_url, "Old", create=False) as store:
+            assert await store.db.fetchall("SELECT x FROM later") == []
+    conn = await asyncpg.connect(pg_url)
+    try:
+        version = "SELECT schema_version FROM sokhoe.organizations WHERE code = 'Old'"
+        assert await conn.fetchval(version) == later
+        await conn.execute(
+            "UPDATE sokhoe.organizations SET schema_version = $1 WHERE code = 'Old'", later + 5
+        )
+    finally:
+        await conn.close()
+    with pytest.raises(StoreError, match="mới hơn"):
+        await PgStore.open(pg_url, "Old", create=False)
+    with pytest.raises(StoreError, match="Chưa có tổ chức"):
+        await PgStore.open(pg_url, "Missing", create=False)
+
+
+EXPORT_NOVEMBER = ["export", "declarations", "--from", "2026-11-01", "--to", "2026-11-30",
+                   "--out", "x.xlsx"]  # fmt: skip
+
+
+def test_organizations_from_the_command_line(
+    tmp_path: Path,
+    pg_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An organization is made by its first roster, gets its own settings, is listed; every
+    command takes `--org`; a careless line is one line and changes nothing."""
+    from tests.test_roster_cli import fifty, write_csv
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("BOT_TOKEN", "ZALO_BOT_TOKEN", "ORG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", pg_url)
+    roster = write_csv(tmp_path / "roster.csv", fifty())
+    assert main(["import-roster", "--org", "SYT", str(roster)]) == 0
+    assert main(["import-roster", "--org", "SGD", str(roster)]) == 0  # the same codes
+    capsys.readouterr()
+
+    def env_file(name: str, *lines: str) -> str:
+        (tmp_path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return str(tmp_path / name)
+
+    syt = env_file("syt.env", "BOT_TOKEN=111:syt-token-0123456789abcdefghij", "ORG_NAME=Sở Y tế")
+    assert main(["org-settings", "--org", "SYT", syt]) == 0
+    assert "Đã lưu 2 thiết lập của tổ chức SYT" in capsys.readouterr().out
+    refusals = [
+        (["org-settings", "--org", "SGD", syt], "đã là của tổ chức SYT"),  # one bot, one org
+        (
+            ["org-settings", "--org", "SGD", env_file("bad.env", f"DATABASE_URL={pg_url}")],
+            "DATABASE_URL là thiết lập của cả hệ thống",
+        ),
+        (["org-settings", "--org", "SGD", env_file("none.env", "ORG_NAME=x")], "BOT_TOKEN"),
+        (["org-settings", "--org", "KHONG", syt], "Chưa có tổ chức KHONG"),
+        (["org-settings", "--org", "SGD", str(tmp_path / "missing.env")], "missing.env"),
+        ([*EXPORT_NOVEMBER, "--org", "KHONG"], "Chưa có tổ chức KHONG"),
+    ]
+    for args, said in refusals:
+        assert main(args) != 0, args
+        err = capsys.readouterr().err.strip()
+        assert said in err and len(err.splitlines()) == 1 and "Traceback" not in err, err
+    assert main(["orgs"]) == 0
+    listed = capsys.readouterr().out
+    assert "SYT: Sở Y tế — chưa worker nào chạy" in listed and "SGD" in listed
+    out = tmp_path / "thang.xlsx"
+    assert main([*EXPORT_NOVEMBER[:-1], str(out), "--org", "SGD"]) == 0
+    assert out.exists() and (tmp_path / "x.xlsx").exists() is False
+    asyncio.run(settings_kept(pg_url))
+
+
+async def settings_kept(url: str) -> None:
+    from storage.postgres.registry import Registry
+
+    registry = await Registry.open(url)
+    try:
+        kept = {o.code: o.settings for o in await registry.organizations()}
+    finally:
+        await registry.close()
+    assert kept["SYT"]["ORG_NAME"] == "Sở Y tế" and kept["SGD"] == {}  # the refusals kept nothing
