@@ -24,10 +24,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -35,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.domain import Channel  # noqa: E402
-from tests.fakes.loopback import seed_enrolled  # noqa: E402
+from tests.fakes.loopback import seed_enrolled, slot_settings  # noqa: E402
 
 TOKEN = "123456:BENCH-token-0123456789abcdefghij"
 
@@ -54,21 +52,6 @@ def peak_mib(pid: int) -> float:
     except OSError:
         pass
     return 0.0
-
-
-def slot_settings(lead: float = 8) -> dict[str, str]:
-    """A morning slot that opens in `lead` seconds on a working day, whatever the hour: the bot
-    runs in a time zone where it is now about 08:00 (a fixed-offset zone), today a working day."""
-    utc = datetime.now(UTC)
-    offset = (8 - utc.hour + 12) % 24 - 12  # hours east of UTC that make it 08:xx locally
-    zone = "Etc/GMT" + (f"-{offset}" if offset > 0 else f"+{-offset}")  # Etc signs are inverted
-    now = utc.astimezone(ZoneInfo(zone))
-    moments = [now + timedelta(seconds=s) for s in (lead, 3600, 5400, 5460, 5520, 5580)]
-    names = ["MORNING_PROMPT", "MORNING_REMINDER", "MORNING_CLOSE", "AFTERNOON_PROMPT",
-             "AFTERNOON_REMINDER", "AFTERNOON_CLOSE"]  # fmt: skip
-    values = {name: m.strftime("%H:%M:%S") for name, m in zip(names, moments, strict=True)}
-    return {**values, "TIMEZONE": zone, "MAKEUP_WORKDAYS": now.date().isoformat(),
-            "RISK_SHEET": "23:57", "RISK_REMINDER": "23:58", "RISK_DEADLINE": "23:59"}  # fmt: skip
 
 
 def percentiles(values: list[float]) -> str:

@@ -32,12 +32,12 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from e2e import TOKEN, free_port, peak_mib, percentiles, slot_settings  # noqa: E402  (bench/)
+from e2e import TOKEN, free_port, peak_mib, percentiles  # noqa: E402  (bench/)
 
 from core.domain import Channel  # noqa: E402
 from storage.postgres.registry import Registry  # noqa: E402
 from storage.postgres.store import PgStore  # noqa: E402
-from tests.fakes.loopback import seed_people  # noqa: E402
+from tests.fakes.loopback import seed_people, slot_settings  # noqa: E402
 
 RATE = 30  # messages a second per bot (the fake's limit)
 

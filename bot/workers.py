@@ -30,8 +30,8 @@ from storage.postgres.registry import Organization, Registry
 
 log = logging.getLogger(__name__)
 
-LEASE_TTL = 6.0  # seconds a lease lasts unless renewed (three renewals)
-RENEW_EVERY = 2.0  # renew, and look for organizations nobody runs, this often
+LEASE_TTL = 5.0  # seconds a lease lasts unless renewed (four renewals)
+RENEW_EVERY = 1.0  # renew, and look for organizations nobody runs, this often
 REST_AFTER_FAILURE = 60.0  # an organization whose bot failed to start is tried again after this
 # Settings that belong to the deployment, never to one organization.
 DEPLOYMENT_ONLY = frozenset({"DATABASE_URL", "DATABASE_PATH", "ORG"})
@@ -71,13 +71,14 @@ async def run_workers(
     registry = await Registry.open(url)
     bots: dict[str, _Bot] = {}
     resting: dict[str, float] = {}
+    free_since: dict[str, float] = {}  # organizations nobody runs, since when (seen from here)
     try:
-        await registry.heartbeat(worker)
+        await registry.heartbeat(worker, LEASE_TTL)
         # the workers started together see each other before any takes its share
-        await woken_or_stopped(asyncio.Event(), stop, RENEW_EVERY)
+        await woken_or_stopped(asyncio.Event(), stop, 2 * RENEW_EVERY)
         print(texts.WORKER_STARTED.format(worker=worker), flush=True)
         while not stop.is_set():
-            alive = await registry.heartbeat(worker)
+            alive = await registry.heartbeat(worker, LEASE_TTL)
             held = await registry.renew(worker, list(bots), LEASE_TTL)
             for code in list(bots):
                 bot = bots[code]
@@ -95,10 +96,13 @@ async def run_workers(
             ]
             share = math.ceil(len(organizations) / max(alive, 1))
             free = await registry.free()
+            now = time.monotonic()
+            free_since = {code: free_since.get(code, now) for code in free}
             for org in organizations:
-                if len(bots) >= share:
-                    break
                 if org.code in bots or org.code not in free:
+                    continue
+                # its share first; one that nobody took for a while, whoever sees it
+                if len(bots) >= share and now - free_since[org.code] < 2 * RENEW_EVERY:
                     continue
                 if resting.get(org.code, 0.0) > time.monotonic():
                     continue

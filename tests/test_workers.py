@@ -18,24 +18,23 @@ from contextlib import ExitStack
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import pytest
 
-from bot.config import Settings
 from bot.workers import LEASE_TTL, RENEW_EVERY
 from core.domain import Channel
-from core.messages import Reply
-from core.slots import make_slots, slot_at
+from core.slots import SlotName, SlotRef
 from storage.postgres.db import LeaseLostError
 from storage.postgres.registry import Registry
 from storage.postgres.store import PgStore
 from tests.conftest import PG_SERVER
-from tests.fakes.loopback import ROOT, Loopback, seed_people
+from tests.fakes.loopback import ROOT, Loopback, seed_people, slot_settings
 from tests.fakes.telegram_api import FakeTelegram
 from tests.test_kill import IN_FLIGHT
 
-BIG = 3_000  # organization A: the burst of answers and the broadcast
+BIG = 3_000  # organization A: the burst of answers and the prompts
 SMALL = 40  # organizations B and C
 
 
@@ -55,20 +54,17 @@ def account(person: int) -> str:
     return str(10_000 + person)
 
 
-async def organization(url: str, code: str, people: int, api: Loopback[FakeTelegram]) -> None:
-    """An organization of `people` enrolled, its bot pointed at its own fake Bot API; A with a
-    broadcast queued to everyone."""
+async def organization(
+    url: str, code: str, people: int, api: Loopback[FakeTelegram], slots: dict[str, str]
+) -> None:
+    """An organization of `people` enrolled, its bot pointed at its own fake Bot API, its
+    morning prompt a few seconds after the workers start."""
     async with await PgStore.open(url, code) as store:
         await seed_people(store, people, Channel.TELEGRAM, account)
-        if code == "A":
-            messages = [
-                (Channel.TELEGRAM, account(n), Reply(f"Thông báo số {n}"))
-                for n in range(1, people + 1)
-            ]
-            await store.outbox.enqueue_many(messages, datetime.now(UTC))
     registry = await Registry.open(url)
     own = {"BOT_TOKEN": api.fake.token, "TELEGRAM_API_BASE_URL": api.url, "ORG_NAME": code}
-    assert await registry.set_settings(code, {**own, "SEND_RATE": "0", "CHAT_INTERVAL": "0"})
+    unpaced = {"SEND_RATE": "0", "CHAT_INTERVAL": "0"}
+    assert await registry.set_settings(code, {**own, **unpaced, **slots})
     await registry.close()
 
 
@@ -94,8 +90,9 @@ async def holders(url: str) -> dict[str, str]:
         await registry.close()
 
 
-def broadcast(fake: FakeTelegram) -> list[str]:
-    return [s.text for s in fake.sent if s.text.startswith("Thông báo số")]
+def prompted(fake: FakeTelegram) -> list[int]:
+    """The chats the morning prompt went to, once per time it went."""
+    return [s.chat_id for s in fake.as_sent if ":ok" in str(s.buttons)]
 
 
 def press_all(api: Loopback[FakeTelegram], code: str, people: range) -> None:
@@ -114,14 +111,15 @@ def apis() -> Iterator[dict[str, Loopback[FakeTelegram]]]:
         yield {code: stack.enter_context(Loopback(FakeTelegram()).serving()) for code in "ABC"}
 
 
-async def test_three_workers_one_killed_mid_burst_and_mid_broadcast(
+async def test_three_workers_one_killed_mid_burst_and_mid_prompts(
     tmp_path: Path, own_database: str, apis: dict[str, Loopback[FakeTelegram]]
 ) -> None:
     url = own_database
+    slots = slot_settings(lead=6)
     for code, api in apis.items():
-        await organization(url, code, BIG if code == "A" else SMALL, api)
-    settings = Settings()
-    ref = slot_at(make_slots(settings.morning, settings.afternoon), datetime.now(settings.tz))
+        await organization(url, code, BIG if code == "A" else SMALL, api, slots)
+    zone = ZoneInfo(slots["TIMEZONE"])
+    ref = SlotRef(datetime.now(zone).date(), SlotName.MORNING)
     workers = [start_worker(tmp_path, url) for _ in range(3)]
     try:
         for code, api in apis.items():
@@ -133,15 +131,15 @@ async def test_three_workers_one_killed_mid_burst_and_mid_broadcast(
         a = apis["A"]
         half = BIG // 2
         await asyncio.to_thread(press_all, a, ref.code, range(1, half + 1))
-        # in the middle of both: part of the broadcast out, part of the answers taken
+        # in the middle of both: part of the prompts out, part of the answers taken
         assert await asyncio.to_thread(
-            a.wait_for, lambda f: len(broadcast(f)) >= 300 and len(f.served) >= 300, 60
-        ), "the broadcast and the answers did not start"
+            a.wait_for, lambda f: len(prompted(f)) >= 300 and len(f.served) >= 300, 60
+        ), "the prompts and the answers did not start"
         victim = next(w for w in workers if f":{w.pid}:" in held["A"])
         victim.send_signal(signal.SIGKILL)
         killed_at = time.monotonic()
         victim.wait(timeout=10)
-        assert len(broadcast(a.fake)) < BIG, "the broadcast was over before the kill"
+        assert len(prompted(a.fake)) < BIG, "the prompts were all out before the kill"
         a.act(lambda f: f.commands.clear())
         assert await asyncio.to_thread(a.wait_for, lambda f: bool(f.commands), 30)
         taken_in = time.monotonic() - killed_at
@@ -149,8 +147,8 @@ async def test_three_workers_one_killed_mid_burst_and_mid_broadcast(
         assert f":{victim.pid}:" not in (await holders(url))["A"]
         await asyncio.to_thread(press_all, a, ref.code, range(half + 1, BIG + 1))
         assert await asyncio.to_thread(
-            a.wait_for, lambda f: confirmed(f) >= BIG and len(set(broadcast(f))) >= BIG, 120
-        ), f"confirmed {confirmed(a.fake)}, broadcast {len(set(broadcast(a.fake)))}"
+            a.wait_for, lambda f: confirmed(f) >= BIG and len(set(prompted(f))) >= BIG, 120
+        ), f"confirmed {confirmed(a.fake)}, prompted {len(set(prompted(a.fake)))}"
     finally:
         for worker in workers:
             if worker.poll() is None:
@@ -169,8 +167,10 @@ async def test_three_workers_one_killed_mid_burst_and_mid_broadcast(
             assert await conn.fetchval(f"SELECT count(*) FROM {other}.declarations") == 0
     finally:
         await conn.close()
-    sent = broadcast(a.fake)
-    assert len(sent) - BIG <= IN_FLIGHT  # only what was in flight at the kill, again
+    for api in apis.values():  # everyone prompted; twice only what was in flight at the kill
+        chats = prompted(api.fake)
+        assert len(set(chats)) == (BIG if api is a else SMALL)
+        assert len(chats) - len(set(chats)) <= (IN_FLIGHT if api is a else 0)
 
 
 async def test_a_lease_passes_only_when_it_expires_and_fences_the_old_holder(

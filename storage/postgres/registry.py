@@ -50,15 +50,16 @@ class Registry:
         )
         return bool(status.endswith(" 1"))
 
-    async def heartbeat(self, worker: str) -> int:
-        """This worker is alive; how many workers are (seen within the last 10 seconds)."""
+    async def heartbeat(self, worker: str, within: float) -> int:
+        """This worker is alive; how many workers are (seen within the last `within` seconds)."""
         await self._conn.execute(
             "INSERT INTO sokhoe.workers (id, seen_at) VALUES ($1, now())"
             " ON CONFLICT (id) DO UPDATE SET seen_at = now()",
             worker,
         )
         alive = await self._conn.fetchval(
-            "SELECT count(*) FROM sokhoe.workers WHERE seen_at > now() - interval '10 seconds'"
+            "SELECT count(*) FROM sokhoe.workers WHERE seen_at > now() - make_interval(secs => $1)",
+            within,
         )
         return int(alive)
 

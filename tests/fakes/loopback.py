@@ -11,11 +11,12 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl
+from zoneinfo import ZoneInfo
 
 from core import texts
 from core.domain import Channel
@@ -163,3 +164,18 @@ async def seed_people(
             await store.people.link_account(channel, accounts[-1], accounts[-1], person.id, now)
             await store.people.record_consent(person.id, texts.CONSENT_VERSION, channel, now)
     return accounts
+
+
+def slot_settings(lead: float = 8) -> dict[str, str]:
+    """A morning slot that opens in `lead` seconds on a working day, whatever the hour: the bot
+    runs in a time zone where it is now about 08:00 (a fixed-offset zone), today a working day."""
+    utc = datetime.now(UTC)
+    offset = (8 - utc.hour + 12) % 24 - 12  # hours east of UTC that make it 08:xx locally
+    zone = "Etc/GMT" + (f"-{offset}" if offset > 0 else f"+{-offset}")  # Etc signs are inverted
+    now = utc.astimezone(ZoneInfo(zone))
+    moments = [now + timedelta(seconds=s) for s in (lead, 3600, 5400, 5460, 5520, 5580)]
+    names = ["MORNING_PROMPT", "MORNING_REMINDER", "MORNING_CLOSE", "AFTERNOON_PROMPT",
+             "AFTERNOON_REMINDER", "AFTERNOON_CLOSE"]  # fmt: skip
+    values = {name: m.strftime("%H:%M:%S") for name, m in zip(names, moments, strict=True)}
+    return {**values, "TIMEZONE": zone, "MAKEUP_WORKDAYS": now.date().isoformat(),
+            "RISK_SHEET": "23:57", "RISK_REMINDER": "23:58", "RISK_DEADLINE": "23:59"}  # fmt: skip

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
@@ -80,6 +80,7 @@ class FakeTelegram:
     token: str = TOKEN
     updates: list[dict[str, Any]] = field(default_factory=list)
     sent: list[Sent] = field(default_factory=list)
+    as_sent: list[Sent] = field(default_factory=list)  # sendMessage calls, never edited after
     edits: list[Sent] = field(default_factory=list)
     answered: list[str] = field(default_factory=list)
     commands: list[dict[str, str]] = field(default_factory=list)
@@ -152,6 +153,7 @@ class FakeTelegram:
         markup = json.loads(params["reply_markup"]) if params.get("reply_markup") else None
         message_id = next(self._message_ids)
         self.sent.append(Sent(chat_id, params["text"], message_id, markup))
+        self.as_sent.append(replace(self.sent[-1]))  # as it went, whatever edits it later
         return _message(chat_id, message_id, params["text"])
 
     def _api_editMessageText(self, params: dict[str, Any]) -> Any:
