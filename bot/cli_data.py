@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -17,7 +18,7 @@ from core import texts
 from core.clock import SystemClock
 from core.settings import Settings
 from core.workdays import WorkCalendar
-from storage import open_settings_store, open_store
+from storage import Store, open_settings_store, open_store
 from storage.db import StoreError
 from storage.office import backup
 
@@ -79,19 +80,25 @@ async def make_backup(settings: Settings, target: Path) -> int:
     source = settings.database_path
     async with await open_store(source, create=False) as store:  # it exists and is sound
         check_backup_target(source, target)
-        temporary = target.with_name(f".{target.name}.part")
-        try:
-            await asyncio.to_thread(backup, source, temporary)
-        except StoreError as err:
-            temporary.unlink(missing_ok=True)
-            raise CliError(texts.BACKUP_FAILED.format(path=target, error=err)) from None
-        async with store.transaction():
-            await store.office.audit(
-                SystemClock().now(), texts.CLI_ACTOR, "backup", detail=str(target)
-            )
-            temporary.replace(target)
+        await _write_backup(store, target, lambda part: asyncio.to_thread(backup, source, part))
     print(texts.BACKUP_DONE.format(path=target))
     return 0
+
+
+async def _write_backup(
+    store: Store, target: Path, write: Callable[[Path], Awaitable[None]]
+) -> None:
+    """Written beside the target, then put in place with its audit entry: a backup that
+    exists was audited, and a failed one leaves nothing."""
+    temporary = target.with_name(f".{target.name}.part")
+    try:
+        await write(temporary)
+    except StoreError as err:
+        temporary.unlink(missing_ok=True)
+        raise CliError(texts.BACKUP_FAILED.format(path=target, error=err)) from None
+    async with store.transaction():
+        await store.office.audit(SystemClock().now(), texts.CLI_ACTOR, "backup", detail=str(target))
+        temporary.replace(target)
 
 
 async def _dump(settings: Settings, target: Path) -> int:
@@ -100,17 +107,8 @@ async def _dump(settings: Settings, target: Path) -> int:
 
     async with await open_settings_store(settings, create=False) as store:  # it exists
         check_dump_target(target)
-        temporary = target.with_name(f".{target.name}.part")
-        try:
-            await dump(settings.database_url, settings.organization, temporary)
-        except StoreError as err:
-            temporary.unlink(missing_ok=True)
-            raise CliError(texts.BACKUP_FAILED.format(path=target, error=err)) from None
-        async with store.transaction():
-            await store.office.audit(
-                SystemClock().now(), texts.CLI_ACTOR, "backup", detail=str(target)
-            )
-            temporary.replace(target)
+        url, org = settings.database_url, settings.organization
+        await _write_backup(store, target, lambda part: dump(url, org, part))
     print(texts.BACKUP_DONE.format(path=target))
     return 0
 

@@ -2,59 +2,16 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
-from storage.checkins import CheckinRepo
-from storage.db import Database, Sql
-from storage.deeds import DeedRepo
-from storage.inbox import InboxRepo
-from storage.jobs import JobRepo
-from storage.office import OfficeRepo
-from storage.outbox import OutboxRepo
-from storage.people import PeopleRepo
-from storage.privacy import PrivacyRepo
-from storage.reports import ReportRepo
-from storage.risk import RiskRepo
+from storage.db import Database
+from storage.repositories import Repositories
 
 
-class SqliteStore:
+class SqliteStore(Repositories):
     """Open with `await SqliteStore.open(path)`; close with `await store.close()` (or `async
-    with`). A transaction opened here is joined by every repository's statements."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self.outbox = OutboxRepo(db)
-        self.people = PeopleRepo(db)
-        self.checkins = CheckinRepo(db, self.outbox)
-        self.risk = RiskRepo(db)
-        self.deeds = DeedRepo(db)
-        self.office = OfficeRepo(db, self.outbox)
-        self.inbox = InboxRepo(db)
-        self.jobs = JobRepo(db)
-        self.privacy = PrivacyRepo(db)
-        self.reports = ReportRepo(db)
+    with`)."""
 
     @classmethod
     async def open(cls, path: Path, create: bool = True) -> SqliteStore:
         return cls(Database(await Database.connect(path, create)))
-
-    @property
-    def db(self) -> Sql:
-        """The database itself: for the tests and the tools that read it directly."""
-        return self._db
-
-    def transaction(self) -> AbstractAsyncContextManager[None]:
-        return self._db.transaction()
-
-    def savepoint(self) -> AbstractAsyncContextManager[None]:
-        return self._db.savepoint()
-
-    async def close(self) -> None:
-        await self._db.close()
-
-    async def __aenter__(self) -> SqliteStore:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()

@@ -70,6 +70,23 @@ def pg_database() -> Iterator[str]:
         asyncio.run(admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture
+async def fresh_database() -> AsyncIterator[str]:
+    """A PostgreSQL database of the test's own, dropped after it (for what needs a whole
+    database: the list of organizations, workers that run every organization they find)."""
+    name = f"sokhoe_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = await asyncpg.connect(f"{PG_SERVER}/postgres", timeout=10)
+    except OSError as err:  # not skipped: the suite must run against PostgreSQL
+        raise AssertionError(f"PostgreSQL at 127.0.0.1:5432 is needed ({err})") from None
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_SERVER}/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        await admin.close()
+
+
 @dataclass(frozen=True)
 class Backend:
     """Where a test's store lives: SQLite's file in the test's folder, or an organization of

@@ -7,11 +7,9 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -20,7 +18,7 @@ from core.domain import Channel
 from core.messages import Reply
 from storage import open_store
 from tests.conftest import roster_row
-from tests.fakes.loopback import ROOT, Loopback, seed_enrolled, start_bot
+from tests.fakes.loopback import Loopback, python_m_bot, seed_enrolled, start_bot
 from tests.fakes.telegram_api import FakeTelegram
 
 IN_FLIGHT = 16  # the sender's concurrency: at most these are sent again after a kill
@@ -32,17 +30,7 @@ def integrity(db: Path) -> str:
 
 
 def cli(folder: Path, *args: str) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))}
-    env.update(DATABASE_PATH=str(folder / "sokhoe.db"), PYTHONPATH=str(ROOT))
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", *args],
-        cwd=folder,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    return python_m_bot(folder, list(args), DATABASE_PATH=str(folder / "sokhoe.db"))
 
 
 def kill(process: subprocess.Popen[str]) -> None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
@@ -25,18 +23,8 @@ SERVER = "postgresql://postgres@127.0.0.1:5432"
 
 
 @pytest.fixture
-async def pg_url() -> AsyncIterator[str]:
-    name = f"sokhoe_test_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = await asyncpg.connect(f"{SERVER}/postgres", timeout=10)
-    except OSError as err:  # not skipped: the suite must run against PostgreSQL
-        raise AssertionError(f"PostgreSQL on 127.0.0.1:5432 is needed ({err})") from None
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{SERVER}/{name}"
-    finally:
-        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        await admin.close()
+def pg_url(fresh_database: str) -> str:
+    return fresh_database
 
 
 def sqlite_counts(path: Path) -> dict[str, int]:

@@ -7,13 +7,10 @@ they find in it)."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
-import sys
 import time
-import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import UTC, date, datetime
 from functools import partial
@@ -29,25 +26,12 @@ from core.slots import SlotName, SlotRef
 from storage.postgres.db import LeaseLostError
 from storage.postgres.registry import Registry
 from storage.postgres.store import PgStore
-from tests.conftest import PG_SERVER
-from tests.fakes.loopback import ROOT, Loopback, seed_people, slot_settings
+from tests.fakes.loopback import Loopback, python_m_bot, seed_people, slot_settings
 from tests.fakes.telegram_api import FakeTelegram
 from tests.test_kill import IN_FLIGHT
 
 BIG = 3_000  # organization A: the burst of answers and the prompts
 SMALL = 40  # organizations B and C
-
-
-@pytest.fixture
-async def own_database() -> AsyncIterator[str]:
-    name = f"sokhoe_workers_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(f"{PG_SERVER}/postgres", timeout=10)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG_SERVER}/{name}"
-    finally:
-        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 def account(person: int) -> str:
@@ -69,17 +53,7 @@ async def organization(
 
 
 def start_worker(folder: Path, url: str) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "ORG"))}
-    env.update(DATABASE_URL=url, PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING")
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=folder,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    return python_m_bot(folder, ["run"], DATABASE_URL=url, LOG_LEVEL="WARNING")
 
 
 async def holders(url: str) -> dict[str, str]:
@@ -112,9 +86,9 @@ def apis() -> Iterator[dict[str, Loopback[FakeTelegram]]]:
 
 
 async def test_three_workers_one_killed_mid_burst_and_mid_prompts(
-    tmp_path: Path, own_database: str, apis: dict[str, Loopback[FakeTelegram]]
+    tmp_path: Path, fresh_database: str, apis: dict[str, Loopback[FakeTelegram]]
 ) -> None:
-    url = own_database
+    url = fresh_database
     slots = slot_settings(lead=6)
     for code, api in apis.items():
         await organization(url, code, BIG if code == "A" else SMALL, api, slots)
@@ -174,9 +148,9 @@ async def test_three_workers_one_killed_mid_burst_and_mid_prompts(
 
 
 async def test_a_lease_passes_only_when_it_expires_and_fences_the_old_holder(
-    own_database: str,
+    fresh_database: str,
 ) -> None:
-    url = own_database
+    url = fresh_database
     async with await PgStore.open(url, "A"):
         pass
     registry = await Registry.open(url)

@@ -22,6 +22,7 @@ from typing import Any
 
 import asyncpg
 
+from core import texts
 from storage.db import Row, StoreError
 
 # `'…'` literals and `"…"` names are copied as they are; `?`, `:name` become `$n`.
@@ -139,7 +140,15 @@ class PgDatabase:
     async def connect(
         cls, url: str, schema: str, lock_key: int, size: int, fence: tuple[str, str] | None
     ) -> PgDatabase:
-        pool = await asyncpg.create_pool(
+        try:
+            pool = await cls._pool_for(url, schema, size)
+        except (OSError, asyncpg.PostgresError, TimeoutError) as err:
+            raise StoreError(texts.PG_UNREACHABLE.format(error=type(err).__name__)) from None
+        return cls(pool, schema, lock_key, fence)
+
+    @staticmethod
+    async def _pool_for(url: str, schema: str, size: int) -> asyncpg.Pool:
+        return await asyncpg.create_pool(
             url,
             min_size=1,
             max_size=max(1, size),
@@ -148,7 +157,6 @@ class PgDatabase:
             init=_numbers_as_sqlite_gives_them,
             statement_cache_size=1024,  # every statement of the repositories stays prepared
         )
-        return cls(pool, schema, lock_key, fence)
 
     async def close(self) -> None:
         await self._pool.close()

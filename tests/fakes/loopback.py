@@ -122,18 +122,28 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 def start_bot(folder: Path, api: Loopback[FakeTelegram], **settings: str) -> subprocess.Popen[str]:
     """`python -m bot run` in its own process, against this fake, on `folder/sokhoe.db`;
     its output (stdout and stderr together) readable from the process."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))}
-    env.update(
+    return python_m_bot(
+        folder,
+        ["run"],
         BOT_TOKEN=api.fake.token,
         TELEGRAM_API_BASE_URL=api.url,
         DATABASE_PATH=str(folder / "sokhoe.db"),
-        PYTHONPATH=str(ROOT),
         **settings,
     )
+
+
+def python_m_bot(folder: Path, args: list[str], **settings: str) -> subprocess.Popen[str]:
+    """`python -m bot ARGS` in its own process, run from `folder`, with `settings` over an
+    environment cleared of the bot's own settings; its output (stdout and stderr together)
+    readable from the process."""
+    own = ("BOT_", "TELEGRAM_", "ZALO_", "DATABASE_", "ORG")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(own)}
+    env.update(PYTHONPATH=str(ROOT), **settings)
     return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
+        [sys.executable, "-m", "bot", *args],
         cwd=folder,
         env=env,
+        stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
