@@ -53,8 +53,6 @@ class Sql(Protocol):
     """What a repository asks of its database (SQLite's `Database`, PostgreSQL's
     `storage.postgres.db.PgDatabase`)."""
 
-    dialect: str
-
     def transaction(self) -> AbstractAsyncContextManager[None]: ...
 
     def savepoint(self) -> AbstractAsyncContextManager[None]: ...
@@ -84,8 +82,6 @@ class Sql(Protocol):
 
 class Database:
     """One aiosqlite connection shared by the process; every statement runs under `_lock`."""
-
-    dialect = "sqlite"
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -165,7 +161,8 @@ class Database:
 
     async def checkpoint(self, tables: Sequence[str] = ()) -> None:
         """Copy the WAL into the database file and truncate it: after an erasure, no old page
-        holding the erased data stays in the WAL. Inside a transaction, done after its commit."""
+        holding the erased data stays in the WAL (every table's: `tables` is for PostgreSQL,
+        which rewrites only those). Inside a transaction, done after its commit."""
         self._checkpoint_due = True
         async with self.transaction():
             pass

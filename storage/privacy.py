@@ -21,6 +21,11 @@ PERSON_TABLES = (
 )  # fmt: skip
 
 
+# Tables whose rows are deleted or replaced in the course of a day, so that old versions of
+# health data may stand in them: rewritten after the nightly erasure with what it deleted from.
+CHURN = ("walks", "conversations", "checkins", "outbox", "inbox", "inbox_set_aside", "menus")
+
+
 class PrivacyRepo(Repository):
     # --- consent --------------------------------------------------------------------------------
 
@@ -202,7 +207,7 @@ class PrivacyRepo(Repository):
                 "DELETE FROM accounts WHERE person_id = ?", (person_id,)
             )
             # what was sent about them to others: alerts, re-opened risk sheets, summaries
-            counts["outbox"] += await self._execute(
+            counts["outbox"] = counts.get("outbox", 0) + await self._execute(
                 "DELETE FROM outbox WHERE instr(payload, ?) > 0", (name,)
             )
             await self._execute(
@@ -220,6 +225,8 @@ class PrivacyRepo(Repository):
                     (ERASED_NAME, f"xoa-{person_id}", person_id),
                 )
                 await self._execute("DELETE FROM unit_heads WHERE person_id = ?", (person_id,))
+        # every table: besides what this erased, rows deleted or changed before (a finished
+        # walk, a replaced check-in) may still stand as old versions holding the person's data
         await self._db.checkpoint()
         return Erased(counts)
 
@@ -250,7 +257,7 @@ class PrivacyRepo(Repository):
                 "DELETE FROM outbox WHERE created_at < ? AND state <> 'pending'", (ts(moment),)
             )
         if any(counts.values()):
-            await self._db.checkpoint([table for table, n in counts.items() if n])
+            await self._db.checkpoint(sorted({t for t, n in counts.items() if n} | set(CHURN)))
         return Erased(counts)
 
     async def forget_sent_texts_before(self, moment: datetime) -> int:

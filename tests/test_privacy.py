@@ -155,23 +155,23 @@ async def pg_traces(bot: Harness) -> list[str]:
     await admin.close()
     base = Path((await bot.query("SELECT current_setting('data_directory')"))[0][0])
     files = await bot.query(
-        "SELECT pg_relation_filepath(c.oid) FROM pg_class c"
+        "SELECT pg_relation_filepath(c.oid) || ' ' || c.relname FROM pg_class c"
         " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ?"
-        " UNION SELECT pg_relation_filepath(c.reltoastrelid) FROM pg_class c"
+        " UNION SELECT pg_relation_filepath(c.reltoastrelid) || ' ' || c.relname FROM pg_class c"
         " JOIN pg_namespace n ON n.oid = c.relnamespace"
         " WHERE n.nspname = ? AND c.reltoastrelid <> 0",
         (schema, schema),
     )
-    return found + in_files(base, [relative for (relative,) in files if relative])
+    return found + in_files(base, [tuple(named.split(" ", 1)) for (named,) in files if named])
 
 
-def in_files(base: Path, relatives: list[str]) -> list[str]:
-    """The files (every segment and fork) holding a marker."""
+def in_files(base: Path, relations: list[tuple[str, ...]]) -> list[str]:
+    """The files (every segment and fork) holding a marker, with their relation's name."""
     found = []
-    for relative in relatives:
+    for relative, name in relations:
         for part in sorted(base.glob(f"{relative}*")):
             data = part.read_bytes()
-            found += [f"file {part.name}" for marker in MARKERS if marker.encode() in data]
+            found += [f"file {part.name} ({name})" for m in MARKERS if m.encode() in data]
     return found
 
 

@@ -190,3 +190,14 @@ async def test_the_office_counts_agree_with_each_persons_standing(store: Store) 
         assert summarize(unit, ref, listed, lambda _: "", tallies[code]) == whole
     tccb, _ = await store.checkins.summary_standings(ref, CONSENT_VERSION, "TCCB")
     assert tccb == [s for s in listed if s.person.unit.code == "TCCB"]
+
+
+async def test_erasing_someone_who_never_enrolled(store: Store) -> None:
+    """A leaver who never linked an account (the nightly erasure of leavers meets them)."""
+    await seed(store)
+    person = await store.people.person_by_code("B1")
+    assert person is not None and not await store.people.accounts_of(person.id)
+    erased = await store.privacy.erase_person(person.id, keep_roster_row=False)
+    assert erased.counts["accounts"] == 0
+    after = await store.people.person(person.id)
+    assert after is not None and after.staff_code == f"xoa-{person.id}"

@@ -120,8 +120,6 @@ async def _numbers_as_sqlite_gives_them(conn: asyncpg.Connection) -> None:
 class PgDatabase:
     """One organization's database: a pool of connections in its schema."""
 
-    dialect = "postgresql"
-
     def __init__(
         self, pool: asyncpg.Pool, schema: str, lock_key: int, fence: tuple[str, str] | None
     ) -> None:
