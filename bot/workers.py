@@ -33,8 +33,10 @@ log = logging.getLogger(__name__)
 LEASE_TTL = 5.0  # seconds a lease lasts unless renewed (four renewals)
 RENEW_EVERY = 1.0  # renew, and look for organizations nobody runs, this often
 REST_AFTER_FAILURE = 60.0  # an organization whose bot failed to start is tried again after this
-# Settings that belong to the deployment, never to one organization.
+# Settings that belong to the deployment, never to one organization; and the other way round
+# (a token in the deployment's environment is no organization's: each has its own bot).
 DEPLOYMENT_ONLY = frozenset({"DATABASE_URL", "DATABASE_PATH", "ORG"})
+ORGANIZATION_ONLY = frozenset({"BOT_TOKEN", "ZALO_BOT_TOKEN"})
 
 
 @dataclass
@@ -52,7 +54,8 @@ def organization_settings(
 ) -> Settings:
     """The deployment's environment with the organization's own settings over it."""
     own = {k: v for k, v in org.settings.items() if k not in DEPLOYMENT_ONLY}
-    values = {**environ, **own, "DATABASE_URL": url, "ORG": org.code}
+    shared = {k: v for k, v in environ.items() if k not in ORGANIZATION_ONLY}
+    values = {**shared, **own, "DATABASE_URL": url, "ORG": org.code}
     return replace(load_settings(values, env_file=None), worker=worker)
 
 
