@@ -151,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the demo reads no settings: it never touches the deployment's database or tokens
         settings = Settings(log_level="WARNING") if args.command == "demo" else load_settings()
         if getattr(args, "org", None) and args.command != "copy-to-postgres":
+            if not settings.database_url:  # SQLite holds one organization: --org would be ignored
+                raise CliError(texts.PG_ONLY, 2)
             settings = replace(settings, organization=args.org)
         setup_logging(settings)
         return _command(args, settings)

@@ -189,7 +189,7 @@ async def set_org_settings(settings: Settings, org: str, own: dict[str, str]) ->
     from storage.postgres.registry import Registry
 
     if not settings.database_url:
-        raise CliError(texts.PG_ONLY)
+        raise CliError(texts.PG_ONLY, 2)
     for name in own:
         if name in DEPLOYMENT_ONLY:
             raise CliError(texts.ORG_SETTINGS_NOT_HERE.format(name=name))
@@ -217,7 +217,7 @@ async def list_orgs(settings: Settings) -> int:
     from storage.postgres.registry import Registry
 
     if not settings.database_url:
-        raise CliError(texts.PG_ONLY)
+        raise CliError(texts.PG_ONLY, 2)
     registry = await Registry.open(settings.database_url)
     try:
         organizations, holders = await registry.organizations(), await registry.holders()

@@ -242,6 +242,12 @@ def test_organizations_from_the_command_line(
         assert said in err and len(err.splitlines()) == 1 and "Traceback" not in err, err
     assert main(["orgs"]) == 0
     listed = capsys.readouterr().out
+    monkeypatch.delenv("DATABASE_URL")  # SQLite: one organization, so --org is a mistake
+    for args in ([*EXPORT_NOVEMBER, "--org", "SGD"], ["orgs"]):
+        assert main(args) == 2
+        err = capsys.readouterr().err.strip()
+        assert texts.PG_ONLY in err and len(err.splitlines()) == 1, err
+    monkeypatch.setenv("DATABASE_URL", pg_url)
     assert "SYT: Sở Y tế — chưa worker nào chạy" in listed and "SGD" in listed
     out = tmp_path / "thang.xlsx"
     assert main([*EXPORT_NOVEMBER[:-1], str(out), "--org", "SGD"]) == 0
