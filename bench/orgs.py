@@ -82,6 +82,27 @@ async def committed(url: str, codes: list[str]) -> dict[str, int]:
         await conn.close()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a running process so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_seconds() -> float:
+    """CPU time of the whole machine so far (all cores, busy or not)."""
+    first = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    return sum(int(v) for v in first[:8]) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy() -> float:
+    first = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    idle = int(first[3]) + int(first[4])
+    return (sum(int(v) for v in first[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def run(url: str, orgs: int, people: int, workers: int, seed: int) -> dict[str, Any]:
     codes = [f"b{n:02d}" for n in range(1, orgs + 1)]
     with tempfile.TemporaryDirectory() as folder:
@@ -103,6 +124,17 @@ def run(url: str, orgs: int, people: int, workers: int, seed: int) -> dict[str, 
             for log in logs
         ]  # fmt: skip
         peaks = [0.0] * workers
+        cpu: dict[str, float] = {}
+        busy_at, total_at = machine_busy(), machine_seconds()
+
+        def snapshot() -> dict[str, float]:
+            return {
+                "workers": sum(cpu_seconds(w.pid) for w in running),
+                "fakes": sum(cpu_seconds(f.pid) for f in fakes),
+                "busy": machine_busy() - busy_at,
+                "all": machine_seconds() - total_at,
+            }
+
         data: dict[str, dict[str, Any]] = {}
         deadline = time.monotonic() + people / 10 + 600
         try:
@@ -117,12 +149,15 @@ def run(url: str, orgs: int, people: int, workers: int, seed: int) -> dict[str, 
                 done = sum(1 for d in data.values() for t in d["taps"] if t.get("confirmed"))
                 print(f"  {asked:,} prompts, {tapped:,} taps, {done:,} confirmed",
                       file=sys.stderr, flush=True)  # fmt: skip
+                if asked >= orgs * people and not cpu:  # the broadcast is over: its CPU
+                    cpu = snapshot()
                 if any(w.poll() is not None for w in running):
                     print("  a worker ended", file=sys.stderr)
                     break
                 if asked >= orgs * people and done >= orgs * people:
                     break
         finally:
+            cpu = cpu or snapshot()
             for worker in running:
                 worker.send_signal(signal.SIGTERM)
             for worker in running:
@@ -163,7 +198,7 @@ def run(url: str, orgs: int, people: int, workers: int, seed: int) -> dict[str, 
         "too_many": sum(d["too_many"] for d in data.values()),
         "acks": [t["acked"] - t["tapped"] for t in taps if t.get("acked") is not None],
         "confirms": [t["confirmed"] - t["tapped"] for t in taps if t.get("confirmed") is not None],
-        "taps": len(taps), "stored": stored, "peaks": peaks,
+        "taps": len(taps), "stored": stored, "peaks": peaks, "cpu": cpu,
     }  # fmt: skip
 
 
@@ -183,6 +218,13 @@ def show(r: dict[str, Any]) -> None:
     print(f"tap → confirmed:  {percentiles(r['confirms'])}  "
           f"({len(r['confirms']):,} of {r['taps']:,} taps)")  # fmt: skip
     stored = r["stored"]
+    cpu = r["cpu"]
+    if cpu.get("all"):
+        rest = cpu["busy"] - cpu["workers"] - cpu["fakes"]
+        print(f"CPU until the last prompt: the machine {cpu['busy'] / cpu['all']:.0%} busy; "
+              f"of that, the workers {cpu['workers'] / cpu['busy']:.0%}, the fake Bot APIs "
+              f"{cpu['fakes'] / cpu['busy']:.0%}, PostgreSQL and the rest "
+              f"{rest / cpu['busy']:.0%}")  # fmt: skip
     print(f"committed:        {sum(stored.values()):,} answers "
           f"(each organization {min(stored.values()):,}–{max(stored.values()):,}); "
           f"workers' peak memory {', '.join(f'{p:.0f}' for p in r['peaks'])} MiB")  # fmt: skip
