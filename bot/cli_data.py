@@ -184,8 +184,7 @@ async def copy_to_postgres(source: Path, url: str, org: str) -> int:
 async def set_org_settings(settings: Settings, org: str, own: dict[str, str]) -> int:
     """An organization's own settings (tokens, names, times; read from a `.env`-style file),
     checked as the bot will read them, stored in the database for the workers."""
-    from bot.config import environment, load_settings
-    from bot.workers import DEPLOYMENT_ONLY, ORGANIZATION_ONLY
+    from bot.config import DEPLOYMENT_ONLY, environment, load_settings, organization_environment
     from storage.postgres.registry import Registry
 
     if not settings.database_url:
@@ -193,8 +192,7 @@ async def set_org_settings(settings: Settings, org: str, own: dict[str, str]) ->
     for name in own:
         if name in DEPLOYMENT_ONLY:
             raise CliError(texts.ORG_SETTINGS_NOT_HERE.format(name=name))
-    shared = {k: v for k, v in environment().items() if k not in ORGANIZATION_ONLY}
-    checked = load_settings({**shared, **own, "ORG": org}, env_file=None)
+    checked = load_settings(organization_environment(environment(), own, org), env_file=None)
     checked.require_a_token()
     async with await open_settings_store(replace(settings, organization=org), create=False):
         pass  # the organization exists (and its schema is current)

@@ -49,6 +49,23 @@ def environment(env_file: Path | None = Path(".env")) -> dict[str, str]:
     return values
 
 
+# Settings that belong to the deployment, never to one organization; and the other way round
+# (a token in the deployment's environment is no organization's: each has its own bot).
+DEPLOYMENT_ONLY = frozenset({"DATABASE_URL", "DATABASE_PATH", "ORG"})
+ORGANIZATION_ONLY = frozenset({"BOT_TOKEN", "ZALO_BOT_TOKEN"})
+
+
+def organization_environment(
+    environ: Mapping[str, str], own: Mapping[str, str], org: str
+) -> dict[str, str]:
+    """What an organization's bot reads (PostgreSQL, many organizations): the deployment's
+    environment without its tokens, the organization's own settings without the deployment's
+    over it."""
+    shared = {k: v for k, v in environ.items() if k not in ORGANIZATION_ONLY}
+    mine = {k: v for k, v in own.items() if k not in DEPLOYMENT_ONLY}
+    return {**shared, **mine, "ORG": org}
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
 ) -> Settings:

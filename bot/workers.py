@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 from bot.app import build_application, lifespan, running
 from bot.cli import redact
-from bot.config import load_settings
+from bot.config import load_settings, organization_environment
 from bot.loops import woken_or_stopped
 from core import texts
 from core.settings import Settings
@@ -33,10 +33,6 @@ log = logging.getLogger(__name__)
 LEASE_TTL = 5.0  # seconds a lease lasts unless renewed (four renewals)
 RENEW_EVERY = 1.0  # renew, and look for organizations nobody runs, this often
 REST_AFTER_FAILURE = 60.0  # an organization whose bot failed to start is tried again after this
-# Settings that belong to the deployment, never to one organization; and the other way round
-# (a token in the deployment's environment is no organization's: each has its own bot).
-DEPLOYMENT_ONLY = frozenset({"DATABASE_URL", "DATABASE_PATH", "ORG"})
-ORGANIZATION_ONLY = frozenset({"BOT_TOKEN", "ZALO_BOT_TOKEN"})
 
 
 @dataclass
@@ -53,9 +49,7 @@ def organization_settings(
     environ: Mapping[str, str], url: str, org: Organization, worker: str
 ) -> Settings:
     """The deployment's environment with the organization's own settings over it."""
-    own = {k: v for k, v in org.settings.items() if k not in DEPLOYMENT_ONLY}
-    shared = {k: v for k, v in environ.items() if k not in ORGANIZATION_ONLY}
-    values = {**shared, **own, "DATABASE_URL": url, "ORG": org.code}
+    values = {**organization_environment(environ, org.settings, org.code), "DATABASE_URL": url}
     return replace(load_settings(values, env_file=None), worker=worker)
 
 
@@ -107,7 +101,7 @@ async def run_workers(
                 # its share first; one that nobody took for a while, whoever sees it
                 if len(bots) >= share and now - free_since[org.code] < 2 * RENEW_EVERY:
                     continue
-                if resting.get(org.code, 0.0) > time.monotonic():
+                if resting.get(org.code, 0.0) > now:
                     continue
                 if await registry.take(worker, org.code, LEASE_TTL):
                     bots[org.code] = _start(environ, url, org, worker)

@@ -4,12 +4,12 @@ keeps writing (WAL lets a reader and the writer work side by side)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from core import texts
 from core.exports import (
     DeclarationRecord,
     Kind,
@@ -29,8 +29,9 @@ from core.slots import SlotName, SlotRef
 from core.summary import UnitCount
 from core.workdays import WorkCalendar
 from storage.checkins import answers_from, count_units
-from storage.db import Database, Row, Sql, StoreError, from_ts, ts
+from storage.db import Database, Row, Sql, from_ts, ts
 from storage.office import audit_entry
+from storage.repositories import Repositories
 
 CHUNK = 2000  # rows fetched per trip to SQLite's thread
 
@@ -205,14 +206,10 @@ async def open_export_reader(settings: Settings) -> ExportReader:
     read-only connection of SQLite's file, or a pool of one on the organization's schema."""
     if not settings.database_url:
         return await ExportReader.open(settings.database_path)
-    if not settings.organization:
-        raise StoreError(texts.PG_NO_ORG)
-    from storage.postgres.store import PgStore  # asyncpg only where it is used
+    from storage import open_settings_store
 
-    store = await PgStore.open(
-        settings.database_url, settings.organization, create=False, pool_size=1
-    )
-    return ExportReader(store.db)
+    store = await open_settings_store(replace(settings, pg_pool_size=1), create=False)
+    return ExportReader(cast(Repositories, store).db)
 
 
 def _date(text: str | None) -> date | None:

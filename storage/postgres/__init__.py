@@ -48,26 +48,27 @@ BASE_VERSION = 18  # the SQLite migration that schema.sql matches
 SHARED_LOCK = 0x736F6B686F65  # "sokhoe": one process at a time changes the list of organizations
 
 
-class CopyError(StoreError):
-    """The copy cannot be made; the message says why, in one line."""
+class PgError(StoreError):
+    """PostgreSQL or an organization in it cannot be used (or copied into); the message says
+    why, in one line."""
 
 
 def schema_name(org: str) -> str:
     """The organization's schema: `org_` and its code in lower case."""
     if not ORG_CODE.match(org):
-        raise CopyError(texts.PG_BAD_ORG.format(org=org[:20]))
+        raise PgError(texts.PG_BAD_ORG.format(org=org[:20]))
     return f"org_{org.lower()}"
 
 
 async def connect(url: str) -> asyncpg.Connection:
-    """One connection; CopyError (one line, never the address: it may hold a password) when the
+    """One connection; PgError (one line, never the address: it may hold a password) when the
     address is not PostgreSQL's or the server cannot be reached."""
     if not url.startswith(("postgresql://", "postgres://")):
-        raise CopyError(texts.PG_BAD_URL)
+        raise PgError(texts.PG_BAD_URL)
     try:
         return await asyncpg.connect(url, timeout=10)
     except (OSError, asyncpg.PostgresError, TimeoutError, ValueError) as err:
-        raise CopyError(texts.PG_UNREACHABLE.format(error=type(err).__name__)) from None
+        raise PgError(texts.PG_UNREACHABLE.format(error=type(err).__name__)) from None
 
 
 def lock_key(schema: str) -> int:
@@ -75,13 +76,23 @@ def lock_key(schema: str) -> int:
     return int.from_bytes(hashlib.sha256(schema.encode()).digest()[:8], "big", signed=True)
 
 
+async def enter_shared(conn: asyncpg.Connection) -> None:
+    """Inside the caller's transaction: the shared schema made (once), and held until the
+    commit, so that one process at a time changes the list of organizations."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", SHARED_LOCK)
+    await conn.execute(SHARED)
+
+
 async def create_organization(conn: asyncpg.Connection, org: str, source: str) -> str | None:
     """Inside the caller's transaction: the shared schema (once), then the organization's
     schema with every table, recorded in `sokhoe.organizations`. None when it exists already
     (any case of its code): nothing is made. The search_path is left on the new schema."""
+    await enter_shared(conn)
+    return await _create(conn, org, source)
+
+
+async def _create(conn: asyncpg.Connection, org: str, source: str) -> str | None:
     schema = schema_name(org)
-    await conn.execute("SELECT pg_advisory_xact_lock($1)", SHARED_LOCK)
-    await conn.execute(SHARED)
     taken = await conn.fetchval(
         "SELECT 1 FROM sokhoe.organizations WHERE lower(code) = lower($1) OR schema_name = $2",
         org,
@@ -95,8 +106,7 @@ async def create_organization(conn: asyncpg.Connection, org: str, source: str) -
     await conn.execute(f'CREATE SCHEMA "{schema}"')
     await conn.execute(f'SET LOCAL search_path TO "{schema}"')
     await conn.execute(SCHEMA.read_text(encoding="utf-8"))
-    for _number, script in migrations():
-        await conn.execute(script)
+    await _migrate(conn, BASE_VERSION)
     await conn.execute(
         "INSERT INTO sokhoe.organizations (code, schema_name, created_at, source, schema_version)"
         " VALUES ($1, $2, $3, $4, $5)",
@@ -125,32 +135,36 @@ def latest_version() -> int:
     return max([BASE_VERSION, *(number for number, _ in migrations())])
 
 
+async def _migrate(conn: asyncpg.Connection, version: int) -> None:
+    """The migrations after `version`, on the schema the search_path names."""
+    for number, script in migrations():
+        if number > version:
+            await conn.execute(script)
+
+
 async def prepare_organization(conn: asyncpg.Connection, org: str, create: bool) -> tuple[str, str]:
     """Inside the caller's transaction: the organization's schema, made when `create` and
     missing, brought up to the latest version; its schema and code as recorded. StoreError (one
     line) when it does not exist and may not be made, or is newer than this version knows."""
     schema = schema_name(org)
-    await conn.execute("SELECT pg_advisory_xact_lock($1)", SHARED_LOCK)
-    await conn.execute(SHARED)
+    await enter_shared(conn)
     row = await conn.fetchrow(
         "SELECT code, schema_name, schema_version FROM sokhoe.organizations WHERE lower(code) = $1",
         org.lower(),
     )
     if row is None:
         if not create:
-            raise CopyError(texts.PG_ORG_MISSING.format(org=org))
-        made = await create_organization(conn, org, "new")
+            raise PgError(texts.PG_ORG_MISSING.format(org=org))
+        made = await _create(conn, org, "new")
         if made is None:  # a schema of that name without its record
-            raise CopyError(texts.PG_ORG_EXISTS.format(org=org))
+            raise PgError(texts.PG_ORG_EXISTS.format(org=org))
         return made, org
     version, latest = int(row["schema_version"]), latest_version()
     if version > latest:
-        raise CopyError(texts.PG_TOO_NEW.format(org=org, version=version, latest=latest))
+        raise PgError(texts.PG_TOO_NEW.format(org=org, version=version, latest=latest))
     if version < latest:
         await conn.execute(f'SET LOCAL search_path TO "{schema}"')
-        for number, script in migrations():
-            if number > version:
-                await conn.execute(script)
+        await _migrate(conn, version)
         await conn.execute(
             "UPDATE sokhoe.organizations SET schema_version = $1 WHERE schema_name = $2",
             latest,

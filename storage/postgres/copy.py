@@ -13,7 +13,7 @@ import asyncpg
 
 from core import texts
 from storage import open_store
-from storage.postgres import SCHEMA, CopyError, connect, create_organization, schema_name
+from storage.postgres import SCHEMA, PgError, connect, create_organization, schema_name
 
 CHUNK = 5_000  # rows read from SQLite and written to PostgreSQL at a time
 
@@ -24,14 +24,14 @@ async def copy_from_sqlite(source: Path, url: str, org: str) -> dict[str, int]:
     it, or nothing. Returns the rows per table."""
     schema_name(org)  # a bad code is said before anything is opened
     if not url.startswith(("postgresql://", "postgres://")):
-        raise CopyError(texts.PG_BAD_URL)
+        raise PgError(texts.PG_BAD_URL)
     await (await open_store(source, create=False)).close()  # checked, and brought up to date
     conn = await connect(url)
     try:
         async with conn.transaction():
             schema = await create_organization(conn, org, "sqlite")
             if schema is None:
-                raise CopyError(texts.PG_ORG_EXISTS.format(org=org))
+                raise PgError(texts.PG_ORG_EXISTS.format(org=org))
             # in the order the schema creates them: a table's references are filled before it
             order = re.findall(r"CREATE TABLE (\w+)", SCHEMA.read_text(encoding="utf-8"))
             return await _copy_tables(conn, source, schema, order)
@@ -57,7 +57,7 @@ async def _copy_tables(
             kinds = {r["column_name"]: r["data_type"] for r in described}
             known = {r[1] for r in lite.execute(f'PRAGMA table_xinfo("{table}")')}
             if known != set(kinds):
-                raise CopyError(texts.PG_SCHEMA_DIFFERS.format(table=table))
+                raise PgError(texts.PG_SCHEMA_DIFFERS.format(table=table))
             columns = list(kinds)
             for chunk in _chunks(lite, table, columns):
                 rows = [_row(r, columns, kinds) for r in chunk]
@@ -67,7 +67,7 @@ async def _copy_tables(
             expected = lite.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
             copied = await conn.fetchval(f'SELECT count(*) FROM "{schema}"."{table}"')
             if copied != expected:
-                raise CopyError(texts.PG_COUNT_DIFFERS.format(table=table, lite=expected,
+                raise PgError(texts.PG_COUNT_DIFFERS.format(table=table, lite=expected,
                                                               pg=copied))  # fmt: skip
             counts[table] = int(copied)
             if "id" in kinds and copied:  # new rows take ids after the copied ones

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from storage.postgres import SHARED, SHARED_LOCK, connect
+from storage.postgres import connect, enter_shared
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,7 @@ class Registry:
     async def open(cls, url: str) -> Registry:
         conn = await connect(url)
         async with conn.transaction():
-            await conn.execute("SELECT pg_advisory_xact_lock($1)", SHARED_LOCK)
-            await conn.execute(SHARED)
+            await enter_shared(conn)
         return cls(conn)
 
     async def close(self) -> None:

@@ -12,10 +12,6 @@ POOL_SIZE = 4  # connections per organization: one writer at a time, reads besid
 class PgStore(Repositories):
     """Open with `await PgStore.open(url, org)`; close with `await store.close()`."""
 
-    def __init__(self, db: PgDatabase, org: str) -> None:
-        super().__init__(db)
-        self.org = org
-
     @classmethod
     async def open(
         cls,
@@ -36,4 +32,4 @@ class PgStore(Repositories):
             await conn.close()
         fence = (code, holder) if holder else None
         db = await PgDatabase.connect(url, schema, lock_key(schema), pool_size, fence)
-        return cls(db, org)
+        return cls(db)
