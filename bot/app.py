@@ -27,6 +27,7 @@ from telegram.request import HTTPXRequest
 import handlers
 import scheduler
 from bot.channels.telegram import TelegramIntake, TelegramOff, TelegramTransport
+from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.zalo import (
     ZaloApi,
     ZaloError,
@@ -82,7 +83,8 @@ def build_application(
     transport: httpx.AsyncBaseTransport | None = None,
     zalo_transport: httpx.AsyncBaseTransport | None = None,
 ) -> SoKhoeApp:
-    """The real python-telegram-bot Application; `transport` lets tests fake the Bot API."""
+    """The real python-telegram-bot Application; `transport` lets tests fake the Bot API in
+    the process (through httpx); without it the Bot API is reached through aiohttp."""
     settings.require_a_token()
     builder = (
         ApplicationBuilder()
@@ -98,6 +100,9 @@ def build_application(
     elif transport is not None:
         builder = builder.request(HTTPXRequest(httpx_kwargs={"transport": transport}))
         builder = builder.get_updates_request(HTTPXRequest(httpx_kwargs={"transport": transport}))
+    else:  # the real Bot API (or one on a loopback port): aiohttp, a tenth of httpx's CPU
+        builder = builder.request(AiohttpRequest())
+        builder = builder.get_updates_request(AiohttpRequest(pool_size=1))
     app: SoKhoeApp = builder.build()  # type: ignore[assignment]
     app.bot_data.settings = settings
     app.bot_data.clock = clock or SystemClock()

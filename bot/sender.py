@@ -2,9 +2,10 @@
 guard of their own; messages go one at a time at the moments the pacer allows (overall rate,
 per-chat interval), replies to a person's own action before broadcasts, several requests in
 flight at once, each outcome recorded. A message is marked sent right after the platform
-accepts it, so a crash repeats at most the messages in flight. A flood-control answer (429) or
-a network error holds the messages for the time asked (or a backoff); one on an
-acknowledgement holds only the acknowledgements."""
+accepts it, and its request slot is held until that commits, so a crash repeats at most the
+messages in flight; the marks that land together are committed together (`SentMarks`). A
+flood-control answer (429) or a network error holds the messages for the time asked (or a
+backoff); one on an acknowledgement holds only the acknowledgements."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from bot.loops import woken_or_stopped
@@ -28,6 +29,7 @@ from storage import Store
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 60.0
+MARK_LINGER = 0.2  # seconds a mark waits for others still in the air, to commit with them
 MAX_ATTEMPTS = 5  # an item that fails unexpectedly is tried this often, then given up
 REPLY_RUN = 3  # replies sent in a row while broadcasts wait; then one broadcast goes
 
@@ -47,6 +49,49 @@ class Transport(Protocol):
     async def deliver(self, item: Outgoing) -> Delivery:
         """Send one outbox item; never raises for what the platform answers."""
         ...
+
+
+class SentMarks:
+    """What the platform accepted, marked sent in groups: a mark waits (up to `linger`) for
+    the requests still in the air to land, then one statement records them all. Each caller
+    waits for the commit that records its own; the sender holds the request's slot meanwhile,
+    so no more than the requests in flight are ever unrecorded. With nothing else in the air
+    a mark is written at once."""
+
+    def __init__(self, store: Store, in_the_air: Callable[[], int], linger: float) -> None:
+        self.store = store
+        self.in_the_air = in_the_air  # requests sent and not yet recorded, this one's included
+        self.linger = linger
+        self._waiting: list[tuple[int, datetime, asyncio.Future[None]]] = []
+        self._arrived = asyncio.Event()
+        self._writer: asyncio.Task[None] | None = None
+
+    async def mark(self, outgoing_id: int, at: datetime) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((outgoing_id, at, done))
+        self._arrived.set()
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+        await asyncio.shield(done)  # a cancelled caller's mark is still written
+
+    async def _write(self) -> None:
+        while self._waiting:
+            until = time.monotonic() + self.linger
+            while len(self._waiting) < self.in_the_air() and time.monotonic() < until:
+                self._arrived.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._arrived.wait(), until - time.monotonic())
+            batch, self._waiting = self._waiting, []
+            try:
+                await self.store.outbox.mark_sent([(i, at) for i, at, _ in batch])
+            except Exception as err:  # each caller meets it as its own mark_sent would
+                for *_, done in batch:
+                    if not done.done():
+                        done.set_exception(err)
+                continue
+            for *_, done in batch:
+                if not done.done():
+                    done.set_result(None)
 
 
 class Sender:
@@ -90,6 +135,10 @@ class Sender:
         self.paused_until = clock.now()
         self.acks_paused_until = clock.now()
         self.sent = 0
+        self._acks_in_the_air = 0
+        self._marks = SentMarks(
+            store, lambda: len(self._in_flight) + self._acks_in_the_air, MARK_LINGER
+        )
 
     def wake(self) -> None:
         for event in (self._wake, self._news, self._ack_wake):
@@ -247,7 +296,11 @@ class Sender:
     async def _ack(self, item: Outgoing) -> bool:
         async with self._ack_slots:
             left = await self._wait_turn(self.ack_pacer, "", self._ack_landed)
-            return await self._send(item, left, hold=False)
+            self._acks_in_the_air += 1
+            try:
+                return await self._send(item, left, hold=False)
+            finally:
+                self._acks_in_the_air -= 1
 
     async def _send(self, item: Outgoing, left: float, hold: bool = True) -> bool:
         """False when the sender must pause (`hold`: a 429 or a network error holds every
@@ -266,7 +319,7 @@ class Sender:
             landed.set()
         now = self.clock.now()
         if result.outcome == "sent":
-            await self.store.outbox.mark_sent(item.id, now)
+            await self._marks.mark(item.id, now)
             self.sent += 1
             return True
         if result.outcome == "retry":

@@ -206,10 +206,11 @@ class OutboxRepo(Repository):
                 (new, channel.value, old),
             )
 
-    async def mark_sent(self, outgoing_id: int, now: datetime) -> None:
-        await self._execute(
+    async def mark_sent(self, sent: Sequence[tuple[int, datetime]]) -> None:
+        """Items the platform accepted: (id, when), one statement for all."""
+        await self._executemany(
             "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
-            (ts(now), outgoing_id),
+            [(ts(at), outgoing_id) for outgoing_id, at in sent],
         )
 
     async def postpone(self, outgoing_id: int, until: datetime, error: str) -> None:

@@ -3,6 +3,7 @@ through the fake Bot API, on a clock the test controls."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field, replace
@@ -289,3 +290,10 @@ class Harness:
             [(people[staff_code].id, code)], self.clock.now(), timedelta(days=days)
         )
         return code
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -16,14 +16,9 @@ import pytest
 
 from bot.demo import run_demo
 from core import texts
+from tests.harness import free_port
 
 EVENTS = 10  # the timing table: 3 per slot, 3 for the risk update, the monthly report
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def started(client: httpx.AsyncClient) -> dict[str, Any]:

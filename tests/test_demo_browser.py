@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,18 +20,13 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from core import texts
+from tests.harness import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOT = ROOT / "docs" / "demo.png"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 STAFF, HEAD, CLERK = "KHTC03", "KHTC01", "VP03"
 KHTC_OTHERS = ["Đặng Quốc Bảo", "Vũ Thị Thu Hà", "Đỗ Thị Ngọc Anh", "Ngô Thanh Sơn"]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

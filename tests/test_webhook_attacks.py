@@ -19,7 +19,7 @@ import httpx
 from tests.fakes.loopback import Loopback, start_bot
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import ZALO_TOKEN, FakeZalo
-from tests.test_zalo_crash import free_port
+from tests.harness import free_port
 
 SECRET = "webhook-secret-123"
 IDLE = 2  # ZALO_WEBHOOK_TIMEOUT for this test

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
 import sqlite3
 import subprocess
 import threading
@@ -22,6 +21,7 @@ from storage import open_store
 from tests.fakes.loopback import Loopback, seed_enrolled, start_bot
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import ZALO_TOKEN, FakeZalo
+from tests.harness import free_port
 
 PEOPLE = 300
 SECRET = "webhook-secret-123"
@@ -32,12 +32,6 @@ async def seed(db: Path, code: str) -> None:
     async with await open_store(db) as store:  # the menu of the prompt each chat was shown
         for chat in chats:
             await store.inbox.save_menu(Channel.ZALO, chat, [f"ck:{code}:ok"], datetime.now(UTC))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_sigkill_mid_burst_of_zalo_answers(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ advisory lock on the organization does (taken first, held until commit)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import re
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
@@ -32,12 +33,29 @@ _OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO", re.IGNORECASE)
 _RETURNING = re.compile(r"\sRETURNING\s", re.IGNORECASE)
 
 
-# Checked after the organization's lock, so that a worker whose lease passed to another while
-# it waited commits nothing.
-_HOLDS = (
-    "SELECT EXISTS (SELECT 1 FROM sokhoe.leases"
-    " WHERE org = $1 AND holder = $2 AND expires_at > now())"
+# A transaction begins in one round trip (one message of three statements, each with a fresh
+# snapshot): BEGIN, the organization's lock, and, for a worker, its lease checked after the lock
+# (a worker whose lease passed to another while it waited commits nothing).
+_LEASE_LOST = "SK001"  # the SQLSTATE the check raises
+_FENCE = (
+    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM sokhoe.leases WHERE org = {org} AND holder = "
+    "{holder} AND expires_at > now()) THEN RAISE EXCEPTION 'lease lost' USING ERRCODE = '"
+    + _LEASE_LOST
+    + "'; END IF; END $$"
 )
+
+
+def _literal(text: str) -> str:
+    """A string constant (standard_conforming_strings: only the quote is doubled)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def begin_statement(lock_key: int, fence: tuple[str, str] | None) -> str:
+    """What opens a transaction: BEGIN, the lock, and the lease check when fenced."""
+    parts = ["BEGIN", f"SELECT pg_advisory_xact_lock({int(lock_key)})"]
+    if fence is not None:
+        parts.append(_FENCE.format(org=_literal(fence[0]), holder=_literal(fence[1])))
+    return "; ".join(parts)
 
 
 @lru_cache(maxsize=1024)
@@ -117,6 +135,12 @@ async def _numbers_as_sqlite_gives_them(conn: asyncpg.Connection) -> None:
     )
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """A connection's way back to the pool: asyncpg rolls back a transaction left open first;
+    the default reset after it (advisory locks, cursors, LISTEN, settings) is a round trip a
+    use, and this code takes only transaction-scoped locks and sets nothing for the session."""
+
+
 class PgDatabase:
     """One organization's database: a pool of connections in its schema."""
 
@@ -133,6 +157,8 @@ class PgDatabase:
             f"pg_{schema}", default=None
         )
         self._vacuum_due: set[str] = set()  # tables to rewrite after the commit ("*": all)
+        self._begin = begin_statement(lock_key, fence)
+        self._savepoints = 0  # names them apart
 
     @classmethod
     async def connect(
@@ -154,6 +180,7 @@ class PgDatabase:
             server_settings={"search_path": f'"{schema}"', "application_name": "sokhoe"},
             init=_numbers_as_sqlite_gives_them,
             statement_cache_size=1024,  # every statement of the repositories stays prepared
+            reset=_keep_session,
         )
 
     async def close(self) -> None:
@@ -180,18 +207,28 @@ class PgDatabase:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        """Atomic; a call inside a transaction of the same task joins it."""
+        """Atomic; a call inside a transaction of the same task joins it. Begun in one round
+        trip (`begin_statement`), ended by COMMIT, or ROLLBACK on any exception."""
         if self._current.get() is not None:
             yield
             return
         async with self._lock, self._pool.acquire() as conn:
             token = self._current.set(conn)
             try:
-                async with conn.transaction():
-                    await conn.execute("SELECT pg_advisory_xact_lock($1)", self._lock_key)
-                    if self._fence and not await conn.fetchval(_HOLDS, *self._fence):
-                        raise LeaseLostError(f"lease lost: {self._fence[0]}")
-                    yield
+                try:
+                    await conn.execute(self._begin)
+                except asyncpg.PostgresError as err:
+                    if getattr(err, "sqlstate", "") == _LEASE_LOST and self._fence:
+                        raise LeaseLostError(f"lease lost: {self._fence[0]}") from None
+                    raise
+                yield
+            except BaseException:
+                # a broken connection cannot roll back: the pool closes it, the server ends it
+                with contextlib.suppress(OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                    await conn.execute("ROLLBACK")
+                raise
+            else:
+                await conn.execute("COMMIT")
             finally:
                 self._current.reset(token)
         if self._vacuum_due:
@@ -205,8 +242,16 @@ class PgDatabase:
             async with self.transaction():
                 yield
             return
-        async with conn.transaction():  # nested: a savepoint
+        self._savepoints += 1
+        name = f"sk_{self._savepoints}"
+        await conn.execute(f"SAVEPOINT {name}")
+        try:
             yield
+        except BaseException:
+            await conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            raise
+        else:
+            await conn.execute(f"RELEASE SAVEPOINT {name}")
 
     # Inside a transaction (the usual case: the intake's batch, a job's run) a statement goes
     # straight to the transaction's connection; alone, it is a transaction of its own.
