@@ -207,10 +207,11 @@ class OutboxRepo(Repository):
             )
 
     async def mark_sent(self, sent: Sequence[tuple[int, datetime]]) -> None:
-        """Items the platform accepted: (id, when), one statement for all."""
-        await self._executemany(
+        """Items the platform accepted: (id, when), together, in id order (true whoever sends
+        for the organization now: no lock needed)."""
+        await self._update_by_key(
             "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
-            [(ts(at), outgoing_id) for outgoing_id, at in sent],
+            [(ts(at), outgoing_id) for outgoing_id, at in sorted(sent)],
         )
 
     async def postpone(self, outgoing_id: int, until: datetime, error: str) -> None:

@@ -276,6 +276,19 @@ class PgDatabase:
         async with self.transaction():
             await self.executemany(sql, rows)
 
+    async def update_by_key(self, sql: str, params: Sequence[Sequence[Any]]) -> None:
+        """Not in a transaction: one implicit transaction in one round trip, without the
+        organization's lock or the lease check (a row changed by its key, after something
+        that happened: true whoever holds the lease; row locks order it with the rest)."""
+        if self._current.get() is not None:
+            await self.executemany(sql, params)
+            return
+        text, names = translate(sql)
+        rows = [_args(names, p) for p in params]
+        if rows:
+            async with self._pool.acquire() as conn:
+                await conn.executemany(text, rows)
+
     async def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
         """An INSERT; the id of the row it wrote (0 when it wrote none)."""
         text, names = translate(sql)
