@@ -22,7 +22,9 @@ import pytest
 
 from bot.workers import LEASE_TTL, RENEW_EVERY
 from core.domain import Channel
+from core.messages import BROADCAST, Reply
 from core.slots import SlotName, SlotRef
+from storage.postgres import lock_key
 from storage.postgres.db import LeaseLostError
 from storage.postgres.registry import Registry
 from storage.postgres.store import PgStore
@@ -175,3 +177,41 @@ async def test_a_lease_passes_only_when_it_expires_and_fences_the_old_holder(
     finally:
         await registry.close()
     assert LEASE_TTL + RENEW_EVERY <= 10  # the hand-over the deployment promises
+
+
+async def test_what_a_worker_sent_is_marked_sent_even_after_its_lease_passed(
+    fresh_database: str,
+) -> None:
+    """A mark records something that happened (the platform accepted the message): it needs
+    neither the organization's lock nor the lease, so a mark waits for no transaction of the
+    organization, and a paused worker's marks spare the next holder sending those again."""
+    url = fresh_database
+    registry = await Registry.open(url)
+    store = await PgStore.open(url, "A", holder="w1")
+    holder = await asyncpg.connect(url)
+    try:
+        assert await registry.take("w1", "A", 0.5)
+        now = datetime.now(UTC)
+        async with store.transaction():
+            await store.outbox.enqueue_many(
+                [(Channel.TELEGRAM, str(chat), Reply("Chào")) for chat in (1, 2, 3)], now
+            )
+        pending = await store.outbox.due_in_lane(Channel.TELEGRAM, BROADCAST, now, 10)
+        await asyncio.sleep(0.7)
+        assert await registry.take("w2", "A", 30)  # w1's lease passed to w2
+        await holder.execute("BEGIN")  # w2 is in a transaction of the organization
+        await holder.execute("SELECT pg_advisory_xact_lock($1)", lock_key("org_a"))
+        marks = [(item.id, now) for item in pending]
+        await asyncio.wait_for(store.outbox.mark_sent(marks), 10)  # not held by it
+        await holder.execute("COMMIT")
+        with pytest.raises(LeaseLostError):  # whereas w1's own writes are fenced
+            async with store.transaction():
+                await store.outbox.enqueue_many([(Channel.TELEGRAM, "4", Reply("x"))], now)
+        states = await holder.fetch("SELECT chat_id, state FROM org_a.outbox ORDER BY id")
+        assert [(r["chat_id"], r["state"]) for r in states] == [
+            ("1", "sent"), ("2", "sent"), ("3", "sent"),
+        ]  # fmt: skip
+    finally:
+        await holder.close()
+        await store.close()
+        await registry.close()
