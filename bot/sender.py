@@ -52,16 +52,19 @@ class Transport(Protocol):
 
 
 class SentMarks:
-    """What the platform accepted, marked sent in groups: a mark waits (up to `linger`) for
-    the requests still in the air to land, then one statement records them all. Each caller
-    waits for the commit that records its own; the sender holds the request's slot meanwhile,
-    so no more than the requests in flight are ever unrecorded. With nothing else in the air
-    a mark is written at once."""
+    """What the platform accepted, marked sent in groups: while the sender has more to send, a
+    mark waits (up to `linger`, or until `most` wait) for the ones landing after it, then one
+    statement records them all; otherwise it is written at once. Each caller waits for the
+    write that records its own, and the sender holds the request's slot meanwhile, so no more
+    than the requests in flight are ever unrecorded."""
 
-    def __init__(self, store: Store, in_the_air: Callable[[], int], linger: float) -> None:
+    def __init__(
+        self, store: Store, more_coming: Callable[[], bool], linger: float, most: int = 64
+    ) -> None:
         self.store = store
-        self.in_the_air = in_the_air  # requests sent and not yet recorded, this one's included
+        self.more_coming = more_coming  # the sender has messages queued to send now
         self.linger = linger
+        self.most = most
         self._waiting: list[tuple[int, datetime, asyncio.Future[None]]] = []
         self._arrived = asyncio.Event()
         self._writer: asyncio.Task[None] | None = None
@@ -77,7 +80,9 @@ class SentMarks:
     async def _write(self) -> None:
         while self._waiting:
             until = time.monotonic() + self.linger
-            while len(self._waiting) < self.in_the_air() and time.monotonic() < until:
+            while (
+                self.more_coming() and len(self._waiting) < self.most and time.monotonic() < until
+            ):
                 self._arrived.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._arrived.wait(), until - time.monotonic())
@@ -135,10 +140,8 @@ class Sender:
         self.paused_until = clock.now()
         self.acks_paused_until = clock.now()
         self.sent = 0
-        self._acks_in_the_air = 0
-        self._marks = SentMarks(
-            store, lambda: len(self._in_flight) + self._acks_in_the_air, MARK_LINGER
-        )
+        self._queued = 0  # messages the drain under way still has to send
+        self._marks = SentMarks(store, lambda: self._queued > 0, MARK_LINGER)
 
     def wake(self) -> None:
         for event in (self._wake, self._news, self._ack_wake):
@@ -155,6 +158,7 @@ class Sender:
         try:
             await self._dispatch(flights)
         finally:
+            self._queued = 0  # what is still in flight is marked as it lands
             if flights:
                 await asyncio.wait(flights)
         self.pacer.forget_before(time.monotonic())
@@ -194,6 +198,7 @@ class Sender:
                 # a press is acknowledged before its reply goes (the two were committed
                 # together: asked after the replies, the acknowledgement is there)
                 await self.acknowledge()
+            self._queued = len(replies) + len(broadcasts)
             lanes = (broadcasts, replies) if run >= REPLY_RUN else (replies, broadcasts)
             moment = time.monotonic()
             busy = set(self._in_flight.values()) if self._in_flight else set()
@@ -296,11 +301,7 @@ class Sender:
     async def _ack(self, item: Outgoing) -> bool:
         async with self._ack_slots:
             left = await self._wait_turn(self.ack_pacer, "", self._ack_landed)
-            self._acks_in_the_air += 1
-            try:
-                return await self._send(item, left, hold=False)
-            finally:
-                self._acks_in_the_air -= 1
+            return await self._send(item, left, hold=False)
 
     async def _send(self, item: Outgoing, left: float, hold: bool = True) -> bool:
         """False when the sender must pause (`hold`: a 429 or a network error holds every
