@@ -9,7 +9,7 @@ message while the prompts went out), the 429s, tap → acknowledgement and tap �
 (p50, p95, max), the answers committed per organization, and the workers' peak memory.
 
     python bench/orgs.py --postgres postgresql://postgres@127.0.0.1:5432/bench
-        [--orgs 20] [--people 2500] [--workers 2]
+        [--orgs 20] [--people 2500] [--workers 2] [--pool 4]
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def machine_busy() -> float:
     return (sum(int(v) for v in first[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def run(url: str, orgs: int, people: int, workers: int, seed: int) -> dict[str, Any]:
+def run(url: str, orgs: int, people: int, workers: int, seed: int, pool: int) -> dict[str, Any]:
     codes = [f"b{n:02d}" for n in range(1, orgs + 1)]
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
@@ -116,7 +116,8 @@ def run(url: str, orgs: int, people: int, workers: int, seed: int) -> dict[str, 
         apis = {c: f"http://127.0.0.1:{ports[c]}" for c in codes}
         asyncio.run(prepare(url, codes, people, apis))
         env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "ORG", "ZALO_"))}
-        env.update(DATABASE_URL=url, PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING", PG_POOL_SIZE="2")
+        env.update(DATABASE_URL=url, PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING")
+        env.update(PG_POOL_SIZE=str(pool))
         logs = [(work / f"worker{n}.log").open("w") for n in range(workers)]
         running = [
             subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=work, env=env,
@@ -198,14 +199,14 @@ def run(url: str, orgs: int, people: int, workers: int, seed: int) -> dict[str, 
         "too_many": sum(d["too_many"] for d in data.values()),
         "acks": [t["acked"] - t["tapped"] for t in taps if t.get("acked") is not None],
         "confirms": [t["confirmed"] - t["tapped"] for t in taps if t.get("confirmed") is not None],
-        "taps": len(taps), "stored": stored, "peaks": peaks, "cpu": cpu,
+        "taps": len(taps), "stored": stored, "peaks": peaks, "cpu": cpu, "pool": pool,
     }  # fmt: skip
 
 
 def show(r: dict[str, Any]) -> None:
     limit = r["orgs"] * RATE
     print(f"--- {r['orgs']} organizations × {r['people']:,} people on PostgreSQL, "
-          f"{r['workers']} workers")  # fmt: skip
+          f"{r['workers']} workers, PG_POOL_SIZE={r['pool']}")  # fmt: skip
     print(f"prompts:          {r['prompts']:,} in {r['span']:.0f} s = {r['rate']:.0f}/s")
     print(f"all messages:     {r['messages']:,} while the prompts went out, {r['overall']:.0f}/s"
           f" = {r['overall'] / limit:.0%} of {r['orgs']} × {RATE}/s; 429 answers: "
@@ -237,8 +238,9 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=2500)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--pool", type=int, default=4, help="PG_POOL_SIZE of each organization")
     args = parser.parse_args()
-    show(run(args.postgres, args.orgs, args.people, args.workers, args.seed))
+    show(run(args.postgres, args.orgs, args.people, args.workers, args.seed, args.pool))
 
 
 if __name__ == "__main__":

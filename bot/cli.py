@@ -63,6 +63,7 @@ def setup_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every URL, token included
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("aiohttp.client").setLevel(logging.WARNING)  # the Bot API's requests
     # it logs a traceback for a gateway's HTML answer (a 502) before raising the error that the
     # intake and the start-up report in one line each
     logging.getLogger("telegram.request").setLevel(logging.CRITICAL)

@@ -52,11 +52,12 @@ class Transport(Protocol):
 
 
 class SentMarks:
-    """What the platform accepted, marked sent in groups: while the sender has more to send, a
-    mark waits (up to `linger`, or until `most` wait) for the ones landing after it, then one
-    statement records them all; otherwise it is written at once. Each caller waits for the
-    write that records its own, and the sender holds the request's slot meanwhile, so no more
-    than the requests in flight are ever unrecorded."""
+    """What the platform accepted, marked sent in groups: while the sender has more to send,
+    patient marks (a broadcast's, an acknowledgement's) wait, up to `linger` or until `most`
+    wait, for the ones landing after them, then one statement records them all. An impatient
+    mark (a reply: the person's next message waits for it) is written at once, with whatever
+    waits. Each caller waits for the write that records its own, and the sender holds the
+    request's slot meanwhile, so no more than the requests in flight are ever unrecorded."""
 
     def __init__(
         self, store: Store, more_coming: Callable[[], bool], linger: float, most: int = 64
@@ -66,12 +67,18 @@ class SentMarks:
         self.linger = linger
         self.most = most
         self._waiting: list[tuple[int, datetime, asyncio.Future[None]]] = []
+        self._hurry = False  # an impatient mark waits
         self._arrived = asyncio.Event()
         self._writer: asyncio.Task[None] | None = None
 
-    async def mark(self, outgoing_id: int, at: datetime) -> None:
+    def nothing_more(self) -> None:
+        """The sender has nothing more queued: the marks waiting for others are written."""
+        self._arrived.set()
+
+    async def mark(self, outgoing_id: int, at: datetime, patient: bool = False) -> None:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append((outgoing_id, at, done))
+        self._hurry = self._hurry or not patient
         self._arrived.set()
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write())
@@ -86,7 +93,7 @@ class SentMarks:
                 self._arrived.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._arrived.wait(), until - time.monotonic())
-            batch, self._waiting = self._waiting, []
+            batch, self._waiting, self._hurry = self._waiting, [], False
             try:
                 await self.store.outbox.mark_sent([(i, at) for i, at, _ in batch])
             except Exception as err:  # each caller meets it as its own mark_sent would
@@ -97,6 +104,11 @@ class SentMarks:
             for *_, done in batch:
                 if not done.done():
                     done.set_result(None)
+
+
+def _settle(answered: asyncio.Future[bool] | None, value: bool) -> None:
+    if answered is not None and not answered.done():
+        answered.set_result(value)
 
 
 class Sender:
@@ -141,6 +153,8 @@ class Sender:
         self.acks_paused_until = clock.now()
         self.sent = 0
         self._queued = 0  # messages the drain under way still has to send
+        self._acks_out: set[int] = set()  # acknowledgements sent or going, not yet recorded
+        self._ack_flights: set[asyncio.Task[None]] = set()
         self._marks = SentMarks(store, lambda: self._queued > 0, MARK_LINGER)
 
     def wake(self) -> None:
@@ -158,9 +172,11 @@ class Sender:
         try:
             await self._dispatch(flights)
         finally:
-            self._queued = 0  # what is still in flight is marked as it lands
+            self._queued = 0  # nothing more coming: what waits to be marked is written now
+            self._marks.nothing_more()
             if flights:
                 await asyncio.wait(flights)
+        await self._acks_recorded()
         self.pacer.forget_before(time.monotonic())
         if self.after is not None and self.sent > before:
             await self.after()
@@ -198,14 +214,15 @@ class Sender:
                 # a press is acknowledged before its reply goes (the two were committed
                 # together: asked after the replies, the acknowledgement is there)
                 await self.acknowledge()
-            self._queued = len(replies) + len(broadcasts)
             lanes = (broadcasts, replies) if run >= REPLY_RUN else (replies, broadcasts)
             moment = time.monotonic()
             busy = set(self._in_flight.values()) if self._in_flight else set()
             lane, item = lanes[0], self._first_ready(lanes[0], busy, moment, taken)
             if item is None:
                 lane, item = lanes[1], self._first_ready(lanes[1], busy, moment, taken)
-            if item is None:
+            if item is None:  # nothing may go now: marks waiting for more are written
+                self._queued = 0
+                self._marks.nothing_more()
                 replies = self._still_due(replies, taken)
                 broadcasts = self._still_due(broadcasts, taken)
                 if not replies and not broadcasts and not self._in_flight:
@@ -215,6 +232,7 @@ class Sender:
                 await self._until_landed_or_news(min(1.0, soonest - moment))
                 continue
             lane.remove(item)
+            self._queued = len(replies) + len(broadcasts)
             run = run + 1 if lane is replies and broadcasts else 0
             await self._slots.acquire()
             left = await self._wait_turn(self.pacer, item.chat_id, self._landed)
@@ -224,7 +242,7 @@ class Sender:
                 return  # told to wait while this one waited for its moment: it stays pending
             taken.add(item.id)
             self._in_flight[item.id] = item.chat_id
-            flight = asyncio.create_task(self._fly(item, left))
+            flight = asyncio.create_task(self._fly(item, left, patient=lane is broadcasts))
             flights.add(flight)
             flight.add_done_callback(flights.discard)
             await asyncio.sleep(0)  # let it leave before the next is picked
@@ -275,10 +293,10 @@ class Sender:
             else:
                 await asyncio.sleep(start - now)
 
-    async def _fly(self, item: Outgoing, left: float) -> None:
+    async def _fly(self, item: Outgoing, left: float, patient: bool) -> None:
         try:
             if self.clock.now() >= self.paused_until:  # a 429 that landed meanwhile holds it
-                await self._send(item, left)
+                await self._send(item, left, patient=patient)
             else:
                 self.pacer.cancel(item.chat_id)
         finally:
@@ -288,24 +306,61 @@ class Sender:
 
     async def acknowledge(self) -> None:
         """Answer the button presses now: a spinning button is what a person sees first. A 429
-        on an acknowledgement puts off the acknowledgements only, never the messages."""
+        on an acknowledgement puts off the acknowledgements only, never the messages.
+
+        Returns once the platform has answered each press due now (so a reply asked after
+        this goes after its press's acknowledgement); recording them as sent goes on behind,
+        each holding its slot until it commits: a reply never waits for the database."""
         async with self._acking:
             while self.clock.now() >= self.acks_paused_until:
-                acks = await self.store.outbox.due_acks(self.transport.channel, self.batch)
+                due = await self.store.outbox.due_acks(self.transport.channel, self.batch)
+                acks = [item for item in due if item.id not in self._acks_out]
                 if not acks:
                     return
-                results = await asyncio.gather(*(self._ack(item) for item in acks))
-                if not all(results):
+                loop = asyncio.get_running_loop()
+                answers: list[asyncio.Future[bool]] = []
+                for item in acks:
+                    answered: asyncio.Future[bool] = loop.create_future()
+                    answers.append(answered)
+                    self._acks_out.add(item.id)
+                    flight = asyncio.create_task(self._ack(item, answered))
+                    self._ack_flights.add(flight)
+                    flight.add_done_callback(self._ack_flights.discard)
+                if not all(await asyncio.gather(*answers)):
                     return
 
-    async def _ack(self, item: Outgoing) -> bool:
-        async with self._ack_slots:
-            left = await self._wait_turn(self.ack_pacer, "", self._ack_landed)
-            return await self._send(item, left, hold=False)
+    async def _ack(self, item: Outgoing, answered: asyncio.Future[bool]) -> None:
+        try:
+            async with self._ack_slots:
+                left = await self._wait_turn(self.ack_pacer, "", self._ack_landed)
+                await self._send(item, left, hold=False, answered=answered, patient=True)
+        except Exception as err:
+            if not answered.done():  # the caller meets it, as before it was answered
+                answered.set_exception(err)
+            else:
+                log.exception("%s: acknowledgement %s not recorded", item.channel, item.id)
+        finally:
+            self._acks_out.discard(item.id)
+            if not answered.done():
+                answered.set_result(True)
 
-    async def _send(self, item: Outgoing, left: float, hold: bool = True) -> bool:
+    async def _acks_recorded(self) -> None:
+        """Until every acknowledgement answered so far is recorded."""
+        while self._ack_flights:
+            await asyncio.wait(set(self._ack_flights))
+
+    async def _send(
+        self,
+        item: Outgoing,
+        left: float,
+        hold: bool = True,
+        answered: asyncio.Future[bool] | None = None,
+        patient: bool = False,
+    ) -> bool:
         """False when the sender must pause (`hold`: a 429 or a network error holds every
-        message; an acknowledgement is only put off)."""
+        message; an acknowledgement is only put off). `answered` learns the same as soon as
+        the platform answers, before anything is written. A `patient` item's mark may wait
+        for others (a broadcast's, an acknowledgement's: nobody waits behind them)."""
         pacer, landed, chat = (
             (self.pacer, self._landed, item.chat_id)
             if hold
@@ -314,13 +369,15 @@ class Sender:
         try:
             result = await self.transport.deliver(item)
         except Exception as err:  # a transport's bug or an answer it did not expect
+            _settle(answered, True)
             return await self._unexpected(item, err)
         finally:  # it counts against the limit until a window after its answer
             pacer.landed(chat, left, time.monotonic())
             landed.set()
+        _settle(answered, result.outcome != "retry")
         now = self.clock.now()
         if result.outcome == "sent":
-            await self._marks.mark(item.id, now)
+            await self._marks.mark(item.id, now, patient)
             self.sent += 1
             return True
         if result.outcome == "retry":
@@ -393,11 +450,14 @@ class Sender:
             await acks
 
     async def _run_acks(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            self._ack_wake.clear()
-            try:
-                await self.acknowledge()
-            except Exception:
-                log.exception("%s acknowledgements failed; retrying", self.transport.channel)
-            pause = (self.acks_paused_until - self.clock.now()).total_seconds()
-            await woken_or_stopped(self._ack_wake, stop, max(pause, 1.0))
+        try:
+            while not stop.is_set():
+                self._ack_wake.clear()
+                try:
+                    await self.acknowledge()
+                except Exception:
+                    log.exception("%s acknowledgements failed; retrying", self.transport.channel)
+                pause = (self.acks_paused_until - self.clock.now()).total_seconds()
+                await woken_or_stopped(self._ack_wake, stop, max(pause, 1.0))
+        finally:
+            await self._acks_recorded()

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
 
 from core import texts
 from core.domain import Channel
 from core.messages import BROADCAST, Reply
 from core.slots import SlotName, SlotRef
+from storage.db import Sql
+from storage.outbox import OutboxRepo
+from storage.repositories import Repositories
 from tests.conftest import roster_row
 from tests.fakes.telegram_api import Failure
 from tests.harness import Harness
@@ -198,3 +201,43 @@ async def test_flood_control_on_acknowledgements_does_not_hold_messages(harness:
     harness.clock.advance(seconds=5)
     await harness.pump()
     assert len(harness.fake.answered) == 1
+
+
+class CountingOutbox(OutboxRepo):
+    """The real outbox, noting each group of sent marks it writes."""
+
+    def __init__(self, db: Sql) -> None:
+        super().__init__(db)
+        self.groups: list[int] = []
+
+    async def mark_sent(self, sent: Sequence[tuple[int, datetime]]) -> None:
+        self.groups.append(len(sent))
+        await super().mark_sent(sent)
+
+
+async def test_a_broadcasts_sent_marks_are_written_together_and_none_is_lost(
+    harness: Harness,
+) -> None:
+    """While more is queued, the marks of messages that land together go in one statement;
+    a message sent alone is marked at once (before the drain returns)."""
+    await harness.stop()
+    harness.configure(send_rate=400)
+    await harness.start()
+    store, sender = harness.store, harness.running.bot_data.sender
+    assert isinstance(store, Repositories)  # SQLite's or PostgreSQL's
+    counting = CountingOutbox(store.db)
+    store.outbox = counting
+    crowd = [(Channel.TELEGRAM, str(900_000 + n), Reply(f"Thông báo {n}")) for n in range(300)]
+    await store.outbox.enqueue_many(crowd, harness.clock.now(), BROADCAST)
+    assert await sender.drain() == 300
+    assert sum(counting.groups) == 300 and max(counting.groups) <= 64
+    assert len(counting.groups) <= 300 // 4  # not one by one
+    now = harness.clock.now()
+    assert await store.outbox.due_in_lane(Channel.TELEGRAM, BROADCAST, now, 9) == []
+    assert await store.outbox.sent_since(Channel.TELEGRAM, now - timedelta(days=1)) == 300
+
+    counting.groups.clear()
+    await store.outbox.enqueue_many([(Channel.TELEGRAM, "42", Reply("Một mình"))], now)
+    assert await sender.drain() == 1
+    assert counting.groups == [1]
+    assert await store.outbox.sent_since(Channel.TELEGRAM, now - timedelta(days=1)) == 301
