@@ -241,3 +241,40 @@ async def test_a_broadcasts_sent_marks_are_written_together_and_none_is_lost(
     assert await sender.drain() == 1
     assert counting.groups == [1]
     assert await store.outbox.sent_since(Channel.TELEGRAM, now - timedelta(days=1)) == 301
+
+
+class HeldOutbox(OutboxRepo):
+    """The real outbox, whose sent marks wait until `release` is set (a slow database)."""
+
+    def __init__(self, db: Sql) -> None:
+        super().__init__(db)
+        self.release = asyncio.Event()
+
+    async def mark_sent(self, sent: Sequence[tuple[int, datetime]]) -> None:
+        await self.release.wait()
+        await super().mark_sent(sent)
+
+
+async def test_a_press_is_acknowledged_without_waiting_for_the_database_and_only_once(
+    harness: Harness,
+) -> None:
+    """The acknowledgement's answer is what a reply waits for; its mark is written behind.
+    Asked again before the mark commits, the sender does not answer the press twice."""
+    an = (await harness.enrol([roster_row("A1", "An")]))["A1"]
+    await harness.run_until("07:30")
+    store, data = harness.store, harness.running.bot_data
+    assert isinstance(store, Repositories)
+    held = HeldOutbox(store.db)
+    store.outbox = held
+    harness.fake.press(an.user, f"ck:{MONDAY:%Y%m%d}m:ok", an.last)
+    assert await data.intake.poll_once()
+    await asyncio.wait_for(data.sender.acknowledge(), 10)  # answered, not yet recorded
+    assert len(harness.fake.answered) == 1
+    assert len(await store.outbox.due_acks(Channel.TELEGRAM, 9)) == 1  # still pending
+    await asyncio.wait_for(data.sender.acknowledge(), 10)
+    assert len(harness.fake.answered) == 1  # not twice
+    held.release.set()
+    await asyncio.wait_for(data.sender.drain(), 10)
+    assert await store.outbox.due_acks(Channel.TELEGRAM, 9) == []
+    assert len(harness.fake.answered) == 1
+    assert "Đã ghi nhận khai báo buổi sáng" in an.last.text
