@@ -155,7 +155,10 @@ class Sender:
         self._queued = 0  # messages the drain under way still has to send
         self._acks_out: set[int] = set()  # acknowledgements sent or going, not yet recorded
         self._ack_flights: set[asyncio.Task[None]] = set()
-        self._marks = SentMarks(store, lambda: self._queued > 0, MARK_LINGER)
+        # half the slots at most wait for a mark: the other half keep sending meanwhile
+        self._marks = SentMarks(
+            store, lambda: self._queued > 0, MARK_LINGER, most=max(1, concurrency // 2)
+        )
 
     def wake(self) -> None:
         for event in (self._wake, self._news, self._ack_wake):
