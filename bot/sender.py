@@ -29,7 +29,7 @@ from storage import Store
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 60.0
-MARK_LINGER = 0.2  # seconds a mark waits for others still in the air, to commit with them
+MARK_LINGER = 0.2  # seconds a patient mark waits for others landing after it, to commit with them
 MAX_ATTEMPTS = 5  # an item that fails unexpectedly is tried this often, then given up
 REPLY_RUN = 3  # replies sent in a row while broadcasts wait; then one broadcast goes
 
@@ -88,7 +88,10 @@ class SentMarks:
         while self._waiting:
             until = time.monotonic() + self.linger
             while (
-                self.more_coming() and len(self._waiting) < self.most and time.monotonic() < until
+                not self._hurry
+                and self.more_coming()
+                and len(self._waiting) < self.most
+                and time.monotonic() < until
             ):
                 self._arrived.clear()
                 with contextlib.suppress(TimeoutError):

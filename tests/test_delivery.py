@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
+from bot.sender import SentMarks
 from core import texts
 from core.domain import Channel
 from core.messages import BROADCAST, Reply
@@ -278,3 +279,27 @@ async def test_a_press_is_acknowledged_without_waiting_for_the_database_and_only
     assert await store.outbox.due_acks(Channel.TELEGRAM, 9) == []
     assert len(harness.fake.answered) == 1
     assert "Đã ghi nhận khai báo buổi sáng" in an.last.text
+
+
+async def test_a_replys_mark_is_written_at_once_with_the_broadcasts_waiting(
+    harness: Harness,
+) -> None:
+    """Broadcast marks wait for others while more is queued; a reply's mark (its person's next
+    message waits behind it) takes them all along at once."""
+    store = harness.store
+    assert isinstance(store, Repositories)
+    counting = CountingOutbox(store.db)
+    store.outbox = counting
+    now = harness.clock.now()
+    await store.outbox.enqueue_many(
+        [(Channel.TELEGRAM, str(chat), Reply("x")) for chat in (1, 2, 3)], now
+    )
+    ids = [i.id for i in await store.outbox.due_in_lane(Channel.TELEGRAM, BROADCAST, now, 9)]
+    marks = SentMarks(store, more_coming=lambda: True, linger=600.0)
+    waiting = [asyncio.create_task(marks.mark(i, now, patient=True)) for i in ids[:2]]
+    await asyncio.sleep(0.05)
+    assert counting.groups == []  # the broadcast's marks wait for more
+    await asyncio.wait_for(marks.mark(ids[2], now, patient=False), 10)
+    await asyncio.wait_for(asyncio.gather(*waiting), 10)
+    assert counting.groups == [3]
+    assert await store.outbox.due_in_lane(Channel.TELEGRAM, BROADCAST, now, 9) == []
