@@ -135,6 +135,28 @@ async def _numbers_as_sqlite_gives_them(conn: asyncpg.Connection) -> None:
     )
 
 
+# VACUUM FULL copies a deleted row that some open snapshot of the database may still see (an
+# export's cursor, ANALYZE): the rewrite waits until every snapshot began after the erasure.
+_OLDER_SNAPSHOTS = (
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+    " AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL"
+    " AND age(backend_xmin) > age($1::text::xid)"
+)
+SNAPSHOT_WAIT = 60.0  # seconds; then the rewrite goes ahead (the next night's purge repeats it)
+
+
+async def _until_no_older_snapshot(conn: asyncpg.Connection) -> None:
+    """Until no other session of the database holds a snapshot older than now (bounded)."""
+    horizon = await conn.fetchval(
+        "SELECT (pg_snapshot_xmax(pg_current_snapshot())::text::numeric % 4294967296)::bigint::text"
+    )
+    deadline = asyncio.get_running_loop().time() + SNAPSHOT_WAIT
+    while await conn.fetchval(_OLDER_SNAPSHOTS, horizon):
+        if asyncio.get_running_loop().time() > deadline:
+            return
+        await asyncio.sleep(0.1)
+
+
 async def _keep_session(conn: asyncpg.Connection) -> None:
     """A connection's way back to the pool: asyncpg rolls back a transaction left open first;
     the default reset after it (advisory locks, cursors, LISTEN, settings) is a round trip a
@@ -197,6 +219,7 @@ class PgDatabase:
     async def _vacuum(self) -> None:
         due, self._vacuum_due = self._vacuum_due, set()
         async with self._pool.acquire() as conn:
+            await _until_no_older_snapshot(conn)
             if "*" in due:
                 rows = await conn.fetch(
                     "SELECT tablename FROM pg_tables WHERE schemaname = $1", self.schema
