@@ -3,6 +3,7 @@ database file, its WAL and a backup taken afterwards), retention, purge, a new n
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from collections.abc import AsyncIterator
@@ -226,6 +227,37 @@ async def test_the_office_declines_an_erasure_with_a_reason(harness: Harness) ->
     assert person.last.text == told
     staff = await users["A1"].press_data("pv:ok:1")  # only the office decides
     assert texts.ROLE_NAMES[Role.OFFICE] in staff[0].text
+
+
+async def test_an_erasure_waits_for_an_older_snapshot_before_it_rewrites_the_tables(
+    private: Harness,
+) -> None:
+    """PostgreSQL: a session of the same database that holds a snapshot from before the
+    erasure (another organization's export, an ANALYZE) still sees the erased rows, and
+    VACUUM FULL would copy them into the new files: the rewrite waits for it to end."""
+    if not private.settings.database_url:
+        pytest.skip("snapshots and VACUUM FULL are PostgreSQL's; SQLite is tested above")
+    await private.stop()
+    private.configure(leaver_days=30)
+    await private.start()
+    users = await private.enrol(roster())
+    await private.run_until("07:30")
+    await report_fever(users["P"])
+    await private.import_roster([r for r in roster() if r["staff_code"] != "P"])
+    private.clock.advance(days=31)
+    reader = await asyncpg.connect(private.settings.database_url)
+    try:
+        await reader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        await reader.fetchval("SELECT count(*) FROM pg_class")  # its snapshot is taken
+        erasing = asyncio.create_task(housekeeping(private.running.bot_data.services))
+        await asyncio.sleep(1.0)
+        assert not erasing.done()  # waiting for the older snapshot
+        await reader.execute("COMMIT")
+        await asyncio.wait_for(erasing, 30)
+    finally:
+        await reader.close()
+    await private.pump()
+    assert await pg_traces(private) == []
 
 
 async def test_a_leaver_is_erased_by_the_nightly_housekeeping(private: Harness) -> None:
