@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -25,6 +26,8 @@ import asyncpg
 
 from core import texts
 from storage.db import Row, StoreError
+
+log = logging.getLogger(__name__)
 
 # `'…'` literals and `"…"` names are copied as they are; `?`, `:name` become `$n`.
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|\?|(?<![:\w]):([A-Za-z_]\w*)")
@@ -146,13 +149,15 @@ SNAPSHOT_WAIT = 60.0  # seconds; then the rewrite goes ahead (the next night's p
 
 
 async def _until_no_older_snapshot(conn: asyncpg.Connection) -> None:
-    """Until no other session of the database holds a snapshot older than now (bounded)."""
+    """Until no other session of the database holds a snapshot older than now; one held past
+    `SNAPSHOT_WAIT` is logged, and the rewrite goes ahead."""
     horizon = await conn.fetchval(
         "SELECT (pg_snapshot_xmax(pg_current_snapshot())::text::numeric % 4294967296)::bigint::text"
     )
     deadline = asyncio.get_running_loop().time() + SNAPSHOT_WAIT
     while await conn.fetchval(_OLDER_SNAPSHOTS, horizon):
         if asyncio.get_running_loop().time() > deadline:
+            log.warning("erasure: a snapshot older than it held past %.0f s", SNAPSHOT_WAIT)
             return
         await asyncio.sleep(0.1)
 
