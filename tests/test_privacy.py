@@ -229,6 +229,17 @@ async def test_the_office_declines_an_erasure_with_a_reason(harness: Harness) ->
     assert texts.ROLE_NAMES[Role.OFFICE] in staff[0].text
 
 
+async def a_leaver_with_a_fever(private: Harness) -> None:
+    """P reports a fever at 07:30, then leaves the roster; leavers are erased after 30 days."""
+    await private.stop()
+    private.configure(leaver_days=30)
+    await private.start()
+    users = await private.enrol(roster())
+    await private.run_until("07:30")
+    await report_fever(users["P"])
+    await private.import_roster([r for r in roster() if r["staff_code"] != "P"])
+
+
 async def test_an_erasure_waits_for_an_older_snapshot_before_it_rewrites_the_tables(
     private: Harness,
 ) -> None:
@@ -237,13 +248,7 @@ async def test_an_erasure_waits_for_an_older_snapshot_before_it_rewrites_the_tab
     VACUUM FULL would copy them into the new files: the rewrite waits for it to end."""
     if not private.settings.database_url:
         pytest.skip("snapshots and VACUUM FULL are PostgreSQL's; SQLite is tested above")
-    await private.stop()
-    private.configure(leaver_days=30)
-    await private.start()
-    users = await private.enrol(roster())
-    await private.run_until("07:30")
-    await report_fever(users["P"])
-    await private.import_roster([r for r in roster() if r["staff_code"] != "P"])
+    await a_leaver_with_a_fever(private)
     private.clock.advance(days=31)
     reader = await asyncpg.connect(private.settings.database_url)
     try:
@@ -261,13 +266,7 @@ async def test_an_erasure_waits_for_an_older_snapshot_before_it_rewrites_the_tab
 
 
 async def test_a_leaver_is_erased_by_the_nightly_housekeeping(private: Harness) -> None:
-    await private.stop()
-    private.configure(leaver_days=30)
-    await private.start()
-    users = await private.enrol(roster())
-    await private.run_until("07:30")
-    await report_fever(users["P"])
-    await private.import_roster([r for r in roster() if r["staff_code"] != "P"])
+    await a_leaver_with_a_fever(private)
     services = private.running.bot_data.services
     private.clock.advance(days=29)
     await housekeeping(services)
