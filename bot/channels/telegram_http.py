@@ -76,8 +76,8 @@ class AiohttpRequest(BaseRequest):
                 body.add_field(name, content, filename=filename, content_type=mimetype)
         read = _given(read_timeout, self._read_timeout)
         write = _given(write_timeout, self._media_write_timeout if files else self._write_timeout)
-        # aiohttp bounds the connection (pool wait included) and each read; sending the body
-        # is bounded by the whole request: the write timeout and the read one together
+        # aiohttp bounds the connect and each read; the wait for a pooled connection and the
+        # sending of the body are bounded by the whole request: write and read timeouts added
         whole = None if read is None or write is None else read + write
         timeout = aiohttp.ClientTimeout(
             total=whole,
