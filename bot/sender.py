@@ -347,8 +347,7 @@ class Sender:
                 log.exception("%s: acknowledgement %s not recorded", item.channel, item.id)
         finally:
             self._acks_out.discard(item.id)
-            if not answered.done():
-                answered.set_result(True)
+            _settle(answered, True)
 
     async def _acks_recorded(self) -> None:
         """Until every acknowledgement answered so far is recorded."""
