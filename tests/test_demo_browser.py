@@ -33,9 +33,11 @@ KHTC_OTHERS = ["Đặng Quốc Bảo", "Vũ Thị Thu Hà", "Đỗ Thị Ngọc 
 def demo(tmp_path: Path) -> Iterator[str]:
     """`python -m bot demo` as a process of its own, from an empty folder."""
     port = free_port()
-    folders = set(Path(tempfile.gettempdir()).glob("sokhoe-demo-*"))
+    # its own temporary folder: another test's demo may run meanwhile (pytest -n 2)
+    temp = Path(tempfile.mkdtemp(prefix="sokhoe-demo-test-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "ZALO_", "DATABASE"))}
     env["PYTHONPATH"] = str(ROOT)
+    env["TMPDIR"] = str(temp)
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "demo", "--port", str(port)],
@@ -51,7 +53,8 @@ def demo(tmp_path: Path) -> Iterator[str]:
         process.terminate()
         assert process.wait(timeout=30) == 0
         assert list(tmp_path.iterdir()) == []  # it wrote nothing where it was started
-        assert set(Path(tempfile.gettempdir()).glob("sokhoe-demo-*")) == folders  # and left none
+        assert list(temp.glob("sokhoe-demo-*")) == []  # and left none
+        temp.rmdir()
 
 
 @pytest.fixture
