@@ -138,24 +138,40 @@ async def _numbers_as_sqlite_gives_them(conn: asyncpg.Connection) -> None:
     )
 
 
-# VACUUM FULL copies a deleted row that some open snapshot of the database may still see (an
-# export's cursor, ANALYZE): the rewrite waits until every snapshot began after the erasure.
+# VACUUM FULL copies a deleted row that some transaction may still see, and what it may see is
+# bounded by two things: the snapshots of this database's sessions (an export's cursor, an
+# ANALYZE), and the transactions still running in any database of the server, since every
+# snapshot taken now, the rewrite's own included, must treat those as unfinished. The rewrite
+# waits until both are younger than the erasure (`horizon`: the next transaction id after it).
 _OLDER_SNAPSHOTS = (
     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
     " AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL"
     " AND age(backend_xmin) > age($1::text::xid)"
 )
+_OLDEST_RUNNING = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::numeric"
+_NEXT_ID = "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::numeric"
+# Other roles' sessions show no snapshot in pg_stat_activity without this role (or superuser)
+_SEES_ALL = "SELECT pg_has_role('pg_read_all_stats', 'USAGE')"
 SNAPSHOT_WAIT = 60.0  # seconds; then the rewrite goes ahead (the next night's purge repeats it)
+_blind_warned = False
 
 
 async def _until_no_older_snapshot(conn: asyncpg.Connection) -> None:
-    """Until no other session of the database holds a snapshot older than now; one held past
-    `SNAPSHOT_WAIT` is logged, and the rewrite goes ahead."""
-    horizon = await conn.fetchval(
-        "SELECT (pg_snapshot_xmax(pg_current_snapshot())::text::numeric % 4294967296)::bigint::text"
-    )
+    """Until no transaction of the server that began before now runs and no other session of
+    the database holds a snapshot older than now; one held past `SNAPSHOT_WAIT` is logged, and
+    the rewrite goes ahead."""
+    global _blind_warned
+    if not _blind_warned and not await conn.fetchval(_SEES_ALL):
+        _blind_warned = True
+        log.warning(
+            "erasure: this role cannot see other roles' snapshots (grant it pg_read_all_stats)"
+        )
+    horizon = int(await conn.fetchval(_NEXT_ID))  # 64-bit: it does not wrap
+    xid = str(horizon % 2**32)
     deadline = asyncio.get_running_loop().time() + SNAPSHOT_WAIT
-    while await conn.fetchval(_OLDER_SNAPSHOTS, horizon):
+    while int(await conn.fetchval(_OLDEST_RUNNING)) < horizon or await conn.fetchval(
+        _OLDER_SNAPSHOTS, xid
+    ):
         if asyncio.get_running_loop().time() > deadline:
             log.warning("erasure: a snapshot older than it held past %.0f s", SNAPSHOT_WAIT)
             return
