@@ -49,7 +49,7 @@ async def organization(
         await seed_people(store, people, Channel.TELEGRAM, account)
     registry = await Registry.open(url)
     own = {"BOT_TOKEN": api.fake.token, "TELEGRAM_API_BASE_URL": api.url, "ORG_NAME": code}
-    unpaced = {"SEND_RATE": "0", "CHAT_INTERVAL": "0"}
+    unpaced = {"SEND_RATE": "0", "CHAT_INTERVAL": "0", "ACK_RATE": "0"}
     assert await registry.set_settings(code, {**own, **unpaced, **slots})
     await registry.close()
 
