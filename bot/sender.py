@@ -157,6 +157,8 @@ class Sender:
         self.sent = 0
         self._queued = 0  # messages the drain under way still has to send
         self._acks_out: set[int] = set()  # acknowledgements sent or going, not yet recorded
+        self._wakes = 0  # how many times something was queued (`wake`)
+        self._acks_read_at = -1  # `_wakes` when the due acknowledgements were all read
         self._ack_flights: set[asyncio.Task[None]] = set()
         # half the slots at most wait for a mark: the other half keep sending meanwhile
         self._marks = SentMarks(
@@ -164,6 +166,7 @@ class Sender:
         )
 
     def wake(self) -> None:
+        self._wakes += 1
         for event in (self._wake, self._news, self._ack_wake):
             event.set()
 
@@ -219,7 +222,7 @@ class Sender:
                 news_r, full_r = False, len(replies) >= self.batch
                 # a press is acknowledged before its reply goes (the two were committed
                 # together: asked after the replies, the acknowledgement is there)
-                await self.acknowledge()
+                await self.acknowledge(again=False)
             lanes = (broadcasts, replies) if run >= REPLY_RUN else (replies, broadcasts)
             moment = time.monotonic()
             busy = set(self._in_flight.values()) if self._in_flight else set()
@@ -310,16 +313,24 @@ class Sender:
             self._in_flight.pop(item.id, None)
             self._landed.set()
 
-    async def acknowledge(self) -> None:
+    async def acknowledge(self, again: bool = True) -> None:
         """Answer the button presses now: a spinning button is what a person sees first. A 429
         on an acknowledgement puts off the acknowledgements only, never the messages.
 
         Returns once the platform has answered each press due now (so a reply asked after
         this goes after its press's acknowledgement); recording them as sent goes on behind,
-        each holding its slot until it commits: a reply never waits for the database."""
+        each holding its slot until it commits: a reply never waits for the database.
+
+        The outbox is read again only when something was queued since it was last read to
+        the end (or `again`: a retry's time may have come): a tap would otherwise cost three
+        reads, the loop's, the one that finds nothing more, and the message lane's."""
         async with self._acking:
             while self.clock.now() >= self.acks_paused_until:
+                if not again and self._acks_read_at == self._wakes:
+                    return
+                again, wakes = False, self._wakes
                 due = await self.store.outbox.due_acks(self.transport.channel, self.batch)
+                self._acks_read_at = wakes if len(due) < self.batch else -1
                 acks = [item for item in due if item.id not in self._acks_out]
                 if not acks:
                     return
@@ -455,14 +466,16 @@ class Sender:
             await acks
 
     async def _run_acks(self, stop: asyncio.Event) -> None:
+        woken = False  # the first round reads, as does one after a second without news
         try:
             while not stop.is_set():
                 self._ack_wake.clear()
                 try:
-                    await self.acknowledge()
+                    await self.acknowledge(again=not woken)
                 except Exception:
                     log.exception("%s acknowledgements failed; retrying", self.transport.channel)
                 pause = (self.acks_paused_until - self.clock.now()).total_seconds()
                 await woken_or_stopped(self._ack_wake, stop, max(pause, 1.0))
+                woken = self._ack_wake.is_set()
         finally:
             await self._acks_recorded()

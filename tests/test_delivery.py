@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from bot.sender import SentMarks
 from core import texts
 from core.domain import Channel
-from core.messages import BROADCAST, Reply
+from core.messages import BROADCAST, Outgoing, Reply
 from core.slots import SlotName, SlotRef
 from storage.db import Sql
 from storage.outbox import OutboxRepo
@@ -279,6 +279,42 @@ async def test_a_press_is_acknowledged_without_waiting_for_the_database_and_only
     assert await store.outbox.due_acks(Channel.TELEGRAM, 9) == []
     assert len(harness.fake.answered) == 1
     assert "Đã ghi nhận khai báo buổi sáng" in an.last.text
+
+
+class CountedOutbox(OutboxRepo):
+    """The outbox, counting how often the due acknowledgements are read."""
+
+    def __init__(self, db: Sql) -> None:
+        super().__init__(db)
+        self.ack_reads = 0
+
+    async def due_acks(self, channel: Channel, limit: int) -> list[Outgoing]:
+        self.ack_reads += 1
+        return await super().due_acks(channel, limit)
+
+
+async def test_a_tap_costs_one_read_of_the_acknowledgements_due(harness: Harness) -> None:
+    """Each read is a database round trip: woken by a press, the sender reads the due
+    acknowledgements once, not again to find that nothing more is due, nor again for the reply
+    that went in with the press (the steps of `Sender.run`'s two loops, one by one)."""
+    users = await harness.enrol([roster_row("A1", "An"), roster_row("A2", "Ba")])
+    await harness.run_until("07:30")
+    store, sender = harness.store, harness.running.bot_data.sender
+    assert isinstance(store, Repositories)
+    counted = CountedOutbox(store.db)
+    store.outbox = counted
+    for n, code in enumerate(("A1", "A2"), start=1):
+        user = users[code]
+        harness.fake.press(user.user, f"ck:{MONDAY:%Y%m%d}m:ok", user.last)
+        assert await harness.running.bot_data.intake.poll_once()  # committed: the sender woken
+        await asyncio.wait_for(sender.acknowledge(again=False), 10)  # the acknowledgement loop
+        assert len(harness.fake.answered) == n
+        assert await asyncio.wait_for(sender.drain(acknowledge=False), 10)  # the replies
+        assert "Đã ghi nhận khai báo buổi sáng" in user.last.text
+        assert counted.ack_reads == n
+    await asyncio.wait_for(sender.drain(), 10)  # asked to, it reads: a retry may be due
+    assert counted.ack_reads == 3
+    assert await counted.due_acks(Channel.TELEGRAM, 9) == []
 
 
 async def test_a_replys_mark_is_written_at_once_with_the_broadcasts_waiting(
