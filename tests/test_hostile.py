@@ -447,6 +447,10 @@ MATRIX_ROLES = {  # staff code, or None for a stranger; "unconsented" enrolled w
     "admin": "AD",
 }
 ARGUMENTS = ["", " A2 25/11 26/11", " KHTC", " TCCB", " " + "Z" * 300]
+OPEN_FLOWS = (  # a conversation or a questionnaire of this account still open
+    "SELECT (SELECT count(*) FROM conversations WHERE account_id = ?)"
+    " + (SELECT count(*) FROM walks WHERE account_id = ?)"
+)
 
 
 async def test_the_role_by_command_matrix(
@@ -474,7 +478,8 @@ async def test_the_role_by_command_matrix(
         for command in commands:
             for argument in ARGUMENTS:
                 answer = await user.send(f"/{command}{argument}")
-                await user.send("/huy")  # leave any flow the command started
+                if (await harness.query(OPEN_FLOWS, (str(user.id), str(user.id))))[0][0]:
+                    await user.send("/huy")  # leave the flow the command started
                 assert answer, (role, command, argument)
                 said = "\n".join(m.text for m in answer)
                 assert texts.INTERNAL_ERROR not in said, (role, command, argument)
