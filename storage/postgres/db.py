@@ -153,16 +153,14 @@ _NEXT_ID = "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::numeric"
 # Other roles' sessions show no snapshot in pg_stat_activity without this role (or superuser)
 _SEES_ALL = "SELECT pg_has_role('pg_read_all_stats', 'USAGE')"
 SNAPSHOT_WAIT = 60.0  # seconds; then the rewrite goes ahead (the next night's purge repeats it)
-_blind_warned = False
 
 
 async def _until_no_older_snapshot(conn: asyncpg.Connection) -> None:
     """Until no transaction of the server that began before now runs and no other session of
     the database holds a snapshot older than now; one held past `SNAPSHOT_WAIT` is logged, and
-    the rewrite goes ahead."""
-    global _blind_warned
-    if not _blind_warned and not await conn.fetchval(_SEES_ALL):
-        _blind_warned = True
+    the rewrite goes ahead. Rewrites are rare (an erasure, the nightly purge): each one that
+    cannot see every session says so."""
+    if not await conn.fetchval(_SEES_ALL):
         log.warning(
             "erasure: this role cannot see other roles' snapshots (grant it pg_read_all_stats)"
         )
