@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import uuid
 from pathlib import Path
 
 import asyncpg
@@ -16,6 +17,7 @@ from core import texts
 from storage import open_store
 from storage.db import StoreError
 from storage.postgres.copy import copy_from_sqlite
+from storage.postgres.db import _until_no_older_snapshot
 from storage.postgres.store import PgStore
 from tests.test_reports import scripted_month
 
@@ -264,3 +266,28 @@ async def settings_kept(url: str) -> None:
     finally:
         await registry.close()
     assert kept["SYT"]["ORG_NAME"] == "Sở Y tế" and kept["SGD"] == {}  # the refusals kept nothing
+
+
+async def test_a_role_that_cannot_see_other_sessions_is_told_at_each_rewrite(
+    pg_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Without pg_read_all_stats, other roles' snapshots are hidden from the erasure's wait:
+    the rewrite still runs, and the log says what it could not see, each time."""
+    role = f"sk_blind_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(pg_url)
+    await admin.execute(f"CREATE ROLE {role} LOGIN")
+    try:
+        blind = await asyncpg.connect(pg_url.replace("postgres@", f"{role}@", 1))
+        try:
+            for _ in range(2):
+                await asyncio.wait_for(_until_no_older_snapshot(blind), 10)
+        finally:
+            await blind.close()
+        seen = await asyncpg.connect(pg_url)
+        await asyncio.wait_for(_until_no_older_snapshot(seen), 10)  # a superuser sees all
+        await seen.close()
+    finally:
+        await admin.execute(f"DROP ROLE {role}")
+        await admin.close()
+    warned = [r for r in caplog.records if "pg_read_all_stats" in r.getMessage()]
+    assert len(warned) == 2
