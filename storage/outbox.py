@@ -11,6 +11,12 @@ from core.domain import Channel
 from core.messages import BROADCAST, REPLY, Choice, Outgoing, Reply, fit
 from storage.db import Repository, Row, ts
 
+# read after every tap: through the presses' own index (0019), not past the waiting broadcasts
+DUE_ACKS = (
+    "SELECT * FROM outbox WHERE state = 'pending' AND channel = ? AND kind = 'ack'"
+    " ORDER BY id LIMIT ?"
+)
+
 
 def _payload(reply: Reply) -> dict[str, Any]:
     payload: dict[str, Any] = {"text": reply.text}
@@ -185,11 +191,7 @@ class OutboxRepo(Repository):
 
     async def due_acks(self, channel: Channel, limit: int) -> list[Outgoing]:
         """Button presses still to acknowledge, oldest first (they wait for no pause)."""
-        rows = await self._fetchall(
-            "SELECT * FROM outbox WHERE state = 'pending' AND channel = ? AND kind = 'ack'"
-            " ORDER BY id LIMIT ?",
-            (channel.value, limit),
-        )
+        rows = await self._fetchall(DUE_ACKS, (channel.value, limit))
         return [_outgoing(r) for r in rows]
 
     async def move_chat(self, channel: Channel, old: str, new: str, now: datetime) -> None:

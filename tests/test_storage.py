@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from core.domain import Channel
-from core.messages import BROADCAST, Choice, Reply, rows
+from core.messages import BROADCAST, REPLY, Choice, Reply, rows
 from core.roster import parse_roster, plan_import
 from storage import SqliteStore, Store, open_store
 from storage.db import migrations
+from storage.outbox import DUE_ACKS
+from storage.postgres.store import PgStore
 from tests.conftest import roster_row
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
@@ -112,6 +114,27 @@ async def test_outbox_order_dedupe_and_payload(store: Store) -> None:
     await store.outbox.postpone(due[0].id, NOW + timedelta(seconds=5), "429")
     due = await store.outbox.due_in_lane(Channel.TELEGRAM, BROADCAST, NOW, 10)
     assert [d.text for d in due] == ["Sau"]
+
+
+async def test_the_presses_to_acknowledge_are_read_without_the_broadcast_before_them(
+    store: Store,
+) -> None:
+    """A slot's prompts wait in the outbox while the presses come in: the read after each tap
+    goes through the presses' own index (0019), not over every prompt still waiting."""
+    prompts = [(Channel.TELEGRAM, str(1000 + n), Reply("Mời khai báo")) for n in range(2000)]
+    await store.outbox.enqueue_many(prompts, NOW)
+    await store.outbox.enqueue_many([(Channel.TELEGRAM, "7", "cb-1"), (Channel.ZALO, "8", "cb-2")],
+                                    NOW, REPLY)  # fmt: skip
+    due = await store.outbox.due_acks(Channel.TELEGRAM, 200)
+    assert [(d.kind, d.chat_id, d.callback_id) for d in due] == [("ack", "7", "cb-1")]
+    if isinstance(store, SqliteStore):
+        plan = await store.db.fetchall(f"EXPLAIN QUERY PLAN {DUE_ACKS}", ("telegram", 200))
+        assert "outbox_acks" in " ".join(str(r["detail"]) for r in plan)
+    else:
+        assert isinstance(store, PgStore)
+        await store.db.execute("ANALYZE outbox")
+        plan = await store.db.fetchall(f"EXPLAIN {DUE_ACKS}", ("telegram", 200))
+        assert "outbox_acks" in " ".join(str(r[0]) for r in plan)
 
 
 async def test_conversation_state(store: Store) -> None:
