@@ -94,17 +94,18 @@ def run(people: int, variant: str, seed: int) -> dict[str, Any]:
             while time.monotonic() < deadline:
                 time.sleep(5)
                 peak = max(peak, peak_mib(bot.pid))
-                httpx.post(f"{base}/report", timeout=30)
-                data = json.loads(results.read_text())
-                done = sum(1 for t in data["taps"] if t.get("confirmed") is not None)
-                print(f"  {variant}: {len(data['prompts']):,} prompts, {len(data['taps']):,} taps,"
+                counts = httpx.get(f"{base}/progress", timeout=30).json()
+                asked, done = counts["prompts"], counts["confirmed"]
+                print(f"  {variant}: {asked:,} prompts, {counts['taps']:,} taps,"
                       f" {done:,} confirmed", file=sys.stderr, flush=True)  # fmt: skip
                 if bot.poll() is not None:
                     print(f"  {variant}: the bot ended ({bot.returncode})", file=sys.stderr)
                     break
-                if len(data["prompts"]) >= people and done >= people:
+                if asked >= people and done >= people:
                     break
         finally:
+            httpx.post(f"{base}/report", timeout=30)  # the whole record once, at the end
+            data = json.loads(results.read_text())
             bot.send_signal(signal.SIGTERM)
             try:
                 bot.wait(timeout=60)

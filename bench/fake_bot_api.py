@@ -45,6 +45,7 @@ class Server:
         self.too_many_chat = 0  # of which the chat's own limit (the overall window was not full)
         self.taps: dict[str, dict[str, Any]] = {}  # callback id → chat, tapped, acked, confirmed
         self.tap_of_chat: dict[str, str] = {}
+        self.confirmed = 0  # taps whose confirmation came back
         self.started = time.monotonic()
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -95,6 +96,7 @@ class Server:
             tap = self.taps.get(self.tap_of_chat.get(chat, ""))
             if tap is not None and tap.get("confirmed") is None and "Đã ghi nhận" in params["text"]:
                 tap["confirmed"] = now
+                self.confirmed += 1
             return self.message(chat, params.get("text", ""))
         if method == "sendMessage":
             markup = params.get("reply_markup", "")
@@ -130,6 +132,11 @@ class Server:
         self.next_update += 1
         self.arrived.set()
 
+    async def progress(self, request: web.Request) -> web.Response:
+        """The counts only: polled every few seconds, it must not load the machine measured."""
+        counts = {"prompts": len(self.prompts), "taps": len(self.taps), "confirmed": self.confirmed}
+        return web.json_response(counts)
+
     async def report(self, request: web.Request) -> web.Response:
         body = {
             "prompts": self.prompts,
@@ -151,6 +158,7 @@ def main() -> None:
         app.router.add_post("/bot{token}/{method}", server.handle)
         app.router.add_get("/bot{token}/{method}", server.handle)
         app.router.add_post("/report", server.report)
+        app.router.add_get("/progress", server.progress)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()

@@ -142,12 +142,10 @@ def run(url: str, orgs: int, people: int, workers: int, seed: int, pool: int) ->
             while time.monotonic() < deadline:
                 time.sleep(5)
                 peaks = [max(p, peak_mib(w.pid)) for p, w in zip(peaks, running, strict=True)]
-                for code in codes:
-                    httpx.post(f"{apis[code]}/report", timeout=30)
-                    data[code] = json.loads((work / f"{code}.json").read_text())
-                asked = sum(len(d["prompts"]) for d in data.values())
-                tapped = sum(len(d["taps"]) for d in data.values())
-                done = sum(1 for d in data.values() for t in d["taps"] if t.get("confirmed"))
+                counts = [httpx.get(f"{apis[c]}/progress", timeout=30).json() for c in codes]
+                asked = sum(c["prompts"] for c in counts)
+                tapped = sum(c["taps"] for c in counts)
+                done = sum(c["confirmed"] for c in counts)
                 print(f"  {asked:,} prompts, {tapped:,} taps, {done:,} confirmed",
                       file=sys.stderr, flush=True)  # fmt: skip
                 if asked >= orgs * people and not cpu:  # the broadcast is over: its CPU
@@ -159,6 +157,9 @@ def run(url: str, orgs: int, people: int, workers: int, seed: int, pool: int) ->
                     break
         finally:
             cpu = cpu or snapshot()
+            for code in codes:  # the whole record once, at the end: it is large
+                httpx.post(f"{apis[code]}/report", timeout=30)
+                data[code] = json.loads((work / f"{code}.json").read_text())
             for worker in running:
                 worker.send_signal(signal.SIGTERM)
             for worker in running:
