@@ -60,6 +60,9 @@ async def api() -> AsyncIterator[Api]:
                 data = await part.read()
                 name = part.name or ""
                 fields[name] = (part.filename, data) if part.filename else data.decode()
+        elif request.content_type == "application/json":
+            fields = dict(await request.json())
+            fields["content_type"] = "json"
         else:
             fields = dict(await request.post())
         method = request.match_info["method"]
@@ -88,7 +91,7 @@ async def test_a_message_with_buttons_arrives_as_telegram_reads_it(api: Api) -> 
         sent = await bot.send_message(42, "Chào buổi sáng — ổn chứ?", reply_markup=buttons)
     assert sent.message_id == 7 and sent.chat.id == 42
     method, fields = api.calls[-1]
-    assert method == "sendMessage"
+    assert method == "sendMessage" and fields["content_type"] == "json"  # a JSON body
     assert fields["chat_id"] == "42" and fields["text"] == "Chào buổi sáng — ổn chứ?"
     keyboard = json.loads(fields["reply_markup"])["inline_keyboard"]
     assert keyboard == [[{"text": "Khỏe ✅", "callback_data": "ck:1:ok"}]]
