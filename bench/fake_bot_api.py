@@ -161,9 +161,8 @@ class Http(asyncio.Protocol):
     def __init__(self, server: Server) -> None:
         self.server = server
         self.buffer = b""
-        self.busy = False
         self.transport: asyncio.Transport | None = None
-        self.answering: asyncio.Future[None] | None = None
+        self.answering: asyncio.Future[None] | None = None  # the request being answered
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -171,7 +170,7 @@ class Http(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
-        if not self.busy:
+        if self.answering is None or self.answering.done():
             self._next()
 
     def _next(self) -> None:
@@ -192,7 +191,6 @@ class Http(asyncio.Protocol):
         body = self.buffer[end + 4 : end + 4 + length]
         self.buffer = self.buffer[end + 4 + length :]
         target = lines[0].split(" ")[1]
-        self.busy = True
         self.answering = asyncio.ensure_future(self._answer(target, content_type, body))
 
     async def _answer(self, target: str, content_type: str, body: bytes) -> None:
@@ -204,8 +202,7 @@ class Http(asyncio.Protocol):
         head = (f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
                 f"Content-Length: {len(data)}\r\n\r\n")  # fmt: skip
         self.transport.write(head.encode() + data)
-        self.busy = False
-        self._next()
+        self._next()  # a request that came while this one was answered
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
