@@ -1,14 +1,17 @@
 """Pacing under a messenger's limits: so many messages in any one second overall, and a minimum
 interval between two messages to one chat. Pure: times are plain seconds on any clock.
 
-The platform counts a request when it arrives: at least half the shortest round trip after it
-left, and at least half of it before its answer came back; between, the network may delay one
-request and bunch the next ones. So a request counts against the limit from the moment it leaves
-until a window after its answer, less the shortest round trip seen lately: then no window at the
-platform holds more than the limit however the requests travel, and on a steady network a request
-counts for about a window from its departure. A chat's next message leaves no sooner than the
+The platform counts a request when it arrives: about half the shortest round trip after it
+left at the soonest, and about half of it before its answer came back at the latest; between,
+the network may delay one request and bunch the next ones. So a request counts against the limit
+from the moment it leaves until a window after its answer, less the shortest round trip seen
+lately (less `MARGIN`, for one-way trips that are not quite half of it): then no window at the
+platform holds more than the limit however the requests travel, and on a steady network a
+request counts for about a window from its departure. A chat's next message leaves no sooner than the
 interval after the answer to its previous one (less the same round trip), for the same reason.
-Requests also leave at least 1/rate apart, so that they are spread rather than sent in bursts."""
+Requests also leave 1/rate apart, so that they are spread rather than sent in bursts: apart on a
+schedule, not from the moment each one actually left, so that a sender woken late (a busy event
+loop) makes up the lost time, up to half an interval at each request, instead of losing it."""
 
 from __future__ import annotations
 
@@ -17,13 +20,15 @@ from bisect import insort
 from collections import deque
 from dataclasses import dataclass, field
 
+MARGIN = 0.005  # seconds: how much a one-way trip may fall short of half the shortest round trip
+
 
 @dataclass
 class Pacer:
     rate: float  # messages in any one-second window across all chats; 0 means no limit
     chat_interval: float  # seconds between two messages to one chat; 0 means no limit
     window: float = 1.0
-    _next: float = 0.0  # the earliest moment of the next departure (the spacing)
+    _next: float = 0.0  # the scheduled moment of the next departure (the spacing)
     _flying: int = 0  # left, not answered yet: they count until answered and a window more
     _ends: deque[float] = field(default_factory=deque)  # answered ones stop counting then
     _chat_next: dict[str, float] = field(default_factory=dict)
@@ -52,7 +57,8 @@ class Pacer:
         """A request to `chat` leaves now."""
         self._flying += 1
         if self.rate > 0:
-            self._next = max(self._next, now + 1.0 / self.rate)
+            gap = 1.0 / self.rate
+            self._next = max(self._next + gap, now + gap / 2)
         if self.chat_interval > 0:
             self._chat_next[chat] = math.inf  # until it is answered
 
@@ -61,12 +67,11 @@ class Pacer:
         said)."""
         self._flying = max(0, self._flying - 1)
         self._trips.append(max(0.0, now - left))
-        shortest = min(self._trips)
+        arrived_by = max(left, now - max(0.0, min(self._trips) - MARGIN))
         if self.rate > 0:
-            end = max(left, now - shortest) + self.window
-            insort(self._ends, end)
+            insort(self._ends, arrived_by + self.window)
         if self.chat_interval > 0:
-            self._chat_next[chat] = max(left, now - shortest) + self.chat_interval
+            self._chat_next[chat] = arrived_by + self.chat_interval
 
     def cancel(self, chat: str) -> None:
         """A request that was let leave did not leave after all."""
