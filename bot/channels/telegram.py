@@ -11,16 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from telegram import (
-    Bot,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputMediaPhoto,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    Update,
-)
+from telegram import Bot, InputMediaPhoto, Update
 from telegram._utils.types import ODVInput
 from telegram.constants import ChatType
 from telegram.error import (
@@ -33,6 +24,7 @@ from telegram.error import (
     TelegramError,
 )
 from telegram.request import BaseRequest, RequestData
+from telegram.request._requestparameter import RequestParameter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.loops import StoppedError, unless_stopped
@@ -45,7 +37,6 @@ from core.messages import Contact, Event, Outgoing
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query"]
-ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 
 def event_key(update: Update) -> str:
@@ -128,19 +119,17 @@ def to_event(update: Update, now: datetime) -> Event | None:
     )
 
 
-def markup(item: Outgoing) -> ReplyMarkup:
+def markup(item: Outgoing) -> dict[str, object] | None:
+    """The Bot API's `reply_markup` for an item: inline buttons, the share-phone keyboard, or
+    the keyboard taken away."""
     if item.choices:
-        return InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(c.label, callback_data=c.id) for c in row]
-                for row in item.choices
-            ]
-        )
+        rows = [[{"text": c.label, "callback_data": c.id} for c in row] for row in item.choices]
+        return {"inline_keyboard": rows}
     if item.ask_contact:
-        button = KeyboardButton(texts.SHARE_PHONE_BUTTON, request_contact=True)
-        return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+        button = {"text": texts.SHARE_PHONE_BUTTON, "request_contact": True}
+        return {"keyboard": [[button]], "resize_keyboard": True, "one_time_keyboard": True}
     if item.clear_keyboard:
-        return ReplyKeyboardRemove()
+        return {"remove_keyboard": True}
     return None
 
 
@@ -152,17 +141,28 @@ def _retry_after(err: RetryAfter) -> float:
 
 
 class TelegramTransport:
-    """Delivers outbox items with the Bot API and classifies what Telegram answered."""
+    """Delivers outbox items with the Bot API and classifies what Telegram answered.
+
+    The three calls a check-in makes by the thousand (a message, an edit, a press answered) go
+    through python-telegram-bot's request layer (`Bot.request.post`: its JSON, its errors,
+    429's `retry_after`) without its `Bot` methods, which build a `Message` from every answer:
+    the sender needs only to know that Telegram accepted it, and those objects took a sixth of
+    a worker's CPU in the 20-organization benchmark. Everything else goes through the `Bot`."""
 
     channel = Channel.TELEGRAM
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
+    async def _call(self, endpoint: str, **params: object) -> None:
+        given = [RequestParameter.from_input(k, v) for k, v in params.items() if v is not None]
+        url = f"{self.bot.base_url}/{endpoint}"
+        await self.bot.request.post(url, request_data=RequestData(given))
+
     async def deliver(self, item: Outgoing) -> Delivery:
         try:
             if item.kind == "ack":
-                await self.bot.answer_callback_query(item.callback_id or "")
+                await self._call("answerCallbackQuery", callback_query_id=item.callback_id or "")
             elif item.kind == "photos" and len(item.photos) == 1:
                 await self.bot.send_photo(item.chat_id, item.photos[0])
             elif item.kind == "photos":
@@ -184,7 +184,9 @@ class TelegramTransport:
             elif item.kind == "edit":
                 await self._edit(item)
             else:
-                await self.bot.send_message(item.chat_id, item.text, reply_markup=markup(item))
+                await self._call(
+                    "sendMessage", chat_id=item.chat_id, text=item.text, reply_markup=markup(item)
+                )
         except RetryAfter as err:
             return Delivery("retry", _retry_after(err), "429 flood control")
         except ChatMigrated as err:  # a group became a supergroup
@@ -210,20 +212,22 @@ class TelegramTransport:
     async def _edit(self, item: Outgoing) -> None:
         """Replace the message whose button was pressed; if it is gone (deleted, too old to
         edit), the text comes as a new message instead of not at all."""
-        reply_markup = markup(item)
-        inline = reply_markup if isinstance(reply_markup, InlineKeyboardMarkup) else None
+        inline = markup(item) if item.choices else None  # an edit takes inline buttons only
         try:
-            await self.bot.edit_message_text(
-                item.text,
+            await self._call(
+                "editMessageText",
                 chat_id=item.chat_id,
                 message_id=int(item.message_id or 0),
+                text=item.text,
                 reply_markup=inline,
             )
         except BadRequest as err:
             lost = ("message to edit not found", "message can't be edited")
             if not any(reason in err.message.lower() for reason in lost):
                 raise
-            await self.bot.send_message(item.chat_id, item.text, reply_markup=inline)
+            await self._call(
+                "sendMessage", chat_id=item.chat_id, text=item.text, reply_markup=inline
+            )
 
 
 class TelegramIntake:
