@@ -244,14 +244,14 @@ class Sender:
             self._queued = len(replies) + len(broadcasts)
             run = run + 1 if lane is replies and broadcasts else 0
             await self._slots.acquire()
-            left = await self._wait_turn(self.pacer, item.chat_id, self._landed)
+            await self._wait_turn(self.pacer, item.chat_id, self._landed)
             if self.clock.now() < self.paused_until:
                 self.pacer.cancel(item.chat_id)
                 self._slots.release()
                 return  # told to wait while this one waited for its moment: it stays pending
             taken.add(item.id)
             self._in_flight[item.id] = item.chat_id
-            flight = asyncio.create_task(self._fly(item, left, patient=lane is broadcasts))
+            flight = asyncio.create_task(self._fly(item, patient=lane is broadcasts))
             flights.add(flight)
             flight.add_done_callback(flights.discard)
             await asyncio.sleep(0)  # let it leave before the next is picked
@@ -286,15 +286,15 @@ class Sender:
         for waiter in waiters:
             waiter.cancel()
 
-    async def _wait_turn(self, pacer: Pacer, chat: str, landed: asyncio.Event) -> float:
-        """Until the pacer lets a request to `chat` leave; then it has left (the moment is
-        returned). Taken once a slot is held, so that a request leaves when its moment comes."""
+    async def _wait_turn(self, pacer: Pacer, chat: str, landed: asyncio.Event) -> None:
+        """Until the pacer lets a request to `chat` leave; then it has left. Taken once a slot
+        is held, so that a request leaves when its moment comes."""
         while True:
             now = time.monotonic()
             start = pacer.ready_at(chat, now)
             if start is not None and start <= now:
                 pacer.leave(chat, now)
-                return now
+                return
             if start is None:  # the limit is full of requests in flight: one must be answered
                 landed.clear()
                 with contextlib.suppress(TimeoutError):
@@ -302,10 +302,10 @@ class Sender:
             else:
                 await asyncio.sleep(start - now)
 
-    async def _fly(self, item: Outgoing, left: float, patient: bool) -> None:
+    async def _fly(self, item: Outgoing, patient: bool) -> None:
         try:
             if self.clock.now() >= self.paused_until:  # a 429 that landed meanwhile holds it
-                await self._send(item, left, patient=patient)
+                await self._send(item, patient=patient)
             else:
                 self.pacer.cancel(item.chat_id)
         finally:
@@ -349,8 +349,8 @@ class Sender:
     async def _ack(self, item: Outgoing, answered: asyncio.Future[bool]) -> None:
         try:
             async with self._ack_slots:
-                left = await self._wait_turn(self.ack_pacer, "", self._ack_landed)
-                await self._send(item, left, hold=False, answered=answered, patient=True)
+                await self._wait_turn(self.ack_pacer, "", self._ack_landed)
+                await self._send(item, hold=False, answered=answered, patient=True)
         except Exception as err:
             if not answered.done():  # the caller meets it, as before it was answered
                 answered.set_exception(err)
@@ -368,7 +368,6 @@ class Sender:
     async def _send(
         self,
         item: Outgoing,
-        left: float,
         hold: bool = True,
         answered: asyncio.Future[bool] | None = None,
         patient: bool = False,
@@ -382,13 +381,17 @@ class Sender:
             if hold
             else (self.ack_pacer, self._ack_landed, "")
         )
+        # the round trip is timed from here, where the request goes out, not from the moment
+        # the pacer let it leave: a busy event loop may run this task later, and the pacer
+        # would take that wait for network time (see `core.pacing`)
+        sent = time.monotonic()
         try:
             result = await self.transport.deliver(item)
         except Exception as err:  # a transport's bug or an answer it did not expect
             _settle(answered, True)
             return await self._unexpected(item, err)
         finally:  # it counts against the limit until a window after its answer
-            pacer.landed(chat, left, time.monotonic())
+            pacer.landed(chat, sent, time.monotonic())
             landed.set()
         _settle(answered, result.outcome != "retry")
         now = self.clock.now()
