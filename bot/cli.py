@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import re
 import sys
@@ -256,6 +257,19 @@ def _run_workers(settings: Settings) -> int:
     return 0
 
 
+GC_YOUNG = 10_000  # allocations between two collections of the youngest objects (CPython: 700)
+
+
+def _collect_for_a_long_run() -> None:
+    """A bot runs for months: what it has loaded by now stays until the end, and the collector
+    need not walk it again at every full collection (`gc.freeze`); the youngest objects are
+    collected every `GC_YOUNG` allocations (a request's objects die young either way). In the
+    20-organization benchmark the collector had taken a twentieth of a worker's CPU, in pauses
+    of up to a tenth of a second that every request in flight waited out."""
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
+
+
 def _run(settings: Settings) -> int:
     from telegram.error import InvalidToken, NetworkError, TelegramError
 
@@ -263,6 +277,7 @@ def _run(settings: Settings) -> int:
     from bot.channels.zalo import ZaloError
     from bot.instance import AlreadyRunningError, single_instance
 
+    _collect_for_a_long_run()
     if settings.database_url:  # the organizations' tokens are in the database
         return _run_workers(settings)
     settings.require_a_token()
