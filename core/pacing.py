@@ -7,7 +7,9 @@ the network may delay one request and bunch the next ones. So a request counts a
 from the moment it leaves until a window after its answer, less the shortest round trip seen
 lately (less `MARGIN`, for one-way trips that are not quite half of it): then no window at the
 platform holds more than the limit however the requests travel, and on a steady network a
-request counts for about a window from its departure. A chat's next message leaves no sooner than the
+request counts for about a window from its departure. Until a full sample of round trips has
+been seen, a request counts from its answer: a broadcast's first requests may all have waited
+at a busy platform, and their shortest trip would not be the network's. A chat's next message leaves no sooner than the
 interval after the answer to its previous one (less the same round trip), for the same reason.
 Requests also leave 1/rate apart, so that they are spread rather than sent in bursts: apart on a
 schedule, not from the moment each one actually left, so that a sender woken late (a busy event
@@ -66,8 +68,10 @@ class Pacer:
         """The answer to a request to `chat` that left at `left` came back now (whatever it
         said)."""
         self._flying = max(0, self._flying - 1)
-        self._trips.append(max(0.0, now - left))
-        arrived_by = max(left, now - max(0.0, min(self._trips) - MARGIN))
+        trips = self._trips
+        trips.append(max(0.0, now - left))
+        network = min(trips) - MARGIN if len(trips) == trips.maxlen else 0.0
+        arrived_by = max(left, now - max(0.0, network))
         if self.rate > 0:
             insort(self._ends, arrived_by + self.window)
         if self.chat_interval > 0:

@@ -288,6 +288,20 @@ def test_the_pacer_never_lets_a_window_at_the_platform_overflow() -> None:
         assert (len(first) - 1) / (first[-1] - first[0]) >= pace * 30
 
 
+def test_a_request_counts_from_its_arrival_once_the_network_is_known() -> None:
+    """After a full sample of round trips (the shortest 50 ms), an answer that took 400 ms
+    came from a request the platform counted 50 ms - MARGIN before it at the latest; before
+    that sample, the first requests (which may all have waited at a busy platform) count
+    from their answers."""
+    pacer = Pacer(rate=1, chat_interval=1.0)
+    for n in range(64):
+        answered = n * 2.0 + (0.05 if n == 10 else 0.4)
+        pacer.leave(f"c{n}", n * 2.0)
+        pacer.landed(f"c{n}", n * 2.0, answered)
+        counted = answered if n < 63 else answered - 0.05 + MARGIN
+        assert pacer.ready_at("next", answered) == pytest.approx(counted + 1.0), n
+
+
 def test_a_sender_woken_late_keeps_the_pace() -> None:
     """A busy event loop wakes the sender up to 20 ms after the moment it asked for, at every
     request (a third of the 33 ms between two): the pace stays near the limit, the windows at
@@ -313,11 +327,11 @@ def test_the_pacer_spreads_requests_and_waits_for_answers() -> None:
     for i in range(5):
         slow.leave(f"c{i}", i * 0.2)
     assert slow.ready_at("c9", 1.0) is None  # five in flight: the next waits for an answer
-    slow.landed("c1", 0.2, 0.25)  # a 50 ms round trip, the shortest: arrived by 0.205
-    slow.landed("c0", 0.0, 1.5)  # a slow one may have arrived as late as 1.455
-    assert slow.ready_at("c9", 1.1) == pytest.approx(0.25 - 0.05 + MARGIN + 1)  # c1 counts
+    slow.landed("c1", 0.2, 0.25)  # too few round trips seen yet: it counts from its answer
+    slow.landed("c0", 0.0, 1.5)
+    assert slow.ready_at("c9", 1.1) == pytest.approx(1.25)  # c1 counts until 0.25 + 1
     assert slow.ready_at("c9", 1.5) == pytest.approx(1.5)
-    assert slow.ready_at("c0", 1.5) == pytest.approx(1.5 - 0.05 + MARGIN + 1)  # the chat
+    assert slow.ready_at("c0", 1.5) == pytest.approx(2.5)  # the chat: 1 s after its answer
     slow.leave("c9", 1.5)
     slow.leave("c8", 1.7)
     assert slow.ready_at("c7", 1.9) is None  # four in flight and c0 still counting
