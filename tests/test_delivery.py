@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from bot.sender import SentMarks
 from core import texts
 from core.domain import Channel
 from core.messages import BROADCAST, Outgoing, Reply
+from core.pacing import Pacer
 from core.slots import SlotName, SlotRef
 from storage.db import Sql
 from storage.outbox import OutboxRepo
@@ -36,7 +38,7 @@ async def test_restart_after_a_crash_mid_broadcast(harness: Harness) -> None:
         sender.transport.channel, BROADCAST, harness.clock.now(), 100
     )
     for item in due[:9]:  # half the broadcast goes out, then the process dies
-        await sender._send(item, time.monotonic())
+        await sender._send(item)
     await harness.stop()
 
     harness.clock.current = harness.clock.current.replace(minute=40)
@@ -339,3 +341,34 @@ async def test_a_replys_mark_is_written_at_once_with_the_broadcasts_waiting(
     await asyncio.wait_for(asyncio.gather(*waiting), 10)
     assert counting.groups == [3]
     assert await store.outbox.due_in_lane(Channel.TELEGRAM, BROADCAST, now, 9) == []
+
+
+@dataclass
+class StalledPacer(Pacer):
+    """The real pacer; after each departure the event loop is busy for `stall` seconds before
+    the request's task runs (work queued first), and the round trips it is told are kept."""
+
+    stall: float = 0.0
+    trips: list[float] = field(default_factory=list)
+
+    def leave(self, chat: str, now: float) -> None:
+        super().leave(chat, now)
+        asyncio.get_running_loop().call_soon(time.sleep, self.stall)
+
+    def landed(self, chat: str, left: float, now: float) -> None:
+        self.trips.append(now - left)
+        super().landed(chat, left, now)
+
+
+async def test_a_busy_loop_is_not_taken_for_the_networks_time(harness: Harness) -> None:
+    """The pacer places a request at the platform by its round trip: a task that ran late
+    because the event loop was busy must not count as a slow trip (the pacer would think the
+    request arrived sooner than it did, and let a message too many into a window)."""
+    sender = harness.running.bot_data.sender
+    sender.pacer = pacer = StalledPacer(rate=30, chat_interval=1.0, stall=0.3)
+    now = harness.clock.now()
+    crowd = [(Channel.TELEGRAM, str(800_000 + n), Reply(f"Tin {n}")) for n in range(3)]
+    await harness.store.outbox.enqueue_many(crowd, now, BROADCAST)
+    assert await asyncio.wait_for(sender.drain(), 10) == 3
+    assert len(pacer.trips) == 3
+    assert max(pacer.trips) < 0.15  # the fake Bot API answers at once; the 0.3 s came before

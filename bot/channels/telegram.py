@@ -146,7 +146,7 @@ class TelegramTransport:
     The three calls a check-in makes by the thousand (a message, an edit, a press answered) go
     through python-telegram-bot's request layer (`Bot.request.post`: its JSON, its errors,
     429's `retry_after`) without its `Bot` methods, which build a `Message` from every answer:
-    the sender needs only to know that Telegram accepted it, and those objects took a sixth of
+    the sender needs only to know that Telegram accepted it, and those objects took an eighth of
     a worker's CPU in the 20-organization benchmark. Everything else goes through the `Bot`."""
 
     channel = Channel.TELEGRAM
