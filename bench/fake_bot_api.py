@@ -42,6 +42,7 @@ class Server:
         self.messages: list[float] = []  # when each limited call was accepted (prompts, edits…)
         self.too_many = 0
         self.too_many_chat = 0  # of which the chat's own limit (the overall window was not full)
+        self.too_many_at: list[float] = []  # when each 429 was answered
         self.taps: dict[str, dict[str, Any]] = {}  # callback id → chat, tapped, acked, confirmed
         self.tap_of_chat: dict[str, str] = {}
         self.confirmed = 0  # taps whose confirmation came back
@@ -72,6 +73,7 @@ class Server:
             crowded = len(self.window) >= RATE
             if crowded or now - self.chat_last.get(chat, -9.0) < CHAT_INTERVAL:
                 self.too_many += 1
+                self.too_many_at.append(now)
                 self.too_many_chat += 0 if crowded else 1
                 return 429, {"ok": False, "error_code": 429, "description": "Too Many Requests",
                              "parameters": {"retry_after": 1}}  # fmt: skip
@@ -145,6 +147,7 @@ class Server:
             "messages": self.messages,
             "too_many": self.too_many,
             "too_many_chat": self.too_many_chat,
+            "too_many_at": self.too_many_at,
             "taps": list(self.taps.values()),
         }
         self.results.write_text(json.dumps(body))

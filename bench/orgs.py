@@ -197,7 +197,14 @@ def run(url: str, orgs: int, people: int, workers: int, seed: int, pool: int) ->
         "span": span, "rate": (len(prompts) - 1) / span if span else 0.0,
         "overall": len(sent) / span if span else 0.0, "messages": len(sent),
         "per_bot": sorted(per_bot),
+        "starts": sorted(d["prompts"][0] - prompts[0] for d in data.values() if d["prompts"]),
+        "ends": sorted(prompts[-1] - d["prompts"][-1] for d in data.values() if d["prompts"]),
         "too_many": sum(d["too_many"] for d in data.values()),
+        "too_many_chat": sum(d["too_many_chat"] for d in data.values()),
+        "too_many_early": sum(  # in the first two seconds of the bot's own prompts
+            1 for d in data.values() for t in d["too_many_at"] if d["prompts"] and
+            t < d["prompts"][0] + 2
+        ),
         "acks": [t["acked"] - t["tapped"] for t in taps if t.get("acked") is not None],
         "confirms": [t["confirmed"] - t["tapped"] for t in taps if t.get("confirmed") is not None],
         "taps": len(taps), "stored": stored, "peaks": peaks, "cpu": cpu, "pool": pool,
@@ -211,11 +218,14 @@ def show(r: dict[str, Any]) -> None:
     print(f"prompts:          {r['prompts']:,} in {r['span']:.0f} s = {r['rate']:.0f}/s")
     print(f"all messages:     {r['messages']:,} while the prompts went out, {r['overall']:.0f}/s"
           f" = {r['overall'] / limit:.0%} of {r['orgs']} × {RATE}/s; 429 answers: "
-          f"{r['too_many']}")  # fmt: skip
+          f"{r['too_many']} ({r['too_many_chat']} for a chat's own limit, "
+          f"{r['too_many_early']} in a bot's first two seconds)")  # fmt: skip
     if r["per_bot"]:
         bots = r["per_bot"]
         print(f"each bot:         min {bots[0]:.0%}, median {bots[len(bots) // 2]:.0%}, "
               f"max {bots[-1]:.0%} of {RATE}/s while its own prompts went out")  # fmt: skip
+        print(f"                  the bots' first prompts within {r['starts'][-1]:.1f} s of the "
+              f"first, their last within {r['ends'][-1]:.1f} s of the last")  # fmt: skip
     print(f"tap → ack:        {percentiles(r['acks'])}  ({len(r['acks']):,} acked)")
     print(f"tap → confirmed:  {percentiles(r['confirms'])}  "
           f"({len(r['confirms']):,} of {r['taps']:,} taps)")  # fmt: skip
