@@ -13,7 +13,8 @@ at a busy platform, and their shortest trip would not be the network's. A chat's
 interval after the answer to its previous one (less the same round trip), for the same reason.
 Requests also leave 1/rate apart, so that they are spread rather than sent in bursts: apart on a
 schedule, not from the moment each one actually left, so that a sender woken late (a busy event
-loop) makes up the lost time, up to half an interval at each request, instead of losing it."""
+loop) makes up up to an interval of lost time (two requests leave together at most) instead of
+losing it."""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ class Pacer:
         self._flying += 1
         if self.rate > 0:
             gap = 1.0 / self.rate
-            self._next = max(self._next + gap, now + gap / 2)
+            self._next = max(self._next, now - gap) + gap
         if self.chat_interval > 0:
             self._chat_next[chat] = math.inf  # until it is answered
 

@@ -303,11 +303,11 @@ def test_a_request_counts_from_its_arrival_once_the_network_is_known() -> None:
 
 
 def test_a_sender_woken_late_keeps_the_pace() -> None:
-    """A busy event loop wakes the sender up to 20 ms after the moment it asked for, at every
-    request (a third of the 33 ms between two): the pace stays near the limit, the windows at
+    """A busy event loop wakes the sender up to 40 ms after the moment it asked for, at every
+    request (more than the 33 ms between two): the pace stays near the limit, the windows at
     the platform still hold no more than the rate."""
     chats = [f"c{i}" for i in range(600)]
-    arrivals, _ = run_pacer(Pacer(rate=30, chat_interval=1.0), chats, 3, (0.005, 0.01), 0.02)
+    arrivals, _ = run_pacer(Pacer(rate=30, chat_interval=1.0), chats, 3, (0.005, 0.01), 0.04)
     for i, moment in enumerate(arrivals):
         assert bisect_right(arrivals, moment) - bisect_left(arrivals, moment - 1.0) <= 30, i
     assert (len(arrivals) - 1) / (arrivals[-1] - arrivals[0]) >= 0.95 * 30
