@@ -5,7 +5,9 @@ The fake Bot API here enforces Telegram's limits in real time (30 messages in an
 across chats, one a second per chat) and answers 429 beyond them. A morning prompt goes to N
 people through the real prompt job and the real sender with the default pacing; halfway the
 sender is cancelled (a crash: what was in flight may have gone without being marked) and a new
-one resumes from the outbox.
+one resumes from the outbox once a restart could have (`RESTART` seconds: a new process's
+imports and start-up alone take longer; the new pacer cannot know what the old one sent in its
+last second, and the platform still counts it). The rate is over the time a sender ran.
 
     python bench/broadcast.py [--people 600]
 """
@@ -37,6 +39,7 @@ from tests.fakes.telegram_api import FakeTelegram
 from tests.harness import FakeClock, Harness
 
 LIMIT, WINDOW = 30, 1.0
+RESTART = 2.0  # seconds between the crash and the new sender
 
 
 @dataclass
@@ -85,8 +88,9 @@ async def main(people: int) -> None:
         first.cancel()  # the crash
         await asyncio.gather(first, return_exceptions=True)
         crashed_at = sum(fake.delivered.values())
+        await asyncio.sleep(RESTART)
         await sender().drain()
-        elapsed = time.perf_counter() - started
+        elapsed = time.perf_counter() - started - RESTART
         await bot.stop()
     sent = sum(fake.delivered.values())
     print(f"people:               {people}")

@@ -14,7 +14,7 @@ interval after the answer to its previous one (less the same round trip), for th
 Requests also leave 1/rate apart, so that they are spread rather than sent in bursts: apart on a
 schedule, not from the moment each one actually left, so that a sender woken late (a busy event
 loop) makes up up to an interval of lost time (two requests leave together at most) instead of
-losing it."""
+losing it; after a pause of more than a window, the schedule starts again."""
 
 from __future__ import annotations
 
@@ -61,7 +61,10 @@ class Pacer:
         self._flying += 1
         if self.rate > 0:
             gap = 1.0 / self.rate
-            self._next = max(self._next, now - gap) + gap
+            if now - self._next > self.window:  # the first after a pause: no catching up
+                self._next = now + gap
+            else:
+                self._next = max(self._next, now - gap) + gap
         if self.chat_interval > 0:
             self._chat_next[chat] = math.inf  # until it is answered
 
