@@ -323,6 +323,10 @@ def test_the_pacer_spreads_requests_and_waits_for_answers() -> None:
         pacer.landed(f"chat{i}", start, start)
         starts.append(start)
     assert starts[-1] == pytest.approx(59 / 30)
+    resumed = starts[-1] + 5.0  # after a pause: the schedule starts again, no two at once
+    pacer.leave("later", resumed)
+    pacer.landed("later", resumed, resumed)
+    assert pacer.ready_at("after", resumed) == pytest.approx(resumed + 1 / 30)
     slow = Pacer(rate=5, chat_interval=1.0)
     for i in range(5):
         slow.leave(f"c{i}", i * 0.2)
