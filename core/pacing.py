@@ -9,8 +9,9 @@ lately (less `MARGIN`, for one-way trips that are not quite half of it): then no
 platform holds more than the limit however the requests travel, and on a steady network a
 request counts for about a window from its departure. Until a full sample of round trips has
 been seen, a request counts from its answer: a broadcast's first requests may all have waited
-at a busy platform, and their shortest trip would not be the network's. A chat's next message leaves no sooner than the
-interval after the answer to its previous one (less the same round trip), for the same reason.
+at a busy platform, and their shortest trip would not be the network's. A chat's next message
+leaves no sooner than the interval after the answer to its previous one (less the same round
+trip), for the same reason.
 Requests also leave 1/rate apart, so that they are spread rather than sent in bursts: apart on a
 schedule, not from the moment each one actually left, so that a sender woken late (a busy event
 loop) makes up up to an interval of lost time (two requests leave together at most) instead of
