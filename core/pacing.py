@@ -75,8 +75,8 @@ class Pacer:
         self._flying = max(0, self._flying - 1)
         trips = self._trips
         trips.append(max(0.0, now - left))
-        network = min(trips) - MARGIN if len(trips) == trips.maxlen else 0.0
-        arrived_by = max(left, now - max(0.0, network))
+        network = max(0.0, min(trips) - MARGIN) if len(trips) == trips.maxlen else 0.0
+        arrived_by = max(left, now - network)
         if self.rate > 0:
             insort(self._ends, arrived_by + self.window)
         if self.chat_interval > 0:
